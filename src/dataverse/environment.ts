@@ -1,0 +1,147 @@
+import { Annotations, TerraformStack, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { ManifestFormat, RegistrationManifest } from './manifest';
+import { DataverseRecord } from './record';
+import { addValidator, quote } from '../azure/problems';
+import { StackArtifacts, stableJson } from '../azure/stack-artifacts';
+
+/** Properties of a DataverseEnvironment. */
+export interface DataverseEnvironmentProps {
+  /**
+   * The environment URL, e.g. `https://contoso.crm4.dynamics.com`. Must be a literal https URL
+   * without path or query: it seeds every record id.
+   */
+  readonly url: string;
+  /**
+   * Unmanaged solution that registered components are added to (Web API header
+   * `MSCRM.SolutionUniqueName`).
+   * @default - components are added to the default solution only
+   */
+  readonly solutionUniqueName?: string;
+  /**
+   * The solution publisher's customization prefix (2–8 letters or digits, starting with a letter).
+   * Custom API unique names must start with it.
+   * @default - no prefix check
+   */
+  readonly publisherPrefix?: string;
+}
+
+const ENV_MARK = Symbol.for('cdktf-dataverse.DataverseEnvironment');
+
+/**
+ * A Dataverse environment that the stack registers components in. Every pattern takes one.
+ *
+ * At synth it writes `dataverse-registrations.json` next to the stack's `cdk.tf.json`: the
+ * records of every pattern in the stack, in apply order, with no secret values.
+ */
+export class DataverseEnvironment extends Construct {
+  /** Whether `x` is a DataverseEnvironment. */
+  public static isDataverseEnvironment(x: any): x is DataverseEnvironment {
+    return x !== null && typeof x === 'object' && ENV_MARK in x;
+  }
+
+  /** The environment URL, normalised: lowercase host, no trailing slash. */
+  public readonly url: string;
+  /** The host name, e.g. `contoso.crm4.dynamics.com`. */
+  public readonly hostName: string;
+  public readonly solutionUniqueName?: string;
+  public readonly publisherPrefix?: string;
+
+  constructor(scope: Construct, id: string, props: DataverseEnvironmentProps) {
+    super(scope, id);
+    Object.defineProperty(this, ENV_MARK, { value: true });
+    const parsed = parseEnvironmentUrl(props.url);
+    this.url = parsed.url;
+    this.hostName = parsed.host;
+    this.solutionUniqueName = props.solutionUniqueName;
+    this.publisherPrefix = props.publisherPrefix;
+
+    const stack = TerraformStack.of(this);
+    const others = stack.node.findAll().filter((c) => c !== this && DataverseEnvironment.isDataverseEnvironment(c));
+
+    addValidator(this, (problems) => {
+      if (parsed.problem) problems.add(parsed.problem);
+      const solution = props.solutionUniqueName;
+      if (solution !== undefined && !Token.isUnresolved(solution)) {
+        problems.check(
+          /^[A-Za-z_][A-Za-z0-9_]{0,64}$/.test(solution),
+          `solutionUniqueName ${quote(solution)} is not a solution unique name: 1 to 65 letters, digits or underscores, not starting with a digit. Fix: use the solution's Name column, not its display name.`,
+        );
+      }
+      const prefix = props.publisherPrefix;
+      if (prefix !== undefined && !Token.isUnresolved(prefix)) {
+        problems.check(
+          /^[A-Za-z][A-Za-z0-9]{1,7}$/.test(prefix) && !/^mscrm/i.test(prefix),
+          `publisherPrefix ${quote(prefix)} is not a publisher prefix: 2 to 8 letters or digits, starting with a letter, not starting with 'mscrm'. Fix: use the Prefix of the solution's publisher.`,
+        );
+      }
+      problems.check(
+        others.length === 0,
+        `a stack holds one DataverseEnvironment, but ${stack.node.id} also has ${others.map((o) => o.node.path).join(', ')}. Fix: put each environment in its own TerraformStack (one manifest per stack).`,
+      );
+    });
+
+    StackArtifacts.of(stack).add(ManifestFormat.FILE_NAME, () => stableJson(this.toManifest()));
+    if (!props.solutionUniqueName) {
+      Annotations.of(this).addInfo(
+        'No solutionUniqueName: registered components go to the default solution only. Set it to keep them in an unmanaged solution you can export.',
+      );
+    }
+  }
+
+  /** The records registered in this environment, in apply order (dependencies first). */
+  public get records(): DataverseRecord[] {
+    return TerraformStack.of(this)
+      .node.findAll()
+      .filter((c): c is DataverseRecord => DataverseRecord.isDataverseRecord(c) && c.environment === this)
+      .sort((a, b) => a.applyOrder - b.applyOrder || compare(a.node.path, b.node.path));
+  }
+
+  /**
+   * The registration manifest as written to `dataverse-registrations.json`, in memory.
+   */
+  public toManifest(): RegistrationManifest {
+    return {
+      manifestVersion: ManifestFormat.VERSION,
+      stack: TerraformStack.of(this).node.id,
+      environment: {
+        url: this.url,
+        solutionUniqueName: this.solutionUniqueName,
+        publisherPrefix: this.publisherPrefix,
+      },
+      records: this.records.map((r) => r.toManifestRecord()),
+    };
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+interface ParsedUrl {
+  readonly url: string;
+  readonly host: string;
+  readonly problem?: string;
+}
+
+function parseEnvironmentUrl(raw: string): ParsedUrl {
+  const fix = "Fix: pass the environment's https URL as shown in the Power Platform admin center, e.g. 'https://contoso.crm4.dynamics.com'.";
+  if (Token.isUnresolved(raw)) {
+    return { url: raw, host: raw, problem: `url must be a literal: it seeds every record id and cannot be a Terraform reference. ${fix}` };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    return { url: raw, host: raw, problem: `url ${quote(raw)} is not a URL. ${fix}` };
+  }
+  const problems: string[] = [];
+  if (parsed.protocol !== 'https:') problems.push(`uses ${parsed.protocol.replace(':', '')}, not https`);
+  if (parsed.pathname !== '/' && parsed.pathname !== '') problems.push(`has a path (${parsed.pathname})`);
+  if (parsed.search || parsed.hash) problems.push('has a query or fragment');
+  if (parsed.username || parsed.password) problems.push('carries credentials');
+  if (parsed.port) problems.push(`names a port (${parsed.port})`);
+  const host = parsed.hostname.toLowerCase();
+  const url = `https://${host}`;
+  return problems.length > 0 ? { url, host, problem: `url ${quote(raw)} ${problems.join(', ')}. ${fix}` } : { url, host };
+}
