@@ -22,4 +22,11 @@ const orders = new OutboundQueueIntegration(stack, 'orders', {
   ],
 });
 orders.grantListen('00000000-0000-0000-0000-000000000001');
+
+// -- EventHubFanout and RelayIntegration (issue 3) --
+
+// -- WebhookFunction (issue 4) --
+
+// -- CustomApiGateway (issue 5) --
+
 app.synth();

@@ -14,3 +14,17 @@ export * from './dataverse/processing-step';
 
 // Patterns
 export * from './patterns/outbound-queue-integration';
+
+// -- EventHubFanout, RelayIntegration (issue 3) --
+
+// -- WebhookFunction (issue 4) --
+
+// -- CustomApiGateway (issue 5) --
+
+// Receiver runtime (issue 4)
+
+// Power Platform provider mode (issue 7)
+
+// Policy: rule pack (issue 8)
+
+// Testing helpers (issue 9)
