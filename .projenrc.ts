@@ -35,6 +35,9 @@ const project = new cdktf.ConstructLibraryCdktf({
     '@azure/functions@^4.16.5',
   ],
 
+  // The command line that applies a stack's manifest (src/cli/main.ts).
+  bin: { 'cdktf-dataverse': 'lib/cli/main.js' },
+
   jest: false,
   eslint: false,
   prettier: false,

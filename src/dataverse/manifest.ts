@@ -48,6 +48,17 @@ export interface ManifestLookup {
   readonly key: { [name: string]: string };
 }
 
+/**
+ * A many-to-many association of a record with a row of the environment (for example an
+ * application user with a security role): `POST <set>(<id>)/<relationship>/$ref`.
+ */
+export interface ManifestAssociation {
+  /** Collection-valued navigation property, e.g. `systemuserroles_association`. */
+  readonly relationship: string;
+  /** The row to associate with, found in the environment. */
+  readonly target: ManifestLookup;
+}
+
 /** A column whose value comes from a Terraform output of the deployed stack. */
 export interface ManifestOutputColumn {
   /** Column logical name. */
@@ -78,6 +89,8 @@ export interface ManifestRecord {
   readonly fromOutputs: ManifestOutputColumn[];
   /** Columns Dataverse never returns on read. */
   readonly writeOnly: string[];
+  /** Many-to-many associations to make after the row exists. */
+  readonly associations: ManifestAssociation[];
 }
 
 /** The whole manifest of one stack. */

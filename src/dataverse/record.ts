@@ -1,7 +1,7 @@
 import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { DataverseEnvironment } from './environment';
-import { ManifestLookup, ManifestOutputColumn, ManifestRecord, ManifestReference } from './manifest';
+import { ManifestAssociation, ManifestLookup, ManifestOutputColumn, ManifestRecord, ManifestReference } from './manifest';
 import { nameBasedUuid } from '../azure/ids';
 import { addValidator, Problems } from '../azure/problems';
 
@@ -43,6 +43,7 @@ export abstract class DataverseRecord extends Construct {
   private readonly writeOnlyColumns = new Set<string>();
   private readonly references: ManifestReference[] = [];
   private readonly lookups: ManifestLookup[] = [];
+  private readonly associations: ManifestAssociation[] = [];
 
   protected constructor(scope: Construct, id: string, environment: DataverseEnvironment) {
     super(scope, id);
@@ -73,6 +74,7 @@ export abstract class DataverseRecord extends Construct {
       lookups: [...this.lookups],
       fromOutputs,
       writeOnly: [...this.writeOnlyColumns].sort(),
+      associations: [...this.associations],
     };
   }
 
@@ -113,6 +115,11 @@ export abstract class DataverseRecord extends Construct {
   /** Binds a lookup column to a row that exists in the environment. */
   protected addLookup(lookup: ManifestLookup): void {
     this.lookups.push(lookup);
+  }
+
+  /** Associates the row, once it exists, with a row of the environment (N:N relationship). */
+  protected addAssociation(relationship: string, target: ManifestLookup): void {
+    this.associations.push({ relationship, target });
   }
 
   /** The value set for a column, or undefined. */
