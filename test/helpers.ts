@@ -7,8 +7,8 @@ import { App, TerraformStack, Testing } from 'cdktf';
 import { DataverseEnvironment, DataverseEnvironmentProps } from '../src';
 
 /** A stack with an azurerm provider, a resource group and a Dataverse environment. */
-export function newStack(envProps: Partial<DataverseEnvironmentProps> = {}, stackName = 'test') {
-  const app = Testing.app();
+export function newStack(envProps: Partial<DataverseEnvironmentProps> = {}, stackName = 'test', outdir?: string) {
+  const app = Testing.app(outdir ? { outdir } : undefined);
   const stack = new TerraformStack(app, stackName);
   new AzurermProvider(stack, 'azurerm', { features: [{}] });
   const rg = new ResourceGroup(stack, 'rg', { name: 'rg-test', location: 'westeurope' });

@@ -1,8 +1,8 @@
-import { Annotations, TerraformStack, Token } from 'cdktf';
+import { TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ManifestFormat, RegistrationManifest } from './manifest';
 import { DataverseRecord } from './record';
-import { addValidator, quote } from '../azure/problems';
+import { addValidator, annotate, quote } from '../azure/problems';
 import { StackArtifacts, stableJson } from '../azure/stack-artifacts';
 
 /** Properties of a DataverseEnvironment. */
@@ -83,7 +83,9 @@ export class DataverseEnvironment extends Construct {
 
     StackArtifacts.of(stack).add(ManifestFormat.FILE_NAME, () => stableJson(this.toManifest()));
     if (!props.solutionUniqueName) {
-      Annotations.of(this).addInfo(
+      annotate(
+      this,
+      'info',
         'No solutionUniqueName: registered components go to the default solution only. Set it to keep them in an unmanaged solution you can export.',
       );
     }

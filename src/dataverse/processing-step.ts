@@ -171,7 +171,9 @@ export class ProcessingStep extends DataverseRecord {
   /** Registers an entity image on this step. */
   public addImage(options: StepImageOptions): StepImage {
     const alias = options.alias ?? defaultAlias(options.imageType);
-    const image = new StepImage(this, `image-${alias}`, { ...options, step: this, alias });
+    // A repeated alias is reported at synth; its image gets a provisional id meanwhile.
+    const repeat = this.images.some((i) => i.alias === alias);
+    const image = new StepImage(this, repeat ? `image-${alias}-${this.images.length}` : `image-${alias}`, { ...options, step: this, alias });
     this.images.push(image);
     return image;
   }

@@ -6,12 +6,11 @@ import { ServicebusSubscription } from '@cdktf/provider-azurerm/lib/servicebus-s
 import { ServicebusSubscriptionRule } from '@cdktf/provider-azurerm/lib/servicebus-subscription-rule';
 import { ServicebusTopic } from '@cdktf/provider-azurerm/lib/servicebus-topic';
 import { ServicebusTopicAuthorizationRule } from '@cdktf/provider-azurerm/lib/servicebus-topic-authorization-rule';
-import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { grantRole } from '../azure/grants';
 import { GrantOptions } from '../azure/grants-api';
 import { checkName, generateName, NAME_RULES } from '../azure/naming';
-import { Problems, addValidator, isUnresolved, quote } from '../azure/problems';
+import { Problems, addValidator, annotate, isUnresolved, quote } from '../azure/problems';
 import { checkDuration, checkExistingOrNew, checkInteger } from '../azure/props';
 import { ResourceGroupReference } from '../azure/resource-group';
 import { MessageFormat, ServiceEndpointAuthType, ServiceEndpointContract, UserClaim } from '../dataverse/enums';
@@ -387,14 +386,14 @@ export class OutboundQueueIntegration extends Construct {
         maxSizeInMegabytes: q.maxSizeInMegabytes ?? 1024,
         partitioningEnabled: sku === ServiceBusSku.PREMIUM ? undefined : (q.partitioningEnabled ?? false),
       });
+      this.entityId = this.queue.id;
       this.queueAuthorizationRule = new ServicebusQueueAuthorizationRule(this, 'dataverse-send', {
         name: ruleName,
-        queueId: this.queue.id,
+        queueId: this.entityId,
         send: true,
         listen: false,
         manage: false,
       });
-      this.entityId = this.queue.id;
       sasKey = this.queueAuthorizationRule.primaryKey;
     } else {
       const t = props.topic ?? {};
@@ -409,14 +408,14 @@ export class OutboundQueueIntegration extends Construct {
         maxSizeInMegabytes: t.maxSizeInMegabytes ?? 1024,
         partitioningEnabled: sku === ServiceBusSku.PREMIUM ? undefined : (t.partitioningEnabled ?? false),
       });
+      this.entityId = this.topic.id;
       this.topicAuthorizationRule = new ServicebusTopicAuthorizationRule(this, 'dataverse-send', {
         name: ruleName,
-        topicId: this.topic.id,
+        topicId: this.entityId,
         send: true,
         listen: false,
         manage: false,
       });
-      this.entityId = this.topic.id;
       sasKey = this.topicAuthorizationRule.primaryKey;
     }
 
@@ -439,7 +438,9 @@ export class OutboundQueueIntegration extends Construct {
     this.steps = registerSteps(this, this.endpoint, props.steps);
     this.sasKeyOutputName = this.endpoint.secretOutputName!;
 
-    Annotations.of(this).addInfo(
+    annotate(
+      this,
+      'info',
       `Local (SAS) authentication stays enabled on Service Bus namespace ${this.namespaceName}: Dataverse service endpoints cannot authenticate with a managed identity. Dataverse gets a Send-only key on ${kind} ${this.entityName} only; consumers should use Entra ID (grantListen).`,
     );
     addValidator(this, (problems) => this.validate(problems, props, sku));

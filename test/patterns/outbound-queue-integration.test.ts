@@ -1,5 +1,16 @@
+import { DataAzurermServicebusNamespace } from '@cdktf/provider-azurerm/lib/data-azurerm-servicebus-namespace';
+import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { OutboundQueueIntegration, ServiceBusEntityKind } from '../../src';
+import {
+  MessageFormat,
+  OutboundQueueIntegration,
+  OutboundQueueIntegrationProps,
+  ServiceBusEntityKind,
+  ServiceBusSku,
+  StepMode,
+  StepStage,
+  UserClaim,
+} from '../../src';
 import { newStack, onlyResource, resourcesOf, synthJson, validationErrors } from '../helpers';
 
 const steps = [
@@ -7,34 +18,304 @@ const steps = [
   { table: 'salesorder', message: 'Update', filteringAttributes: ['statuscode'] },
 ];
 
-describe('OutboundQueueIntegration', () => {
-  it('creates a Standard namespace, a queue and a Send-only rule', () => {
-    const { stack, rg, dataverse } = newStack();
-    new OutboundQueueIntegration(stack, 'orders', { dataverse, resourceGroup: rg, steps });
-    const synth = synthJson(stack);
+function build(props: Partial<OutboundQueueIntegrationProps> = {}) {
+  const ctx = newStack();
+  const orders = new OutboundQueueIntegration(ctx.stack, 'orders', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps, ...props });
+  return { ...ctx, orders };
+}
+
+function errorsOf(props: Partial<OutboundQueueIntegrationProps>): string[] {
+  return validationErrors(build(props).stack);
+}
+
+describe('OutboundQueueIntegration: default settings', () => {
+  const { stack, dataverse, orders } = build();
+  const synth = synthJson(stack);
+  const manifest = dataverse.toManifest();
+
+  it('matches the snapshot', () => {
+    expect(synth).toMatchSnapshot();
+    expect(manifest).toMatchSnapshot();
+  });
+
+  it('Standard namespace with a generated deterministic name, TLS 1.2, public access on, local auth on', () => {
     const ns = onlyResource(synth, 'azurerm_servicebus_namespace');
-    expect(ns).toMatchObject({ sku: 'Standard', minimum_tls_version: '1.2', local_auth_enabled: true });
-    const rule = onlyResource(synth, 'azurerm_servicebus_queue_authorization_rule');
-    expect(rule).toMatchObject({ send: true, listen: false, manage: false, name: 'dataverse-send' });
-    expect(Object.keys(resourcesOf(synth, 'azurerm_servicebus_namespace_authorization_rule'))).toHaveLength(0);
-  });
-
-  it('topic mode: no queue, a topic', () => {
-    const { stack, rg, dataverse } = newStack();
-    new OutboundQueueIntegration(stack, 'orders', { dataverse, resourceGroup: rg, steps, entityKind: ServiceBusEntityKind.TOPIC });
-    const synth = synthJson(stack);
-    expect(Object.keys(resourcesOf(synth, 'azurerm_servicebus_queue'))).toHaveLength(0);
-    expect(onlyResource(synth, 'azurerm_servicebus_topic')).toBeDefined();
-  });
-
-  it('reports a synchronous step as an error', () => {
-    const { stack, rg, dataverse } = newStack();
-    new OutboundQueueIntegration(stack, 'orders', {
-      dataverse,
-      resourceGroup: rg,
-      steps: [{ table: 'salesorder', message: 'Create', mode: 0, stage: 20 }],
+    expect(ns).toMatchObject({
+      sku: 'Standard',
+      minimum_tls_version: '1.2',
+      local_auth_enabled: true,
+      public_network_access_enabled: true,
+      location: '${azurerm_resource_group.rg.location}',
+      resource_group_name: '${azurerm_resource_group.rg.name}',
     });
+    expect(ns.name).toMatch(/^sb-test-orders-[0-9a-f]{8}$/);
+    expect(ns.name).toBe(orders.namespaceName);
+    expect(ns.capacity).toBeUndefined();
+  });
+
+  it('records why local auth stays on (info Annotation)', () => {
+    const info = orders.node.metadata.filter((m) => m.type === '@cdktf/info').map((m) => String(m.data));
+    expect(info.some((m) => m.includes('Local (SAS) authentication stays enabled') && m.includes('cannot authenticate with a managed identity'))).toBe(true);
+  });
+
+  it('queue: dead-lettering on expiration, 10 deliveries, P14D, PT1M, no duplicate detection, no sessions, 1024 MB', () => {
+    const q = onlyResource(synth, 'azurerm_servicebus_queue');
+    expect(q).toMatchObject({
+      dead_lettering_on_message_expiration: true,
+      max_delivery_count: 10,
+      default_message_ttl: 'P14D',
+      lock_duration: 'PT1M',
+      requires_duplicate_detection: false,
+      requires_session: false,
+      max_size_in_megabytes: 1024,
+      partitioning_enabled: false,
+      name: orders.entityName,
+    });
+    expect(q.duplicate_detection_history_time_window).toBeUndefined();
+    expect(q.namespace_id).toMatch(/^\$\{azurerm_servicebus_namespace\.[^.]+\.id\}$/);
+  });
+
+  it('Dataverse gets a Send-only rule on the queue only, never a namespace key', () => {
+    const rule = onlyResource(synth, 'azurerm_servicebus_queue_authorization_rule');
+    expect(rule).toMatchObject({ name: 'dataverse-send', send: true, listen: false, manage: false });
+    expect(rule.queue_id).toMatch(/azurerm_servicebus_queue\./);
+    expect(resourcesOf(synth, 'azurerm_servicebus_namespace_authorization_rule')).toEqual({});
+  });
+
+  it('service endpoint: contract Queue (2), SAS key auth, JSON, no user claim, key from a sensitive output', () => {
+    const endpoint = manifest.records[0];
+    expect(endpoint.table).toBe('serviceendpoint');
+    expect(endpoint.columns).toMatchObject({
+      contract: 2,
+      authtype: 2,
+      messageformat: 2,
+      userclaim: 1,
+      namespaceaddress: `sb://${orders.namespaceName}.servicebus.windows.net/`,
+      solutionnamespace: orders.namespaceName,
+      path: orders.entityName,
+      saskeyname: 'dataverse-send',
+    });
+    expect(endpoint.fromOutputs).toEqual([{ column: 'saskey', output: orders.sasKeyOutputName, sensitive: true }]);
+    const output = synth.output[orders.sasKeyOutputName];
+    expect(output.sensitive).toBe(true);
+    expect(output.value).toMatch(/^\$\{azurerm_servicebus_queue_authorization_rule\.[^.]+\.primary_key\}$/);
+  });
+
+  it('steps: post-operation, asynchronous, rank 1, system job deleted on success, in the order given', () => {
+    const stepRecords = manifest.records.filter((r) => r.table === 'sdkmessageprocessingstep');
+    expect(stepRecords.map((r) => r.lookups[1].key)).toEqual([
+      { table: 'salesorder', message: 'Create' },
+      { table: 'salesorder', message: 'Update' },
+    ]);
+    for (const r of stepRecords) {
+      expect(r.columns).toMatchObject({ stage: 40, mode: 1, rank: 1, asyncautodelete: true });
+      expect(r.references[0].id).toBe(orders.endpoint.recordId);
+    }
+    expect(stepRecords[1].columns.filteringattributes).toBe('statuscode');
+    expect(stepRecords[0].columns.filteringattributes).toBeUndefined();
+    expect(orders.steps.map((s) => s.message)).toEqual(['Create', 'Update']);
+  });
+
+  it('the manifest lists endpoints before steps', () => {
+    expect(manifest.records.map((r) => r.table)).toEqual(['serviceendpoint', 'sdkmessageprocessingstep', 'sdkmessageprocessingstep']);
+  });
+});
+
+describe('OutboundQueueIntegration: options', () => {
+  it('grantListen adds "Azure Service Bus Data Receiver" on the queue and returns it', () => {
+    const { stack, orders } = build();
+    const assignment = orders.grantListen('00000000-0000-0000-0000-000000000001');
+    const synth = synthJson(stack);
+    const ra = onlyResource(synth, 'azurerm_role_assignment');
+    expect(ra).toMatchObject({ role_definition_name: 'Azure Service Bus Data Receiver', principal_id: '00000000-0000-0000-0000-000000000001' });
+    expect(ra.scope).toMatch(/^\$\{azurerm_servicebus_queue\.[^.]+\.id\}$/);
+    expect(assignment.node.path).toBe('test/orders/listen-' + assignment.node.id.split('-')[1]);
+  });
+
+  it('grantListen validates the principal and reports a repeated grant', () => {
+    const { stack, orders } = build();
+    orders.grantListen('not-a-guid');
+    orders.grantListen('00000000-0000-0000-0000-000000000001');
+    orders.grantListen('00000000-0000-0000-0000-000000000001');
     const errors = validationErrors(stack);
-    expect(errors.some((e) => e.includes('asynchronous steps only'))).toBe(true);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toContain("principalId 'not-a-guid' is not a GUID");
+    expect(errors[1]).toContain('Azure Service Bus Data Receiver is granted twice');
+  });
+
+  it('grantListen accepts a Terraform reference as principal', () => {
+    const { stack, orders } = build();
+    const ns = new DataAzurermServicebusNamespace(stack, 'ref', { name: 'x', resourceGroupName: 'y' });
+    orders.grantListen(ns.id);
+    expect(validationErrors(stack)).toEqual([]);
+  });
+
+  it('topic mode: a topic with a Send-only rule, contract Topic (5), subscriptions with SQL filters', () => {
+    const { stack, dataverse, orders } = build({ entityKind: ServiceBusEntityKind.TOPIC });
+    const erp = orders.addSubscription('erp', { tables: ['salesorder'], messages: ['Create', 'Update'], principalId: '00000000-0000-0000-0000-000000000002' });
+    const audit = orders.addSubscription('audit');
+    const synth = synthJson(stack);
+    expect(resourcesOf(synth, 'azurerm_servicebus_queue')).toEqual({});
+    const topic = onlyResource(synth, 'azurerm_servicebus_topic');
+    expect(topic).toMatchObject({ default_message_ttl: 'P14D', requires_duplicate_detection: false, max_size_in_megabytes: 1024 });
+    expect(onlyResource(synth, 'azurerm_servicebus_topic_authorization_rule')).toMatchObject({ send: true, listen: false, manage: false });
+    const subs = Object.values(resourcesOf(synth, 'azurerm_servicebus_subscription'));
+    expect(subs.map((s: any) => s.name).sort()).toEqual(['audit', 'erp']);
+    expect(subs[0]).toMatchObject({ max_delivery_count: 10, dead_lettering_on_message_expiration: true, lock_duration: 'PT1M', requires_session: false });
+    const rule = onlyResource(synth, 'azurerm_servicebus_subscription_rule');
+    expect(rule).toMatchObject({
+      filter_type: 'SqlFilter',
+      sql_filter:
+        "\"http://schemas.microsoft.com/xrm/2011/Claims/EntityLogicalName\" = 'salesorder' AND \"http://schemas.microsoft.com/xrm/2011/Claims/RequestName\" IN ('Create', 'Update')",
+    });
+    expect(erp.rule).toBeDefined();
+    expect(audit.rule).toBeUndefined();
+    expect(erp.roleAssignment).toBeDefined();
+    expect(onlyResource(synth, 'azurerm_role_assignment').scope).toMatch(/azurerm_servicebus_subscription\./);
+    expect(dataverse.toManifest().records[0].columns.contract).toBe(5);
+  });
+
+  it('addSubscription in queue mode throws with the fix', () => {
+    const { orders } = build();
+    expect(() => orders.addSubscription('x')).toThrow(/\[test\/orders\] addSubscription\('x'\) needs topic mode.*Fix: set entityKind: ServiceBusEntityKind.TOPIC/);
+  });
+
+  it('subscription validation: name, durations, filters, repeats', () => {
+    const { stack, orders } = build({ entityKind: ServiceBusEntityKind.TOPIC });
+    orders.addSubscription('erp', { sqlFilter: '1=1', tables: ['account'] });
+    orders.addSubscription('erp');
+    orders.addSubscription('bad name!', { lockDuration: 'PT10M', maxDeliveryCount: 0, tables: ['Account'], messages: ['Create it'] });
+    const errors = validationErrors(stack).map((e) => e.replace(/^\[[^\]]+\] /, ''));
+    expect(errors).toEqual([
+      'sqlFilter cannot be combined with tables or messages. Fix: use either your own sqlFilter or the tables/messages shorthand.',
+      "subscription 'erp' is added twice. Fix: give each consumer its own subscription name.",
+      "name: subscription name 'bad name!' is not valid: it must contain letters, digits, periods, hyphens and underscores, starting with a letter or digit. Fix: choose a name that follows Azure's rule, or omit name to get a generated one.",
+      'maxDeliveryCount 0 is out of range: it must be a whole number from 1 to 2000. Fix: choose a value in that range.',
+      "lockDuration 'PT10M' is out of range: it must be from 5 seconds to 5 minutes. Fix: choose a duration in that range.",
+      "tables: 'Account' is not a table logical name. Fix: use the lowercase logical name, e.g. 'account'.",
+      "messages: 'Create it' is not a message name. Fix: use e.g. 'Create' or 'Update'.",
+    ]);
+  });
+
+  it('existing namespace: no namespace created, the queue goes into it', () => {
+    const { stack, dataverse } = build({ existingNamespace: { id: '/subscriptions/s/resourceGroups/r/providers/Microsoft.ServiceBus/namespaces/sb-shared', name: 'sb-shared' } });
+    const synth = synthJson(stack);
+    expect(resourcesOf(synth, 'azurerm_servicebus_namespace')).toEqual({});
+    expect(onlyResource(synth, 'azurerm_servicebus_queue').namespace_id).toBe('/subscriptions/s/resourceGroups/r/providers/Microsoft.ServiceBus/namespaces/sb-shared');
+    expect(dataverse.toManifest().records[0].columns).toMatchObject({ solutionnamespace: 'sb-shared', namespaceaddress: 'sb://sb-shared.servicebus.windows.net/' });
+  });
+
+  it('existing namespace from a data source: names travel through plain outputs', () => {
+    const ctx = newStack();
+    const ns = new DataAzurermServicebusNamespace(ctx.stack, 'shared', { name: 'sb-shared', resourceGroupName: 'rg-shared' });
+    new OutboundQueueIntegration(ctx.stack, 'orders', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps, existingNamespace: { id: ns.id, name: ns.name } });
+    const endpoint = ctx.dataverse.toManifest().records[0];
+    expect(endpoint.columns.solutionnamespace).toBeUndefined();
+    expect(endpoint.fromOutputs.map((o) => [o.column, o.sensitive])).toEqual([
+      ['namespaceaddress', false],
+      ['solutionnamespace', false],
+      ['saskey', true],
+    ]);
+    expect(validationErrors(ctx.stack)).toEqual([]);
+  });
+
+  it('existing namespace and namespace options together: one error listing the conflict', () => {
+    const errors = errorsOf({ existingNamespace: { id: 'x', name: 'sb-shared' }, namespace: { sku: ServiceBusSku.PREMIUM } });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('conflicting props: existingNamespace with namespace');
+    expect(errors[0]).toContain('Fix: pass either the existing resource or the options, not both.');
+  });
+
+  it('Premium: capacity and partitions default to 1, partitioning flag left to the namespace', () => {
+    const { stack } = build({ namespace: { sku: ServiceBusSku.PREMIUM } });
+    const synth = synthJson(stack);
+    expect(onlyResource(synth, 'azurerm_servicebus_namespace')).toMatchObject({ sku: 'Premium', capacity: 1, premium_messaging_partitions: 1 });
+    expect(onlyResource(synth, 'azurerm_servicebus_queue').partitioning_enabled).toBeUndefined();
+  });
+
+  it('defaults can be turned off and overridden', () => {
+    const { stack, dataverse } = build({
+      namespace: { name: 'sb-contoso-orders', publicNetworkAccessEnabled: false },
+      queue: { name: 'orders', deadLetteringOnMessageExpiration: false, requiresDuplicateDetection: true, requiresSession: true, maxDeliveryCount: 3, lockDuration: 'PT30S', defaultMessageTtl: 'P1D' },
+      authorizationRuleName: 'crm-send',
+      endpointName: 'Orders to Service Bus',
+      messageFormat: MessageFormat.TEXT_XML,
+      userClaim: UserClaim.USER_ID,
+      tags: { env: 'test' },
+    });
+    const synth = synthJson(stack);
+    expect(onlyResource(synth, 'azurerm_servicebus_namespace')).toMatchObject({ name: 'sb-contoso-orders', public_network_access_enabled: false, tags: { env: 'test' } });
+    expect(onlyResource(synth, 'azurerm_servicebus_queue')).toMatchObject({
+      name: 'orders',
+      dead_lettering_on_message_expiration: false,
+      requires_duplicate_detection: true,
+      duplicate_detection_history_time_window: 'PT10M',
+      requires_session: true,
+      max_delivery_count: 3,
+      lock_duration: 'PT30S',
+      default_message_ttl: 'P1D',
+    });
+    expect(onlyResource(synth, 'azurerm_servicebus_queue_authorization_rule').name).toBe('crm-send');
+    expect(dataverse.toManifest().records[0].columns).toMatchObject({ name: 'Orders to Service Bus', messageformat: 3, userclaim: 2, saskeyname: 'crm-send', path: 'orders' });
+  });
+
+  it.each<[string, Partial<OutboundQueueIntegrationProps>, string]>([
+    ['namespace name rule', { namespace: { name: 'sb-orders-sb' } }, "namespace.name: Service Bus namespace name 'sb-orders-sb' is not valid: it must not end with '-sb' or '-mgmt'"],
+    ['namespace name length', { namespace: { name: 'sb' } }, "namespace.name: Service Bus namespace name 'sb' is not valid: it is 2 characters long and must be 6 to 50"],
+    ['capacity only on Premium', { namespace: { capacity: 2 } }, 'namespace.capacity 2 applies to Premium namespaces only'],
+    ['partitions only on Premium', { namespace: { premiumMessagingPartitions: 2 } }, 'namespace.premiumMessagingPartitions 2 applies to Premium namespaces only'],
+    ['capacity values', { namespace: { sku: ServiceBusSku.PREMIUM, capacity: 3 } }, 'namespace.capacity 3 is not allowed: use one of 1, 2, 4, 8, 16'],
+    ['partition values', { namespace: { sku: ServiceBusSku.PREMIUM, premiumMessagingPartitions: 3 } }, 'namespace.premiumMessagingPartitions 3 is not allowed: use one of 1, 2, 4'],
+    ['sku values', { namespace: { sku: 'Basic' as ServiceBusSku } }, "namespace.sku 'Basic' is not supported"],
+    ['queue options in topic mode', { entityKind: ServiceBusEntityKind.TOPIC, queue: {} }, 'queue options were given, but entityKind is TOPIC'],
+    ['topic options in queue mode', { topic: {} }, 'topic options were given, but entityKind is QUEUE'],
+    ['queue name', { queue: { name: '-orders' } }, "queue.name: entity name '-orders' is not valid"],
+    ['TTL format', { queue: { defaultMessageTtl: '14 days' } }, "queue.defaultMessageTtl '14 days' is not an ISO 8601 duration"],
+    ['duplicate window range', { queue: { requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindow: 'P8D' } }, "queue.duplicateDetectionHistoryTimeWindow 'P8D' is out of range: it must be from 20 seconds to 7 days"],
+    ['duplicate window without detection', { queue: { duplicateDetectionHistoryTimeWindow: 'PT5M' } }, 'queue.duplicateDetectionHistoryTimeWindow is set but duplicate detection is off'],
+    ['Standard sizes', { queue: { maxSizeInMegabytes: 2000 } }, 'queue.maxSizeInMegabytes 2000 is not a Standard size. Fix: use one of 1024, 2048, 3072, 4096, 5120.'],
+    ['partitioning on Premium', { namespace: { sku: ServiceBusSku.PREMIUM }, queue: { partitioningEnabled: true } }, 'queue.partitioningEnabled applies to Standard namespaces'],
+    ['max delivery count', { queue: { maxDeliveryCount: 0 } }, 'queue.maxDeliveryCount 0 is out of range'],
+    ['lock duration', { queue: { lockDuration: 'PT6M' } }, "queue.lockDuration 'PT6M' is out of range: it must be from 5 seconds to 5 minutes"],
+    ['rule name', { authorizationRuleName: 'send rule' }, "authorizationRuleName: authorization rule name 'send rule' is not valid"],
+    ['empty steps', { steps: [] }, 'steps is empty: nothing would be registered in Dataverse'],
+    ['repeated step', { steps: [steps[0], steps[0]] }, "steps: two steps share the key 'salesorder-Create' (same table and message)"],
+    ['synchronous step', { steps: [{ table: 'salesorder', message: 'Create', stage: StepStage.PRE_OPERATION, mode: StepMode.SYNCHRONOUS }] }, 'a Service Bus queue endpoint accepts asynchronous steps only'],
+  ])('validation: %s', (_name, props, expected) => {
+    const errors = errorsOf(props);
+    const hit = errors.find((e) => e.includes(expected));
+    expect(hit, `expected "${expected}" in:\n${errors.join('\n')}`).toBeDefined();
+    expect(hit).toMatch(/^\[test\/orders[^\]]*\] /);
+    expect(hit).toContain('Fix:');
+  });
+
+  it('reports every problem together and creates nothing on disk when validation fails', () => {
+    const { stack, app } = build({ namespace: { name: 'x', capacity: 3 }, queue: { maxSizeInMegabytes: 7 } });
+    expect(validationErrors(stack).length).toBe(4);
+    expect(() => app.synth()).toThrow(/Validation failed/);
+    const fs = require('fs');
+    const path = require('path');
+    expect(fs.existsSync(path.join(app.outdir, 'stacks', 'test', 'cdk.tf.json'))).toBe(false);
+    expect(fs.existsSync(path.join(app.outdir, 'stacks', 'test', 'dataverse-registrations.json'))).toBe(false);
+  });
+
+  it('two integrations in one stack do not collide', () => {
+    const { stack, dataverse, rg } = newStack();
+    const a = new OutboundQueueIntegration(stack, 'orders', { dataverse, resourceGroup: rg, steps });
+    const b = new OutboundQueueIntegration(stack, 'invoices', { dataverse, resourceGroup: rg, steps: [{ table: 'invoice', message: 'Create' }] });
+    const synth = synthJson(stack);
+    expect(a.namespaceName).not.toBe(b.namespaceName);
+    expect(a.sasKeyOutputName).not.toBe(b.sasKeyOutputName);
+    expect(Object.keys(synth.output)).toHaveLength(2);
+    expect(new Set(dataverse.toManifest().records.map((r) => r.id)).size).toBe(5);
+  });
+
+  it('generated names stay within Azure limits for long construct paths', () => {
+    const { stack, dataverse, rg } = newStack();
+    const long = new OutboundQueueIntegration(stack, 'a-very-long-integration-name-that-goes-on-and-on-and-on', { dataverse, resourceGroup: rg, steps });
+    expect(long.namespaceName.length).toBeLessThanOrEqual(50);
+    expect(long.entityName.length).toBeLessThanOrEqual(160);
+    expect(validationErrors(stack)).toEqual([]);
+    expect(Testing.synth(stack)).toContain(long.namespaceName);
   });
 });
