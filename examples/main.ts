@@ -24,6 +24,25 @@ const orders = new OutboundQueueIntegration(stack, 'orders', {
 orders.grantListen('00000000-0000-0000-0000-000000000001');
 
 // -- EventHubFanout and RelayIntegration (issue 3) --
+// (imports are hoisted; kept here so that each issue's example stays in its own block)
+import { EventHubFanout, RelayIntegration } from 'cdktf-dataverse';
+
+const fanout = new EventHubFanout(stack, 'changes', {
+  dataverse,
+  resourceGroup: rg,
+  steps: [
+    { table: 'account', message: 'Create' },
+    { table: 'account', message: 'Update', filteringAttributes: ['name', 'telephone1'] },
+  ],
+});
+fanout.addSubscriber('analytics');
+fanout.addSubscriber('erp', { principalId: '00000000-0000-0000-0000-000000000002' });
+
+new RelayIntegration(stack, 'onprem', {
+  dataverse,
+  resourceGroup: rg,
+  steps: [{ table: 'contact', message: 'Update', filteringAttributes: ['emailaddress1'] }],
+});
 
 // -- WebhookFunction (issue 4) --
 

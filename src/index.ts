@@ -16,6 +16,8 @@ export * from './dataverse/processing-step';
 export * from './patterns/outbound-queue-integration';
 
 // -- EventHubFanout, RelayIntegration (issue 3) --
+export * from './patterns/event-hub-fanout';
+export * from './patterns/relay-integration';
 
 // -- WebhookFunction (issue 4) --
 

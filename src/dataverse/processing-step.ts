@@ -210,7 +210,7 @@ export class ProcessingStep extends DataverseRecord {
     }
     if (this.mode === StepMode.SYNCHRONOUS && this.endpoint.acceptsAsynchronousOnly) {
       problems.add(
-        `${what}: mode SYNCHRONOUS is not possible here: a ${ServiceEndpointContractName(this.endpoint)} endpoint accepts asynchronous steps only. Fix: remove mode (asynchronous is the default), or use a WebhookFunction for a synchronous call.`,
+        `${what}: mode SYNCHRONOUS is not possible here: a ${ServiceEndpointContractName(this.endpoint)} endpoint accepts asynchronous steps only. Fix: remove mode (asynchronous is the default), or ${this.endpoint.contract === 1 ? 'for a synchronous call use the REST contract (a hybrid connection) or a TWO_WAY relay' : 'use a WebhookFunction for a synchronous call'}.`,
       );
     }
     if (this.mode === StepMode.SYNCHRONOUS && p.asyncAutoDelete === true) {
