@@ -5,11 +5,10 @@ import { EventhubNamespace } from '@cdktf/provider-azurerm/lib/eventhub-namespac
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
-import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { grantRole } from '../azure/grants';
 import { checkName, generateName, NAME_RULES, NameRule } from '../azure/naming';
-import { Problems, addValidator, isUnresolved, quote } from '../azure/problems';
+import { Problems, addValidator, annotate, isUnresolved, quote } from '../azure/problems';
 import { checkExistingOrNew, checkInteger } from '../azure/props';
 import { ResourceGroupReference } from '../azure/resource-group';
 import { isResourceIdOf, resourceGroupOfId } from '../azure/resource-id';
@@ -444,7 +443,9 @@ export class EventHubFanout extends Construct {
     this.steps = registerSteps(this, this.endpoint, props.steps);
     this.sasKeyOutputName = this.endpoint.secretOutputName!;
 
-    Annotations.of(this).addInfo(
+    annotate(
+      this,
+      'info',
       `Local (SAS) authentication stays enabled on Event Hubs namespace ${this.namespaceName}: Dataverse service endpoints cannot authenticate with a managed identity. Dataverse gets a Send-only key on event hub ${this.eventHubName} only; subscribers should read with Entra ID (addSubscriber with principalId).`,
     );
     addValidator(this, (problems) => this.validate(problems, props));

@@ -1,10 +1,10 @@
 import { RelayHybridConnection } from '@cdktf/provider-azurerm/lib/relay-hybrid-connection';
 import { RelayHybridConnectionAuthorizationRule } from '@cdktf/provider-azurerm/lib/relay-hybrid-connection-authorization-rule';
 import { RelayNamespace } from '@cdktf/provider-azurerm/lib/relay-namespace';
-import { Annotations, TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkName, generateName, NAME_RULES } from '../azure/naming';
-import { Problems, addValidator, isUnresolved, quote } from '../azure/problems';
+import { Problems, addValidator, annotate, isUnresolved, quote } from '../azure/problems';
 import { checkExistingOrNew } from '../azure/props';
 import { ResourceGroupReference } from '../azure/resource-group';
 import { isResourceIdOf, resourceGroupOfId } from '../azure/resource-id';
@@ -286,12 +286,16 @@ export class RelayIntegration extends Construct {
     const contractName = ServiceEndpointContract[this.contract] ?? `${this.contract}`;
     const synchronous = this.steps.filter((s) => s.mode === StepMode.SYNCHRONOUS);
     if (synchronous.length > 0 && (this.contract === ServiceEndpointContract.REST || this.contract === ServiceEndpointContract.TWO_WAY)) {
-      Annotations.of(this).addWarning(
+      annotate(
+        this,
+        'warning',
         `synchronous step(s) ${synchronous.map((s) => `'${s.message} of ${s.table}'`).join(', ')} on the ${contractName} contract: the user's operation waits for the listener's reply and fails (rolled back) when the listener is not connected, answers with an error, or the operation passes Dataverse's 2-minute limit. Supported: synchronous and asynchronous steps on REST (the created hybrid connection) and on an existing TWO_WAY relay; asynchronous only on ONE_WAY. azurerm cannot create WCF relays (ONE_WAY / TWO_WAY): reference one with existingWcfRelay.`,
       );
     }
     if (this.listenerKeyOutputName) {
-      Annotations.of(this).addInfo(
+      annotate(
+        this,
+        'info',
         `The on-premises listener connects to hybrid connection ${this.hybridConnectionName} in Relay namespace ${this.namespaceName} with rule ${this.listenerRuleName} (Listen only); its key is in the sensitive output ${this.listenerKeyOutputName}. Dataverse gets a Send-only key on the hybrid connection only.`,
       );
     }
