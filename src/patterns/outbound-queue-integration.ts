@@ -235,7 +235,7 @@ export interface OutboundQueueIntegrationProps {
    * Options of the namespace to create (not with existingNamespace).
    * @default - a Standard namespace with a generated name
    */
-  readonly namespace?: ServiceBusNamespaceOptions;
+  readonly namespaceOptions?: ServiceBusNamespaceOptions;
   /**
    * Use this namespace instead of creating one. It must keep local (SAS) authentication enabled.
    * @default - a namespace is created
@@ -312,7 +312,7 @@ export class OutboundQueueIntegration extends Construct {
   /** Namespace resource id. */
   public readonly namespaceId: string;
   /** The created namespace (undefined with existingNamespace). */
-  public readonly namespace?: ServicebusNamespace;
+  public readonly serviceBusNamespace?: ServicebusNamespace;
   /** The queue (queue mode). */
   public readonly queue?: ServicebusQueue;
   /** The topic (topic mode). */
@@ -338,7 +338,7 @@ export class OutboundQueueIntegration extends Construct {
     super(scope, id);
     const kind = props.entityKind ?? ServiceBusEntityKind.QUEUE;
     this.entityKind = kind;
-    const ns = props.namespace ?? {};
+    const ns = props.namespaceOptions ?? {};
     const sku = ns.sku ?? ServiceBusSku.STANDARD;
     const seed = props.dataverse.url;
 
@@ -351,7 +351,7 @@ export class OutboundQueueIntegration extends Construct {
       // Names are kept as the literal values given to the resources, so that the manifest can
       // carry them (a resource attribute would only be known after deploy).
       this.namespaceName = ns.name ?? generateName(this, NAME_RULES.serviceBusNamespace, 'sb', seed);
-      this.namespace = new ServicebusNamespace(this, 'namespace', {
+      this.serviceBusNamespace = new ServicebusNamespace(this, 'namespace', {
         name: this.namespaceName,
         location: props.resourceGroup.location,
         resourceGroupName: props.resourceGroup.name,
@@ -363,7 +363,7 @@ export class OutboundQueueIntegration extends Construct {
         publicNetworkAccessEnabled: ns.publicNetworkAccessEnabled ?? true,
         tags: props.tags,
       });
-      this.namespaceId = this.namespace.id;
+      this.namespaceId = this.serviceBusNamespace.id;
     }
 
     // Entity and the Send-only rule for Dataverse.
@@ -514,24 +514,24 @@ export class OutboundQueueIntegration extends Construct {
   }
 
   private validate(problems: Problems, props: OutboundQueueIntegrationProps, sku: ServiceBusSku): void {
-    const ns = props.namespace;
-    checkExistingOrNew(problems, [['existingNamespace', props.existingNamespace, 'namespace', ns]]);
+    const ns = props.namespaceOptions;
+    checkExistingOrNew(problems, [['existingNamespace', props.existingNamespace, 'namespaceOptions', ns]]);
     problems.check(
       Object.values(ServiceBusSku).includes(sku),
-      `namespace.sku ${quote(sku)} is not supported. Fix: use ServiceBusSku.STANDARD or ServiceBusSku.PREMIUM (Basic has no topics, duplicate detection or sessions).`,
+      `namespaceOptions.sku ${quote(sku)} is not supported. Fix: use ServiceBusSku.STANDARD or ServiceBusSku.PREMIUM (Basic has no topics, duplicate detection or sessions).`,
     );
-    checkName(problems, NAME_RULES.serviceBusNamespace, 'namespace.name', ns?.name);
+    checkName(problems, NAME_RULES.serviceBusNamespace, 'namespaceOptions.name', ns?.name);
     checkName(problems, NAME_RULES.authorizationRule, 'authorizationRuleName', props.authorizationRuleName);
     const premium = sku === ServiceBusSku.PREMIUM;
     if (!premium) {
-      problems.check(ns?.capacity === undefined, `namespace.capacity ${ns?.capacity} applies to Premium namespaces only. Fix: remove capacity, or set sku: ServiceBusSku.PREMIUM.`);
+      problems.check(ns?.capacity === undefined, `namespaceOptions.capacity ${ns?.capacity} applies to Premium namespaces only. Fix: remove capacity, or set sku: ServiceBusSku.PREMIUM.`);
       problems.check(
         ns?.premiumMessagingPartitions === undefined,
-        `namespace.premiumMessagingPartitions ${ns?.premiumMessagingPartitions} applies to Premium namespaces only. Fix: remove it, or set sku: ServiceBusSku.PREMIUM.`,
+        `namespaceOptions.premiumMessagingPartitions ${ns?.premiumMessagingPartitions} applies to Premium namespaces only. Fix: remove it, or set sku: ServiceBusSku.PREMIUM.`,
       );
     }
-    checkInteger(problems, 'namespace.capacity', ns?.capacity, 1, 16, [1, 2, 4, 8, 16]);
-    checkInteger(problems, 'namespace.premiumMessagingPartitions', ns?.premiumMessagingPartitions, 1, 4, [1, 2, 4]);
+    checkInteger(problems, 'namespaceOptions.capacity', ns?.capacity, 1, 16, [1, 2, 4, 8, 16]);
+    checkInteger(problems, 'namespaceOptions.premiumMessagingPartitions', ns?.premiumMessagingPartitions, 1, 4, [1, 2, 4]);
 
     const topicMode = this.entityKind === ServiceBusEntityKind.TOPIC;
     problems.check(

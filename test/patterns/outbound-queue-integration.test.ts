@@ -220,14 +220,14 @@ describe('OutboundQueueIntegration: options', () => {
   });
 
   it('existing namespace and namespace options together: one error listing the conflict', () => {
-    const errors = errorsOf({ existingNamespace: { id: 'x', name: 'sb-shared' }, namespace: { sku: ServiceBusSku.PREMIUM } });
+    const errors = errorsOf({ existingNamespace: { id: 'x', name: 'sb-shared' }, namespaceOptions: { sku: ServiceBusSku.PREMIUM } });
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain('conflicting props: existingNamespace with namespace');
+    expect(errors[0]).toContain('conflicting props: existingNamespace with namespaceOptions');
     expect(errors[0]).toContain('Fix: pass either the existing resource or the options, not both.');
   });
 
   it('Premium: capacity and partitions default to 1, partitioning flag left to the namespace', () => {
-    const { stack } = build({ namespace: { sku: ServiceBusSku.PREMIUM } });
+    const { stack } = build({ namespaceOptions: { sku: ServiceBusSku.PREMIUM } });
     const synth = synthJson(stack);
     expect(onlyResource(synth, 'azurerm_servicebus_namespace')).toMatchObject({ sku: 'Premium', capacity: 1, premium_messaging_partitions: 1 });
     expect(onlyResource(synth, 'azurerm_servicebus_queue').partitioning_enabled).toBeUndefined();
@@ -235,7 +235,7 @@ describe('OutboundQueueIntegration: options', () => {
 
   it('defaults can be turned off and overridden', () => {
     const { stack, dataverse } = build({
-      namespace: { name: 'sb-contoso-orders', publicNetworkAccessEnabled: false },
+      namespaceOptions: { name: 'sb-contoso-orders', publicNetworkAccessEnabled: false },
       queue: { name: 'orders', deadLetteringOnMessageExpiration: false, requiresDuplicateDetection: true, requiresSession: true, maxDeliveryCount: 3, lockDuration: 'PT30S', defaultMessageTtl: 'P1D' },
       authorizationRuleName: 'crm-send',
       endpointName: 'Orders to Service Bus',
@@ -260,13 +260,13 @@ describe('OutboundQueueIntegration: options', () => {
   });
 
   it.each<[string, Partial<OutboundQueueIntegrationProps>, string]>([
-    ['namespace name rule', { namespace: { name: 'sb-orders-sb' } }, "namespace.name: Service Bus namespace name 'sb-orders-sb' is not valid: it must not end with '-sb' or '-mgmt'"],
-    ['namespace name length', { namespace: { name: 'sb' } }, "namespace.name: Service Bus namespace name 'sb' is not valid: it is 2 characters long and must be 6 to 50"],
-    ['capacity only on Premium', { namespace: { capacity: 2 } }, 'namespace.capacity 2 applies to Premium namespaces only'],
-    ['partitions only on Premium', { namespace: { premiumMessagingPartitions: 2 } }, 'namespace.premiumMessagingPartitions 2 applies to Premium namespaces only'],
-    ['capacity values', { namespace: { sku: ServiceBusSku.PREMIUM, capacity: 3 } }, 'namespace.capacity 3 is not allowed: use one of 1, 2, 4, 8, 16'],
-    ['partition values', { namespace: { sku: ServiceBusSku.PREMIUM, premiumMessagingPartitions: 3 } }, 'namespace.premiumMessagingPartitions 3 is not allowed: use one of 1, 2, 4'],
-    ['sku values', { namespace: { sku: 'Basic' as ServiceBusSku } }, "namespace.sku 'Basic' is not supported"],
+    ['namespace name rule', { namespaceOptions: { name: 'sb-orders-sb' } }, "namespaceOptions.name: Service Bus namespace name 'sb-orders-sb' is not valid: it must not end with '-sb' or '-mgmt'"],
+    ['namespace name length', { namespaceOptions: { name: 'sb' } }, "namespaceOptions.name: Service Bus namespace name 'sb' is not valid: it is 2 characters long and must be 6 to 50"],
+    ['capacity only on Premium', { namespaceOptions: { capacity: 2 } }, 'namespaceOptions.capacity 2 applies to Premium namespaces only'],
+    ['partitions only on Premium', { namespaceOptions: { premiumMessagingPartitions: 2 } }, 'namespaceOptions.premiumMessagingPartitions 2 applies to Premium namespaces only'],
+    ['capacity values', { namespaceOptions: { sku: ServiceBusSku.PREMIUM, capacity: 3 } }, 'namespaceOptions.capacity 3 is not allowed: use one of 1, 2, 4, 8, 16'],
+    ['partition values', { namespaceOptions: { sku: ServiceBusSku.PREMIUM, premiumMessagingPartitions: 3 } }, 'namespaceOptions.premiumMessagingPartitions 3 is not allowed: use one of 1, 2, 4'],
+    ['sku values', { namespaceOptions: { sku: 'Basic' as ServiceBusSku } }, "namespaceOptions.sku 'Basic' is not supported"],
     ['queue options in topic mode', { entityKind: ServiceBusEntityKind.TOPIC, queue: {} }, 'queue options were given, but entityKind is TOPIC'],
     ['topic options in queue mode', { topic: {} }, 'topic options were given, but entityKind is QUEUE'],
     ['queue name', { queue: { name: '-orders' } }, "queue.name: entity name '-orders' is not valid"],
@@ -274,7 +274,7 @@ describe('OutboundQueueIntegration: options', () => {
     ['duplicate window range', { queue: { requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindow: 'P8D' } }, "queue.duplicateDetectionHistoryTimeWindow 'P8D' is out of range: it must be from 20 seconds to 7 days"],
     ['duplicate window without detection', { queue: { duplicateDetectionHistoryTimeWindow: 'PT5M' } }, 'queue.duplicateDetectionHistoryTimeWindow is set but duplicate detection is off'],
     ['Standard sizes', { queue: { maxSizeInMegabytes: 2000 } }, 'queue.maxSizeInMegabytes 2000 is not a Standard size. Fix: use one of 1024, 2048, 3072, 4096, 5120.'],
-    ['partitioning on Premium', { namespace: { sku: ServiceBusSku.PREMIUM }, queue: { partitioningEnabled: true } }, 'queue.partitioningEnabled applies to Standard namespaces'],
+    ['partitioning on Premium', { namespaceOptions: { sku: ServiceBusSku.PREMIUM }, queue: { partitioningEnabled: true } }, 'queue.partitioningEnabled applies to Standard namespaces'],
     ['max delivery count', { queue: { maxDeliveryCount: 0 } }, 'queue.maxDeliveryCount 0 is out of range'],
     ['lock duration', { queue: { lockDuration: 'PT6M' } }, "queue.lockDuration 'PT6M' is out of range: it must be from 5 seconds to 5 minutes"],
     ['rule name', { authorizationRuleName: 'send rule' }, "authorizationRuleName: authorization rule name 'send rule' is not valid"],
@@ -290,7 +290,7 @@ describe('OutboundQueueIntegration: options', () => {
   });
 
   it('reports every problem together and creates nothing on disk when validation fails', () => {
-    const { stack, app } = build({ namespace: { name: 'x', capacity: 3 }, queue: { maxSizeInMegabytes: 7 } });
+    const { stack, app } = build({ namespaceOptions: { name: 'x', capacity: 3 }, queue: { maxSizeInMegabytes: 7 } });
     expect(validationErrors(stack).length).toBe(4);
     expect(() => app.synth()).toThrow(/Validation failed/);
     const fs = require('fs');
