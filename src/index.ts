@@ -18,10 +18,13 @@ export * from './patterns/outbound-queue-integration';
 // -- EventHubFanout, RelayIntegration (issue 3) --
 
 // -- WebhookFunction (issue 4) --
+export * from './patterns/webhook-function';
 
 // -- CustomApiGateway (issue 5) --
 
 // Receiver runtime (issue 4)
+export * from './runtime/remote-execution-context';
+export * from './runtime/webhook-auth';
 
 // Power Platform provider mode (issue 7)
 
