@@ -5,12 +5,10 @@
 // RemoteExecutionContext parser and the @azure/functions v4 wrapper of cdktf-dataverse instead.
 //
 // - Create of account (synchronous, pre-operation): rejects an account without a name or with a
-//   credit limit above MAX_CREDIT_LIMIT; Dataverse then cancels the user's save.
+//   credit limit above the MAX_CREDIT_LIMIT app setting (default 1000000); Dataverse then cancels the user's save.
 // - Update of creditlimit (asynchronous): logs the change.
 'use strict';
 const { createHash, timingSafeEqual } = require('crypto');
-
-const MAX_CREDIT_LIMIT = Number(process.env.MAX_CREDIT_LIMIT || 1000000);
 
 function sha256(text) {
   return createHash('sha256').update(String(text), 'utf8').digest();
@@ -73,8 +71,9 @@ module.exports = async function (context, req) {
   if (ctx.MessageName === 'Create' && ctx.PrimaryEntityName === 'account') {
     const problems = [];
     if (!attributes.name || String(attributes.name).trim() === '') problems.push('an account needs a name');
+    const max = Number(process.env.MAX_CREDIT_LIMIT || 1000000);
     const limit = plain(attributes.creditlimit);
-    if (typeof limit === 'number' && limit > MAX_CREDIT_LIMIT) problems.push(`the credit limit ${limit} is above ${MAX_CREDIT_LIMIT}`);
+    if (typeof limit === 'number' && limit > max) problems.push(`the credit limit ${limit} is above ${max}`);
     if (problems.length > 0) {
       const message = `Account rejected: ${problems.join('; ')}.`;
       context.log(message);
