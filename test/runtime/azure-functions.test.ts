@@ -29,7 +29,7 @@ describe('dataverseWebhook (@azure/functions v4)', () => {
   it('401 on a missing or wrong secret, without reading the body', async () => {
     const handler = vi.fn();
     const fn = dataverseWebhook(handler, { verifier });
-    for (const headers of [{}, { 'x-dataverse-webhook-secret': 'wrong' }]) {
+    for (const headers of [{}, { 'x-dataverse-webhook-secret': 'wrong' }] as Array<Record<string, string>>) {
       const req = request(fixture('create.json'), headers);
       const text = vi.spyOn(req, 'text');
       const res = await fn(req, invocation());
