@@ -58,9 +58,9 @@ export interface DataverseWebhookOptions {
  * - 200 on success.
  *
  * Dataverse reads only the status code of a webhook response: any status other than 2xx fails a
- * synchronous step, which cancels the user's operation and rolls its transaction back. The user
- * sees Dataverse's own error dialog for a failed webhook, not the response body; the body is for
- * your logs and for whoever tests the endpoint.
+ * synchronous step, which cancels the user's operation and rolls its transaction back, and the
+ * user gets Dataverse's error for a failed webhook. No Microsoft page says the response body is
+ * shown to the user: treat it as being for your logs and for whoever tests the endpoint.
  */
 export function dataverseWebhook(handler: DataverseWebhookHandler, options: DataverseWebhookOptions = {}) {
   let verifier = options.verifier;
