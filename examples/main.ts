@@ -45,6 +45,18 @@ new RelayIntegration(stack, 'onprem', {
 });
 
 // -- WebhookFunction (issue 4) --
+import * as path from 'path';
+import { StepMode, StepStage, WebhookFunction } from 'cdktf-dataverse';
+
+new WebhookFunction(stack, 'validate', {
+  dataverse,
+  resourceGroup: rg,
+  code: path.join(__dirname, 'functions', 'validate-account'),
+  steps: [
+    { table: 'account', message: 'Create', stage: StepStage.PRE_OPERATION, mode: StepMode.SYNCHRONOUS },
+    { table: 'account', message: 'Update', filteringAttributes: ['creditlimit'] },
+  ],
+});
 
 // -- CustomApiGateway (issue 5) --
 

@@ -20,10 +20,13 @@ export * from './patterns/event-hub-fanout';
 export * from './patterns/relay-integration';
 
 // -- WebhookFunction (issue 4) --
+export * from './patterns/webhook-function';
 
 // -- CustomApiGateway (issue 5) --
 
 // Receiver runtime (issue 4)
+export * from './runtime/remote-execution-context';
+export * from './runtime/webhook-auth';
 
 // Power Platform provider mode (issue 7)
 

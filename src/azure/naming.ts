@@ -93,6 +93,21 @@ export const NAME_RULES = {
     alphanumericOnly: true,
     globallyUnique: true,
   },
+  keyVault: {
+    kind: 'Key Vault name',
+    min: 3,
+    max: 24,
+    pattern: /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]$/,
+    describe: 'letters, digits and hyphens, starting with a letter, ending with a letter or digit, no two hyphens in a row',
+    globallyUnique: true,
+  },
+  logAnalyticsWorkspace: {
+    kind: 'Log Analytics workspace name',
+    min: 4,
+    max: 63,
+    pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/,
+    describe: 'letters, digits and hyphens, starting and ending with a letter or digit',
+  },
   apiManagement: {
     kind: 'API Management service name',
     min: 1,
