@@ -13,11 +13,11 @@ import { StorageBlob } from '@cdktf/provider-azurerm/lib/storage-blob';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
-import { Annotations, AssetType, Fn, TerraformAsset, TerraformProvider, TerraformStack } from 'cdktf';
+import { Aspects, AssetType, Fn, TerraformAsset, TerraformProvider, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { grantRole } from '../azure/grants';
 import { checkName, generateName, NAME_RULES } from '../azure/naming';
-import { Problems, addValidator, isUnresolved, quote } from '../azure/problems';
+import { Problems, addValidator, annotate, isUnresolved, quote } from '../azure/problems';
 import { checkExistingOrNew, checkInteger } from '../azure/props';
 import { ResourceGroupReference } from '../azure/resource-group';
 import { ServiceEndpointAuthType, ServiceEndpointContract, StepMode, UserClaim } from '../dataverse/enums';
@@ -459,22 +459,24 @@ export class WebhookFunction extends Construct {
 
     for (const step of this.steps) {
       if (step.mode === StepMode.SYNCHRONOUS) {
-        Annotations.of(step).addWarning(
+        annotate(
+          step,
+          'warning',
           `Step ${step.message} of ${step.table} calls the webhook synchronously: the user's operation waits for the function. Dataverse gives a webhook 60 seconds and the whole operation, all synchronous steps included, 2 minutes; any answer other than 2xx (or a timeout) fails the step and rolls the operation back. Keep the function fast, and make it asynchronous unless it must be able to reject the operation.`,
         );
       }
     }
-    const provider = findProvider(stack, 'azurerm') as AzurermProvider | undefined;
-    if (provider && provider.storageUseAzuread !== true) {
-      Annotations.of(this).addWarning(
-        'The storage account has shared keys off, so Terraform must upload the code package with Entra ID: set storageUseAzuread: true on the AzurermProvider, or the upload of released-package.zip fails at apply.',
-      );
-    }
+    useEntraIdForStorage(stack);
     addValidator(this, (problems) => this.validate(problems, props, codeProblem, route));
   }
 
   private validate(problems: Problems, props: WebhookFunctionProps, codeProblem: string | undefined, route: string): void {
     if (codeProblem) problems.add(codeProblem);
+    const provider = findProvider(TerraformStack.of(this), 'azurerm') as AzurermProvider | undefined;
+    problems.check(
+      provider?.storageUseAzuread !== false,
+      'the AzurermProvider sets storageUseAzuread: false, but the storage account has shared keys off, so Terraform could not upload the code package (released-package.zip). Fix: remove storageUseAzuread from the provider or set it to true.',
+    );
     checkExistingOrNew(problems, [['existingLogAnalyticsWorkspace', props.existingLogAnalyticsWorkspace, 'logAnalyticsWorkspace', props.logAnalyticsWorkspace]]);
     const app = props.functionApp ?? {};
     checkName(problems, NAME_RULES.functionApp, 'functionApp.name', app.name);
@@ -555,6 +557,26 @@ function ensureRandomProvider(stack: TerraformStack): void {
   if (findProvider(stack, RandomProvider.tfResourceType)) return;
   const id = stack.node.tryFindChild('random') === undefined ? 'random' : 'random-provider';
   new RandomProvider(stack, id);
+}
+
+const STORAGE_AAD_MARK = Symbol.for('cdktf-dataverse.storageUseAzuread');
+
+/**
+ * The storage account has shared keys off, so Terraform must reach blobs with Entra ID: an Aspect
+ * (once per stack, idempotent) turns on `storage_use_azuread` on the stack's azurerm provider when
+ * the app has not set it; an explicit `false` is reported by the validation instead.
+ */
+function useEntraIdForStorage(stack: TerraformStack): void {
+  if ((stack as any)[STORAGE_AAD_MARK]) return;
+  Object.defineProperty(stack, STORAGE_AAD_MARK, { value: true });
+  Aspects.of(stack).add({
+    visit(node) {
+      if (node instanceof AzurermProvider && node.storageUseAzuread === undefined) {
+        node.storageUseAzuread = true;
+        annotate(node, 'info', 'storageUseAzuread set to true by WebhookFunction: its storage account has shared keys off, so Terraform uploads the code package with Entra ID.');
+      }
+    },
+  });
 }
 
 function xmlAttribute(value: string): string {

@@ -235,16 +235,23 @@ describe('WebhookFunction: default settings', () => {
     expect(onlyResource(synth, 'azurerm_storage_blob').depends_on).toBeUndefined();
   });
 
-  it('warns when the azurerm provider would upload with shared keys, not when it uses Entra ID', () => {
-    expect(warnings(build().fn).some((w) => w.includes('storageUseAzuread: true'))).toBe(true);
+  it('turns on storage_use_azuread on the azurerm provider when unset, keeps an explicit true, rejects false', () => {
+    const unset = build();
+    expect(synthJson(unset.stack).provider.azurerm[0].storage_use_azuread).toBe(true);
 
-    const app = Testing.app();
-    const stack = new TerraformStack(app, 'test');
-    new AzurermProvider(stack, 'azurerm', { features: [{}], storageUseAzuread: true });
-    const rg = new ResourceGroup(stack, 'rg', { name: 'rg-test', location: 'westeurope' });
-    const dataverse = new DataverseEnvironment(stack, 'dataverse', { url: 'https://contoso.crm4.dynamics.com' });
-    const fn = new WebhookFunction(stack, 'validate', { dataverse, resourceGroup: rg, code: CODE, steps });
-    expect(warnings(fn).some((w) => w.includes('storageUseAzuread'))).toBe(false);
+    const make = (storageUseAzuread: boolean) => {
+      const app = Testing.app();
+      const stack = new TerraformStack(app, 'test');
+      new AzurermProvider(stack, 'azurerm', { features: [{}], storageUseAzuread });
+      const rg = new ResourceGroup(stack, 'rg', { name: 'rg-test', location: 'westeurope' });
+      const dataverse = new DataverseEnvironment(stack, 'dataverse', { url: 'https://contoso.crm4.dynamics.com' });
+      new WebhookFunction(stack, 'validate', { dataverse, resourceGroup: rg, code: CODE, steps });
+      return stack;
+    };
+    expect(synthJson(make(true)).provider.azurerm[0].storage_use_azuread).toBe(true);
+    const errors = validationErrors(make(false));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('the AzurermProvider sets storageUseAzuread: false');
   });
 });
 
