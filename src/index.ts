@@ -20,6 +20,9 @@ export * from './patterns/outbound-queue-integration';
 // -- WebhookFunction (issue 4) --
 
 // -- CustomApiGateway (issue 5) --
+export * from './dataverse/custom-api';
+export * from './dataverse/application-user';
+export * from './patterns/custom-api-gateway';
 
 // Receiver runtime (issue 4)
 
