@@ -321,11 +321,11 @@ export class CustomApi extends DataverseRecord {
         );
       }
     }
-    for (const [list, kind] of [[request, 'request parameter'], [response, 'response property']] as const) {
+    for (const [list, kind] of [[request, 'request parameters'], [response, 'response properties']] as const) {
       const names = list.map((f) => f.uniqueName.toLowerCase());
       const dupes = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
       for (const d of dupes) {
-        problems.add(`${what}: two ${kind}s are named ${quote(list.find((f) => f.uniqueName.toLowerCase() === d)!.uniqueName)} (names are case-insensitive). Fix: give each a distinct uniqueName.`);
+        problems.add(`${what}: two ${kind} are named ${quote(list.find((f) => f.uniqueName.toLowerCase() === d)!.uniqueName)} (names are case-insensitive). Fix: give each a distinct uniqueName.`);
       }
     }
   }
