@@ -234,7 +234,7 @@ export function functionUriExpression(op: GatewayOperation): string {
     'string v;',
   ];
   (d.requestParameters ?? []).forEach((p, i) => {
-    lines.push(`v = context.Request.Url.Query.GetValueOrDefault("${p.uniqueName}", null);`);
+    lines.push(`v = context.Request.Url.Query.GetValueOrDefault("${p.uniqueName}", (string)null);`);
     lines.push(
       `if (v != null) { args.Add("${p.uniqueName}=@p${i + 1}"); aliases.Add("@p${i + 1}=" + Uri.EscapeDataString(${odataLiteral(p.type)})); }`,
     );

@@ -432,7 +432,7 @@ export class CustomApiGateway extends Construct {
     }
 
     const common = { apiManagementName: this.apiManagementName, resourceGroupName: this.apiManagementResourceGroupName };
-    new ApiManagementNamedValue(this, 'client-id', {
+    const clientIdNamedValue = new ApiManagementNamedValue(this, 'client-id', {
       ...common,
       name: this.clientIdNamedValueName,
       displayName: this.clientIdNamedValueName,
@@ -476,6 +476,8 @@ export class CustomApiGateway extends Construct {
       ...common,
       apiName: this.api.name,
       xmlContent: apiPolicyXml(this.policySettings, true),
+      // The policy names the client id by {{named value}}: it must exist first.
+      dependsOn: [clientIdNamedValue],
     });
 
     this.applicationUser = new ApplicationUser(this, 'application-user', {
@@ -567,6 +569,7 @@ export class CustomApiGateway extends Construct {
       ...common,
       apiName: api.name,
       xmlContent: functionApiPolicyXml(this.policySettings, entityName),
+      dependsOn: [backend],
     });
     const operations = FUNCTION_METHODS.map(
       (method) =>
