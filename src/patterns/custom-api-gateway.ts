@@ -591,6 +591,10 @@ export class CustomApiGateway extends Construct {
           `addFunctionBackend: routePrefix ${quote(prefix)} is not a path: letters, digits and hyphens, segments separated by '/', no leading or trailing '/'. Fix: use e.g. 'orders'.`,
         );
         problems.check(
+          entityName.length <= 80,
+          `addFunctionBackend: routePrefix ${quote(prefix)} makes the backend name ${quote(entityName)} longer than API Management's 80 characters. Fix: use a shorter routePrefix or apiName.`,
+        );
+        problems.check(
           prefix.toLowerCase() !== this.apiPath.toLowerCase(),
           `addFunctionBackend: routePrefix ${quote(prefix)} is the path of the Custom API routes. Fix: choose another routePrefix, or set apiPath.`,
         );

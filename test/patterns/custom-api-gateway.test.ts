@@ -212,6 +212,11 @@ describe('CustomApiGateway: default settings', () => {
       'systemuser:test/partners/application-user',
     ]);
     expect(withExample().dataverse.toManifest().records.map((r) => r.id)).toEqual(manifest.records.map((r) => r.id));
+    // Adding a sibling Custom API moves no id.
+    const alone = gatewayStack();
+    alone.gateway.addCustomApi(approveOrder);
+    const ids = new Map(manifest.records.map((r) => [r.path, r.id]));
+    for (const r of alone.dataverse.toManifest().records) expect(r.id).toBe(ids.get(r.path));
     const validate = new Ajv({ allErrors: true, strict: false }).compile(ManifestFormat.schema());
     expect(validate(JSON.parse(JSON.stringify(manifest))), JSON.stringify(validate.errors)).toBe(true);
   });
@@ -506,7 +511,9 @@ describe('CustomApiGateway: function backends', () => {
     gateway.addFunctionBackend({ routePrefix: 'b', functionAppId: FUNCTION_APP_ID, defaultHostName: 'https://func.azurewebsites.net' });
     gateway.addFunctionBackend({ routePrefix: 'c', functionAppId: FUNCTION_APP_ID, defaultHostName: 'func.azurewebsites.net', basePath: 'api?x' });
     gateway.addFunctionBackend({ routePrefix: '/d/', functionAppId: FUNCTION_APP_ID, defaultHostName: 'func.azurewebsites.net' });
+    gateway.addFunctionBackend({ routePrefix: 'e'.repeat(60), functionAppId: FUNCTION_APP_ID, defaultHostName: 'func.azurewebsites.net' });
     const errors = validationErrors(stack);
+    one(errors, "longer than API Management's 80 characters");
     one(errors, "route prefix 'orders' is added twice");
     one(errors, "routePrefix 'dataverse' is the path of the Custom API routes");
     one(errors, "functionAppId 'func-orders' is not a function app resource id");
@@ -582,6 +589,7 @@ describe('CustomApiGateway: validation', () => {
     new CustomApiGateway(ctx.stack, 'partners', { dataverse: ctx.dataverse, resourceGroup: ctx.rg });
     one(validationErrors(ctx.stack), 'publisherName and publisherEmail are required');
     one(errorsWith({ publisherEmail: 'integration' }), "publisherEmail 'integration' is not an e-mail address");
+    one(errorsWith({ publisherName: 'x'.repeat(101) }), 'publisherName');
   });
 
   it('virtual network only on Developer and Premium, with a subnet', () => {
