@@ -4,6 +4,7 @@ import { App, TerraformStack } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { DataverseEnvironment, OutboundQueueIntegration } from 'cdktf-dataverse';
+import { CustomApiBindingType, CustomApiFieldType, CustomApiGateway } from 'cdktf-dataverse';
 
 const app = new App();
 const stack = new TerraformStack(app, 'orders');
@@ -59,5 +60,26 @@ new WebhookFunction(stack, 'validate', {
 });
 
 // -- CustomApiGateway (issue 5) --
+const gateway = new CustomApiGateway(stack, 'partners', {
+  dataverse,
+  resourceGroup: rg,
+  publisherName: 'Contoso',
+  publisherEmail: 'integration@contoso.com',
+});
+gateway.addCustomApi({
+  uniqueName: 'contoso_ApproveOrder',
+  displayName: 'Approve order',
+  bindingType: CustomApiBindingType.ENTITY,
+  boundEntityLogicalName: 'salesorder',
+  requestParameters: [{ uniqueName: 'Comment', type: CustomApiFieldType.STRING, isOptional: true }],
+  responseProperties: [{ uniqueName: 'ApprovedOn', type: CustomApiFieldType.DATE_TIME }],
+});
+gateway.addCustomApi({
+  uniqueName: 'contoso_GetCreditScore',
+  displayName: 'Credit score',
+  isFunction: true,
+  requestParameters: [{ uniqueName: 'AccountNumber', type: CustomApiFieldType.STRING }],
+  responseProperties: [{ uniqueName: 'Score', type: CustomApiFieldType.INTEGER }],
+});
 
 app.synth();

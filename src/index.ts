@@ -23,6 +23,9 @@ export * from './patterns/relay-integration';
 export * from './patterns/webhook-function';
 
 // -- CustomApiGateway (issue 5) --
+export * from './dataverse/custom-api';
+export * from './dataverse/application-user';
+export * from './patterns/custom-api-gateway';
 
 // Receiver runtime (issue 4)
 export * from './runtime/remote-execution-context';

@@ -116,6 +116,14 @@ export const NAME_RULES = {
     describe: 'letters, digits and hyphens, starting with a letter and ending with a letter or digit',
     globallyUnique: true,
   },
+  /** APIs, backends and named values inside an API Management service. */
+  apiManagementEntity: {
+    kind: 'API Management API name',
+    min: 1,
+    max: 60,
+    pattern: /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/,
+    describe: 'letters, digits and hyphens, starting and ending with a letter or digit',
+  },
   generic: {
     kind: 'name',
     min: 1,

@@ -1,0 +1,786 @@
+import { ApiManagement } from '@cdktf/provider-azurerm/lib/api-management';
+import { ApiManagementApi } from '@cdktf/provider-azurerm/lib/api-management-api';
+import { ApiManagementApiOperation } from '@cdktf/provider-azurerm/lib/api-management-api-operation';
+import { ApiManagementApiOperationPolicy } from '@cdktf/provider-azurerm/lib/api-management-api-operation-policy';
+import { ApiManagementApiPolicy } from '@cdktf/provider-azurerm/lib/api-management-api-policy';
+import { ApiManagementBackend } from '@cdktf/provider-azurerm/lib/api-management-backend';
+import { ApiManagementNamedValue } from '@cdktf/provider-azurerm/lib/api-management-named-value';
+import { DataAzurermFunctionAppHostKeys } from '@cdktf/provider-azurerm/lib/data-azurerm-function-app-host-keys';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { Annotations, Fn, Lazy, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import {
+  ApiPolicySettings,
+  GatewayOperation,
+  MAX_VALIDATED_BODY,
+  apiPolicyXml,
+  functionApiPolicyXml,
+  methodOf,
+  gatewayRoute,
+  openApiDocument,
+  operationIdOf,
+  operationPolicyXml,
+} from './custom-api-gateway-openapi';
+import { checkName, generateName, NAME_RULES } from '../azure/naming';
+import { Problems, addValidator, isUnresolved, quote } from '../azure/problems';
+import { checkExistingOrNew, checkInteger } from '../azure/props';
+import { ResourceGroupReference } from '../azure/resource-group';
+import { StackArtifacts, stableJson } from '../azure/stack-artifacts';
+import { ApplicationUser } from '../dataverse/application-user';
+import { CustomApi, CustomApiDefinition } from '../dataverse/custom-api';
+import { DataverseEnvironment } from '../dataverse/environment';
+
+/** API Management pricing tier (classic tiers). */
+export enum ApiManagementTier {
+  /** Serverless, billed per call, no idle cost, SLA; capacity 0. */
+  CONSUMPTION = 'Consumption',
+  /** One unit, no SLA: for development only. Virtual network capable. */
+  DEVELOPER = 'Developer',
+  /** 1–2 units. */
+  BASIC = 'Basic',
+  /** 1–4 units. */
+  STANDARD = 'Standard',
+  /** Units per region, availability zones, virtual network. */
+  PREMIUM = 'Premium',
+}
+
+/** How the API Management service is placed in a virtual network. */
+export enum ApiManagementVirtualNetworkType {
+  NONE = 'None',
+  /** Gateway reachable from the internet, backends reachable in the network. */
+  EXTERNAL = 'External',
+  /** Gateway reachable from the network only. */
+  INTERNAL = 'Internal',
+}
+
+/** Options of the API Management service the gateway creates. */
+export interface ApiManagementOptions {
+  /**
+   * Service name (1–50 letters, digits, hyphens; globally unique: it becomes `<name>.azure-api.net`).
+   * @default - generated from the construct path and a hash of the environment URL
+   */
+  readonly name?: string;
+  /**
+   * Pricing tier.
+   * @default ApiManagementTier.CONSUMPTION
+   */
+  readonly tier?: ApiManagementTier;
+  /**
+   * Units: 0 on Consumption; 1 on Developer; 1–2 on Basic; 1–4 on Standard; 1–99 on Premium (a
+   * multiple of the number of zones when zones are set).
+   * @default 0 on Consumption, 1 otherwise
+   */
+  readonly capacity?: number;
+  /**
+   * Virtual network placement (Developer and Premium only).
+   * @default ApiManagementVirtualNetworkType.NONE
+   */
+  readonly virtualNetworkType?: ApiManagementVirtualNetworkType;
+  /**
+   * Subnet resource id (with an EXTERNAL or INTERNAL virtual network type).
+   * @default - none
+   */
+  readonly subnetId?: string;
+  /**
+   * Availability zones (Premium only), e.g. ['1', '2', '3'].
+   * @default - none
+   */
+  readonly zones?: string[];
+  /**
+   * Ask callers for client certificates (Consumption only).
+   * @default false
+   */
+  readonly clientCertificateEnabled?: boolean;
+  /**
+   * Public network access.
+   * @default true
+   */
+  readonly publicNetworkAccessEnabled?: boolean;
+}
+
+/** An API Management service that already exists. */
+export interface ApiManagementReference {
+  /** Resource id. */
+  readonly id: string;
+  /** Service name. */
+  readonly name: string;
+  /** Gateway URL, e.g. `https://contoso-apim.azure-api.net`. */
+  readonly gatewayUrl: string;
+  /**
+   * Resource group of the service.
+   * @default - the gateway's resourceGroup
+   */
+  readonly resourceGroupName?: string;
+}
+
+/** A user-assigned managed identity that already exists. */
+export interface GatewayIdentityReference {
+  /** Resource id of the identity. */
+  readonly id: string;
+  /** Its client (application) id: the Dataverse application user's `applicationid`. */
+  readonly clientId: string;
+}
+
+/** Call rate limit per subscription (`rate-limit` policy). */
+export interface GatewayRateLimit {
+  /** Calls allowed per period. */
+  readonly calls: number;
+  /**
+   * Sliding window in seconds (1–300).
+   * @default 60
+   */
+  readonly renewalPeriodSeconds?: number;
+}
+
+/** Call quota per subscription (`quota` policy). */
+export interface GatewayQuota {
+  /** Calls allowed per period. */
+  readonly calls: number;
+  /**
+   * Period in seconds.
+   * @default 86400 (a day)
+   */
+  readonly renewalPeriodSeconds?: number;
+}
+
+/** Cross-origin calls from browsers (`cors` policy). */
+export interface GatewayCorsOptions {
+  /** Allowed origins, e.g. `https://portal.contoso.com`, or `*`. */
+  readonly allowedOrigins: string[];
+  /**
+   * Allowed methods.
+   * @default ['GET', 'POST']
+   */
+  readonly allowedMethods?: string[];
+  /**
+   * Allowed request headers.
+   * @default ['Content-Type', 'Ocp-Apim-Subscription-Key']
+   */
+  readonly allowedHeaders?: string[];
+  /**
+   * Allow credentials (not with the `*` origin).
+   * @default false
+   */
+  readonly allowCredentials?: boolean;
+}
+
+/** A route prefix served by an Azure Function app. */
+export interface FunctionBackendOptions {
+  /** Path of the route prefix on the gateway, e.g. `orders` (letters, digits, hyphens). */
+  readonly routePrefix: string;
+  /** Resource id of the function app. */
+  readonly functionAppId: string;
+  /** Its default host name, e.g. `func-orders.azurewebsites.net` (no scheme). */
+  readonly defaultHostName: string;
+  /**
+   * The function key APIM sends (`x-functions-key`): a Terraform reference, never a literal.
+   * @default - the app's default function key (data source azurerm_function_app_host_keys)
+   */
+  readonly functionKey?: string;
+  /**
+   * Base path of the functions on the app.
+   * @default '/api'
+   */
+  readonly basePath?: string;
+}
+
+/** What addFunctionBackend created. */
+export interface FunctionBackend {
+  /** The APIM API of the route prefix. */
+  readonly api: ApiManagementApi;
+  /** The backend (https, with the key header). */
+  readonly backend: ApiManagementBackend;
+  /** The secret named value holding the function key. */
+  readonly keyNamedValue: ApiManagementNamedValue;
+  /** Wildcard operations, one per method. */
+  readonly operations: ApiManagementApiOperation[];
+}
+
+/** Properties of a CustomApiGateway. */
+export interface CustomApiGatewayProps {
+  /** The Dataverse environment behind the gateway. */
+  readonly dataverse: DataverseEnvironment;
+  /** Resource group (name and location) of the created resources. */
+  readonly resourceGroup: ResourceGroupReference;
+  /**
+   * Publisher name of the created API Management service (not with existingApiManagement).
+   * @default - required when the service is created
+   */
+  readonly publisherName?: string;
+  /**
+   * Publisher e-mail of the created API Management service (not with existingApiManagement).
+   * @default - required when the service is created
+   */
+  readonly publisherEmail?: string;
+  /**
+   * Options of the API Management service to create (not with existingApiManagement).
+   * @default - a Consumption service with a generated name
+   */
+  readonly apiManagement?: ApiManagementOptions;
+  /**
+   * Use this API Management service instead of creating one. It needs existingIdentity.
+   * @default - a service is created
+   */
+  readonly existingApiManagement?: ApiManagementReference;
+  /**
+   * A user-assigned identity to call Dataverse with. With existingApiManagement it must already be
+   * attached to that service.
+   * @default - an identity is created and attached to the created service
+   */
+  readonly existingIdentity?: GatewayIdentityReference;
+  /**
+   * Path of the Custom API routes on the gateway: `https://<gateway>/<apiPath>/...`.
+   * @default 'dataverse'
+   */
+  readonly apiPath?: string;
+  /**
+   * APIM API name (id); also prefixes the named values and backends.
+   * @default - generated from the construct path
+   */
+  readonly apiName?: string;
+  /**
+   * Display name of the API.
+   * @default 'Dataverse Custom APIs (<construct path>)'
+   */
+  readonly displayName?: string;
+  /**
+   * Callers must send a subscription key.
+   * @default true
+   */
+  readonly subscriptionRequired?: boolean;
+  /**
+   * Apply a rate limit per subscription.
+   * @default true
+   */
+  readonly rateLimitEnabled?: boolean;
+  /**
+   * The rate limit per subscription (with rateLimitEnabled).
+   * @default - 100 calls per 60 seconds
+   */
+  readonly rateLimit?: GatewayRateLimit;
+  /**
+   * A call quota per subscription.
+   * @default - no quota
+   */
+  readonly quota?: GatewayQuota;
+  /**
+   * Allow browsers from these origins.
+   * @default - no CORS policy (browsers from other origins are refused)
+   */
+  readonly cors?: GatewayCorsOptions;
+  /**
+   * Security role of the Dataverse application user, by name (root business unit).
+   * @default 'Basic User'
+   */
+  readonly securityRoleName?: string;
+  /**
+   * Largest request body validated and let through, in bytes (at most 102400).
+   * @default 102400
+   */
+  readonly maxRequestBodyBytes?: number;
+  /**
+   * Tags of the created Azure resources.
+   * @default - none
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const PATH = /^[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9][A-Za-z0-9-]*)*$/;
+const FUNCTION_APP_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Web\/sites\/[^/]+$/i;
+const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const CAPACITY: { [tier: string]: [number, number] } = {
+  Consumption: [0, 0],
+  Developer: [1, 1],
+  Basic: [1, 2],
+  Standard: [1, 4],
+  Premium: [1, 99],
+};
+const FUNCTION_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * API Management in front of Dataverse Custom APIs (and, by route prefix, Azure Function apps):
+ * other systems call a stable, governed REST API instead of writing into Dataverse's data model.
+ *
+ * Default settings:
+ * - A Consumption API Management service (pay per call, no idle cost, an SLA, deploys in minutes;
+ *   Developer has no SLA) with a generated, deterministic name; `existingApiManagement` uses one you have.
+ * - SSL 3.0, TLS 1.0 and TLS 1.1 off on the front and back end; 3DES and the CBC cipher suites off.
+ * - APIs accept HTTPS only; function backends are called over HTTPS with certificate validation.
+ * - Subscription keys required; 100 calls per 60 seconds per subscription; no quota; no CORS.
+ * - A user-assigned managed identity, attached to the service, gets the Dataverse token
+ *   (`authentication-managed-identity` for the environment URL); its client id is a named value.
+ * - The manifest holds the matching Dataverse application user (root business unit) with the
+ *   security role 'Basic User' (looked up by name), so nothing is clicked in the admin center.
+ * - `addCustomApi`: the customapi, request parameter and response property records (no custom
+ *   processing steps allowed, not private, not workflow-enabled), one operation per API (POST for
+ *   actions, GET for functions) whose body or parameters are validated against the schema derived
+ *   from the parameter types (at most 100 KB) before the call is rewritten to Dataverse.
+ * - An OpenAPI 3.0 document of the gateway, imported into APIM and written next to the manifest.
+ * - `addFunctionBackend`: the function key is a secret named value read from the app at deploy
+ *   time; it never appears in a synthesized file.
+ */
+export class CustomApiGateway extends Construct {
+  /** The created service (undefined with existingApiManagement). */
+  public readonly apiManagement?: ApiManagement;
+  /** Service name. */
+  public readonly apiManagementName: string;
+  /** Service resource id. */
+  public readonly apiManagementId: string;
+  /** Resource group of the service. */
+  public readonly apiManagementResourceGroupName: string;
+  /** Gateway URL, e.g. `https://<name>.azure-api.net`. */
+  public readonly gatewayUrl: string;
+  /** The created identity (undefined with existingIdentity). */
+  public readonly identity?: UserAssignedIdentity;
+  /** Client id of the identity APIM calls Dataverse with. */
+  public readonly identityClientId: string;
+  /** The APIM API of the Custom APIs. */
+  public readonly api: ApiManagementApi;
+  /** The API-level policy (limits, CORS, managed identity). */
+  public readonly apiPolicy: ApiManagementApiPolicy;
+  /** The API name (id). */
+  public readonly apiName: string;
+  /** The API path. */
+  public readonly apiPath: string;
+  /** The Dataverse application user of the identity. */
+  public readonly applicationUser: ApplicationUser;
+  /** File written next to the manifest with the OpenAPI document. */
+  public readonly openApiFileName: string;
+  /** The Dataverse environment. */
+  public readonly dataverse: DataverseEnvironment;
+
+  private readonly props: CustomApiGatewayProps;
+  private readonly apis: CustomApi[] = [];
+  private readonly functionPrefixes: string[] = [];
+  private readonly policySettings: ApiPolicySettings;
+  private readonly repeatedApis: string[] = [];
+  private readonly clientIdNamedValueName: string;
+
+  constructor(scope: Construct, id: string, props: CustomApiGatewayProps) {
+    super(scope, id);
+    this.props = props;
+    this.dataverse = props.dataverse;
+    const seed = props.dataverse.url;
+    const existing = props.existingApiManagement;
+    const options = props.apiManagement ?? {};
+    const tier = options.tier ?? ApiManagementTier.CONSUMPTION;
+    this.apiPath = props.apiPath ?? 'dataverse';
+    this.apiName = props.apiName ?? generateName(this, NAME_RULES.apiManagementEntity, 'dataverse', seed);
+    this.clientIdNamedValueName = `${this.apiName}-client-id`;
+    this.openApiFileName = `${this.apiName}.openapi.json`;
+
+    // Identity: created (and attached) unless given.
+    if (props.existingIdentity) {
+      this.identityClientId = props.existingIdentity.clientId;
+    } else {
+      this.identity = new UserAssignedIdentity(this, 'identity', {
+        name: generateName(this, NAME_RULES.generic, 'id', seed),
+        location: props.resourceGroup.location,
+        resourceGroupName: props.resourceGroup.name,
+        tags: props.tags,
+      });
+      this.identityClientId = this.identity.clientId;
+    }
+    const identityId = props.existingIdentity?.id ?? this.identity!.id;
+
+    // API Management: created or existing.
+    if (existing) {
+      this.apiManagementName = existing.name;
+      this.apiManagementId = existing.id;
+      this.apiManagementResourceGroupName = existing.resourceGroupName ?? props.resourceGroup.name;
+      this.gatewayUrl = existing.gatewayUrl.replace(/\/+$/, '');
+    } else {
+      this.apiManagementName = options.name ?? generateName(this, NAME_RULES.apiManagement, 'apim', seed);
+      const vnet = options.virtualNetworkType ?? ApiManagementVirtualNetworkType.NONE;
+      this.apiManagement = new ApiManagement(this, 'service', {
+        name: this.apiManagementName,
+        location: props.resourceGroup.location,
+        resourceGroupName: props.resourceGroup.name,
+        publisherName: props.publisherName ?? '',
+        publisherEmail: props.publisherEmail ?? '',
+        skuName: `${tier}_${options.capacity ?? (tier === ApiManagementTier.CONSUMPTION ? 0 : 1)}`,
+        identity: { type: 'UserAssigned', identityIds: [identityId] },
+        security: {
+          frontendSsl30Enabled: false,
+          frontendTls10Enabled: false,
+          frontendTls11Enabled: false,
+          backendSsl30Enabled: false,
+          backendTls10Enabled: false,
+          backendTls11Enabled: false,
+          tripleDesCiphersEnabled: false,
+          tlsEcdheEcdsaWithAes128CbcShaCiphersEnabled: false,
+          tlsEcdheEcdsaWithAes256CbcShaCiphersEnabled: false,
+          tlsEcdheRsaWithAes128CbcShaCiphersEnabled: false,
+          tlsEcdheRsaWithAes256CbcShaCiphersEnabled: false,
+          tlsRsaWithAes128CbcShaCiphersEnabled: false,
+          tlsRsaWithAes256CbcShaCiphersEnabled: false,
+          tlsRsaWithAes128CbcSha256CiphersEnabled: false,
+          tlsRsaWithAes256CbcSha256CiphersEnabled: false,
+        },
+        virtualNetworkType: vnet === ApiManagementVirtualNetworkType.NONE ? undefined : vnet,
+        virtualNetworkConfiguration: options.subnetId !== undefined ? { subnetId: options.subnetId } : undefined,
+        zones: options.zones,
+        clientCertificateEnabled: options.clientCertificateEnabled,
+        publicNetworkAccessEnabled: options.publicNetworkAccessEnabled ?? true,
+        tags: props.tags,
+      });
+      this.apiManagementId = this.apiManagement.id;
+      this.apiManagementResourceGroupName = props.resourceGroup.name;
+      this.gatewayUrl = `https://${this.apiManagementName}.azure-api.net`;
+    }
+
+    const common = { apiManagementName: this.apiManagementName, resourceGroupName: this.apiManagementResourceGroupName };
+    const clientIdNamedValue = new ApiManagementNamedValue(this, 'client-id', {
+      ...common,
+      name: this.clientIdNamedValueName,
+      displayName: this.clientIdNamedValueName,
+      value: this.identityClientId,
+      secret: false,
+    });
+
+    const rateLimitEnabled = props.rateLimitEnabled ?? true;
+    const rate = props.rateLimit ?? { calls: 100 };
+    const cors = props.cors;
+    this.policySettings = {
+      resource: props.dataverse.url,
+      clientIdNamedValue: this.clientIdNamedValueName,
+      rateLimit: rateLimitEnabled ? { calls: rate.calls, renewalPeriodSeconds: rate.renewalPeriodSeconds ?? 60 } : undefined,
+      quota: props.quota ? { calls: props.quota.calls, renewalPeriodSeconds: props.quota.renewalPeriodSeconds ?? 86400 } : undefined,
+      cors: cors
+        ? {
+          origins: cors.allowedOrigins,
+          methods: cors.allowedMethods ?? ['GET', 'POST'],
+          headers: cors.allowedHeaders ?? ['Content-Type', 'Ocp-Apim-Subscription-Key'],
+          allowCredentials: cors.allowCredentials ?? false,
+        }
+        : undefined,
+    };
+
+    this.api = new ApiManagementApi(this, 'api', {
+      ...common,
+      name: this.apiName,
+      revision: '1',
+      displayName: props.displayName ?? `Dataverse Custom APIs (${this.node.path})`,
+      path: this.apiPath,
+      protocols: ['https'],
+      serviceUrl: `${props.dataverse.url}/api/data/v9.2`,
+      subscriptionRequired: props.subscriptionRequired ?? true,
+      import: {
+        contentFormat: 'openapi+json',
+        contentValue: Lazy.stringValue({ produce: () => JSON.stringify(this.openApiDocument()) }),
+      },
+    });
+    this.apiPolicy = new ApiManagementApiPolicy(this, 'api-policy', {
+      ...common,
+      apiName: this.api.name,
+      xmlContent: apiPolicyXml(this.policySettings, true),
+      // The policy names the client id by {{named value}}: it must exist first.
+      dependsOn: [clientIdNamedValue],
+    });
+
+    this.applicationUser = new ApplicationUser(this, 'application-user', {
+      environment: props.dataverse,
+      applicationId: this.identityClientId,
+      securityRoleNames: [props.securityRoleName ?? 'Basic User'],
+    });
+
+    StackArtifacts.of(TerraformStack.of(this)).add(this.openApiFileName, () => stableJson(this.openApiDocument()));
+    if (!existing && tier === ApiManagementTier.DEVELOPER) {
+      Annotations.of(this).addWarning('API Management tier Developer has no SLA: use it for development only.');
+    }
+    addValidator(this, (problems) => this.validate(problems, tier));
+  }
+
+  /**
+   * Registers a Custom API in Dataverse (customapi, its request parameters and response
+   * properties) and adds the gateway operation that calls it. Returns the customapi record.
+   */
+  public addCustomApi(definition: CustomApiDefinition): CustomApi {
+    const taken = this.apis.some((a) => a.uniqueName.toLowerCase() === definition.uniqueName.toLowerCase());
+    if (taken) this.repeatedApis.push(definition.uniqueName);
+    const scope = new Construct(this, taken ? `${definition.uniqueName}-repeat-${this.apis.length}` : definition.uniqueName);
+    const record = new CustomApi(scope, 'customapi', { ...definition, environment: this.dataverse });
+    this.apis.push(record);
+    const op: GatewayOperation = { definition, entitySetName: record.boundEntitySetName };
+    new ApiManagementApiOperationPolicy(scope, 'policy', {
+      apiManagementName: this.apiManagementName,
+      resourceGroupName: this.apiManagementResourceGroupName,
+      apiName: this.api.name,
+      operationId: operationIdOf(definition.uniqueName),
+      xmlContent: operationPolicyXml(op, this.props.maxRequestBodyBytes ?? MAX_VALIDATED_BODY),
+    });
+    return record;
+  }
+
+  /**
+   * Serves a route prefix from an Azure Function app: an API at `/<routePrefix>` whose calls go,
+   * over HTTPS, to `https://<defaultHostName>/api/...` with the function key in `x-functions-key`.
+   * The key is a secret named value filled at deploy time.
+   */
+  public addFunctionBackend(options: FunctionBackendOptions): FunctionBackend {
+    const prefix = options.routePrefix;
+    const repeated = this.functionPrefixes.includes(prefix);
+    this.functionPrefixes.push(prefix);
+    const scope = new Construct(this, repeated ? `function-${prefix}-repeat-${this.functionPrefixes.length}` : `function-${prefix}`);
+    const common = { apiManagementName: this.apiManagementName, resourceGroupName: this.apiManagementResourceGroupName };
+    const entityName = `${this.apiName}-${prefix.replace(/[^A-Za-z0-9-]/g, '-')}`;
+
+    let key = options.functionKey;
+    if (key === undefined) {
+      const appId = options.functionAppId;
+      const literal = !isUnresolved(appId) && FUNCTION_APP_ID.test(appId);
+      const parts = literal ? appId.split('/') : undefined;
+      const hostKeys = new DataAzurermFunctionAppHostKeys(scope, 'host-keys', {
+        name: parts ? parts[8] : Fn.element(Fn.split('/', appId), 8),
+        resourceGroupName: parts ? parts[4] : Fn.element(Fn.split('/', appId), 4),
+      });
+      key = hostKeys.defaultFunctionKey;
+    }
+    const keyNamedValue = new ApiManagementNamedValue(scope, 'key', {
+      ...common,
+      name: `${entityName}-key`,
+      displayName: `${entityName}-key`,
+      secret: true,
+      value: key,
+    });
+    const basePath = (options.basePath ?? '/api').replace(/\/+$/, '');
+    const backend = new ApiManagementBackend(scope, 'backend', {
+      ...common,
+      name: entityName,
+      protocol: 'http',
+      url: `https://${options.defaultHostName}${basePath}`,
+      resourceId: `https://management.azure.com${options.functionAppId}`,
+      description: `Function app behind /${prefix} (${this.node.path})`,
+      credentials: { header: { 'x-functions-key': `{{${keyNamedValue.name}}}` } },
+      tls: { validateCertificateChain: true, validateCertificateName: true },
+    });
+    const api = new ApiManagementApi(scope, 'api', {
+      ...common,
+      name: entityName,
+      revision: '1',
+      displayName: `${prefix} (function app, ${this.node.path})`,
+      path: prefix,
+      protocols: ['https'],
+      subscriptionRequired: this.props.subscriptionRequired ?? true,
+    });
+    new ApiManagementApiPolicy(scope, 'api-policy', {
+      ...common,
+      apiName: api.name,
+      xmlContent: functionApiPolicyXml(this.policySettings, entityName),
+      dependsOn: [backend],
+    });
+    const operations = FUNCTION_METHODS.map(
+      (method) =>
+        new ApiManagementApiOperation(scope, `operation-${method.toLowerCase()}`, {
+          ...common,
+          apiName: api.name,
+          operationId: `${method.toLowerCase()}-any`,
+          displayName: `${method} /${prefix}/*`,
+          method,
+          urlTemplate: '/*',
+        }),
+    );
+
+    addValidator(scope, (problems) => {
+      problems.check(!repeated, `addFunctionBackend: the route prefix ${quote(prefix)} is added twice. Fix: give each function app its own routePrefix.`);
+      if (!isUnresolved(prefix)) {
+        problems.check(
+          PATH.test(prefix) && prefix.length <= 100,
+          `addFunctionBackend: routePrefix ${quote(prefix)} is not a path: letters, digits and hyphens, segments separated by '/', no leading or trailing '/'. Fix: use e.g. 'orders'.`,
+        );
+        problems.check(
+          entityName.length <= 80,
+          `addFunctionBackend: routePrefix ${quote(prefix)} makes the backend name ${quote(entityName)} longer than API Management's 80 characters. Fix: use a shorter routePrefix or apiName.`,
+        );
+        problems.check(
+          prefix.toLowerCase() !== this.apiPath.toLowerCase(),
+          `addFunctionBackend: routePrefix ${quote(prefix)} is the path of the Custom API routes. Fix: choose another routePrefix, or set apiPath.`,
+        );
+      }
+      if (!isUnresolved(options.functionAppId)) {
+        problems.check(
+          FUNCTION_APP_ID.test(options.functionAppId),
+          `addFunctionBackend: functionAppId ${quote(options.functionAppId)} is not a function app resource id. Fix: pass '/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<name>' (the app's id attribute).`,
+        );
+      }
+      if (!isUnresolved(options.defaultHostName)) {
+        problems.check(
+          HOST_NAME.test(options.defaultHostName),
+          `addFunctionBackend: defaultHostName ${quote(options.defaultHostName)} is not a host name; the backend is always called over https. Fix: pass the host name only, e.g. 'func-orders.azurewebsites.net'.`,
+        );
+      }
+      if (options.functionKey !== undefined) {
+        problems.check(
+          isUnresolved(options.functionKey),
+          'addFunctionBackend: functionKey is a literal; it would be written into cdk.tf.json. Fix: pass a Terraform reference (for example a function app host keys data source attribute), or omit it to read the default key.',
+        );
+      }
+      if (options.basePath !== undefined && !isUnresolved(options.basePath)) {
+        problems.check(
+          /^(\/[A-Za-z0-9._~-]+)*\/?$/.test(options.basePath),
+          `addFunctionBackend: basePath ${quote(options.basePath)} is not a URL path. Fix: use e.g. '/api', or '' for none.`,
+        );
+      }
+    });
+    return { api, backend, keyNamedValue, operations };
+  }
+
+  /** The Custom API records added so far. */
+  public get customApis(): CustomApi[] {
+    return [...this.apis];
+  }
+
+  /** The OpenAPI 3.0 document of the gateway (deterministic), as imported and written. */
+  public openApiDocument(): any {
+    const serverKnown = !isUnresolved(this.gatewayUrl) && !isUnresolved(this.apiPath);
+    return openApiDocument(
+      {
+        title: this.props.displayName ?? `Dataverse Custom APIs (${this.node.path})`,
+        description: `Custom APIs of ${this.dataverse.url}, served by API Management (cdktf-dataverse).`,
+        serverUrl: serverKnown ? `${this.gatewayUrl}/${this.apiPath}` : undefined,
+        subscriptionRequired: this.props.subscriptionRequired ?? true,
+        functionRoutes: this.functionPrefixes.map((prefix) => ({ prefix, ...(serverKnown ? { url: `${this.gatewayUrl}/${prefix}` } : {}) })),
+      },
+      this.apis.map((a) => ({ definition: a.definition, entitySetName: a.boundEntitySetName })),
+    );
+  }
+
+  private validate(problems: Problems, tier: ApiManagementTier): void {
+    const p = this.props;
+    const existing = p.existingApiManagement;
+    const o = p.apiManagement;
+    checkExistingOrNew(problems, [
+      ['existingApiManagement', existing, 'apiManagement', o],
+      ['existingApiManagement', existing, 'publisherName', p.publisherName],
+      ['existingApiManagement', existing, 'publisherEmail', p.publisherEmail],
+    ]);
+    if (existing) {
+      problems.check(
+        p.existingIdentity !== undefined,
+        'existingApiManagement needs existingIdentity: an identity cannot be attached to a service this stack does not manage. Fix: attach a user-assigned identity to the service and pass existingIdentity: { id, clientId }.',
+      );
+      if (!isUnresolved(existing.gatewayUrl)) {
+        problems.check(
+          /^https:\/\/[A-Za-z0-9.-]+\/?$/.test(existing.gatewayUrl),
+          `existingApiManagement.gatewayUrl ${quote(existing.gatewayUrl)} is not an https URL without a path. Fix: pass the service's gateway URL, e.g. 'https://contoso-apim.azure-api.net'.`,
+        );
+      }
+    } else {
+      problems.check(
+        p.publisherName !== undefined && p.publisherEmail !== undefined,
+        'publisherName and publisherEmail are required to create an API Management service. Fix: set both, or pass existingApiManagement.',
+      );
+      if (p.publisherEmail !== undefined && !isUnresolved(p.publisherEmail)) {
+        problems.check(EMAIL.test(p.publisherEmail), `publisherEmail ${quote(p.publisherEmail)} is not an e-mail address. Fix: use e.g. 'integration@contoso.com'.`);
+      }
+      problems.length('publisherName', p.publisherName, 1, 100);
+      this.validateService(problems, tier, o ?? {});
+    }
+    if (p.existingIdentity && !isUnresolved(p.existingIdentity.clientId)) {
+      problems.check(
+        GUID.test(p.existingIdentity.clientId),
+        `existingIdentity.clientId ${quote(p.existingIdentity.clientId)} is not a GUID. Fix: pass the identity's client id (not its principal id or name).`,
+      );
+    }
+    if (!isUnresolved(this.apiPath)) {
+      problems.check(
+        PATH.test(this.apiPath) && this.apiPath.length <= 100,
+        `apiPath ${quote(this.apiPath)} is not a path: letters, digits and hyphens, segments separated by '/', no leading or trailing '/'. Fix: use e.g. 'dataverse'.`,
+      );
+    }
+    checkName(problems, NAME_RULES.apiManagementEntity, 'apiName', p.apiName);
+    const rate = p.rateLimit;
+    if (rate) {
+      problems.check(
+        p.rateLimitEnabled !== false,
+        'rateLimit is set but rateLimitEnabled is false. Fix: remove rateLimit, or turn rateLimitEnabled on.',
+      );
+      checkInteger(problems, 'rateLimit.calls', rate.calls, 1, 1_000_000_000);
+      checkInteger(problems, 'rateLimit.renewalPeriodSeconds', rate.renewalPeriodSeconds, 1, 300);
+    }
+    if (p.quota) {
+      checkInteger(problems, 'quota.calls', p.quota.calls, 1, 2_000_000_000);
+      checkInteger(problems, 'quota.renewalPeriodSeconds', p.quota.renewalPeriodSeconds, 1, 365 * 86400);
+    }
+    checkInteger(problems, 'maxRequestBodyBytes', p.maxRequestBodyBytes, 1, MAX_VALIDATED_BODY);
+    if (p.cors) this.validateCors(problems, p.cors);
+    if (p.securityRoleName !== undefined) problems.length('securityRoleName', p.securityRoleName, 1, 100);
+    for (const name of [...new Set(this.repeatedApis)]) {
+      problems.add(`addCustomApi: the Custom API ${quote(name)} is added twice (unique names are case-insensitive). Fix: add each Custom API once.`);
+    }
+    const routes = this.apis.map((a) => `${methodOf(a.definition)} ${gatewayRoute({ definition: a.definition, entitySetName: a.boundEntitySetName }).toLowerCase()}`);
+    const clash = routes.filter((r, i) => routes.indexOf(r) !== i);
+    problems.check(clash.length === 0, `two Custom APIs map to the same route ${quote(clash[0])}. Fix: rename one of them.`);
+  }
+
+  private validateService(problems: Problems, tier: ApiManagementTier, o: ApiManagementOptions): void {
+    checkName(problems, NAME_RULES.apiManagement, 'apiManagement.name', o.name);
+    const range = CAPACITY[tier];
+    if (!range) {
+      problems.add(`apiManagement.tier ${quote(tier)} is not supported. Fix: use a value of ApiManagementTier (CONSUMPTION, DEVELOPER, BASIC, STANDARD or PREMIUM).`);
+      return;
+    }
+    if (o.capacity !== undefined && !isUnresolved(o.capacity)) {
+      problems.check(
+        Number.isInteger(o.capacity) && o.capacity >= range[0] && o.capacity <= range[1],
+        `apiManagement.capacity ${o.capacity} is not possible on the ${tier} tier: it must be ${range[0] === range[1] ? range[0] : `${range[0]} to ${range[1]}`}. Fix: change capacity or the tier.`,
+      );
+    }
+    const vnet = o.virtualNetworkType ?? ApiManagementVirtualNetworkType.NONE;
+    const vnetTier = tier === ApiManagementTier.DEVELOPER || tier === ApiManagementTier.PREMIUM;
+    if (vnet !== ApiManagementVirtualNetworkType.NONE) {
+      problems.check(
+        vnetTier,
+        `apiManagement.virtualNetworkType ${vnet} needs the Developer or Premium tier, not ${tier}. Fix: set tier: ApiManagementTier.PREMIUM (or DEVELOPER for development), or remove virtualNetworkType.`,
+      );
+      problems.check(o.subnetId !== undefined, `apiManagement.virtualNetworkType ${vnet} needs subnetId. Fix: pass the id of the subnet the service goes into.`);
+    } else {
+      problems.check(o.subnetId === undefined, 'apiManagement.subnetId is set but virtualNetworkType is NONE. Fix: set virtualNetworkType to EXTERNAL or INTERNAL, or remove subnetId.');
+    }
+    if (o.zones !== undefined && o.zones.length > 0) {
+      problems.check(
+        tier === ApiManagementTier.PREMIUM,
+        `apiManagement.zones [${o.zones.join(', ')}] need the Premium tier, not ${tier}. Fix: set tier: ApiManagementTier.PREMIUM, or remove zones.`,
+      );
+      for (const z of o.zones) {
+        if (!isUnresolved(z)) problems.check(['1', '2', '3'].includes(z), `apiManagement.zones: ${quote(z)} is not an availability zone. Fix: use '1', '2' and/or '3'.`);
+      }
+      const capacity = o.capacity ?? 1;
+      if (tier === ApiManagementTier.PREMIUM && !isUnresolved(capacity)) {
+        problems.check(
+          capacity % o.zones.length === 0,
+          `apiManagement.capacity ${capacity} cannot be spread evenly over ${o.zones.length} zones. Fix: use a multiple of ${o.zones.length} units.`,
+        );
+      }
+    }
+    if (o.clientCertificateEnabled === true) {
+      problems.check(
+        tier === ApiManagementTier.CONSUMPTION,
+        `apiManagement.clientCertificateEnabled applies to the Consumption tier only (other tiers negotiate client certificates per host name), not ${tier}. Fix: remove it, or use tier CONSUMPTION.`,
+      );
+    }
+  }
+
+  private validateCors(problems: Problems, cors: GatewayCorsOptions): void {
+    problems.check(cors.allowedOrigins.length > 0, 'cors.allowedOrigins is empty. Fix: list the origins, e.g. https://portal.contoso.com, or remove cors.');
+    for (const origin of cors.allowedOrigins) {
+      if (isUnresolved(origin) || origin === '*') continue;
+      problems.check(
+        /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(origin),
+        `cors.allowedOrigins: ${quote(origin)} is not an origin (scheme and host, no path). Fix: use e.g. 'https://portal.contoso.com'.`,
+      );
+    }
+    problems.check(
+      !(cors.allowCredentials === true && cors.allowedOrigins.includes('*')),
+      "cors: allowCredentials cannot be combined with the '*' origin. Fix: list the origins explicitly, or turn allowCredentials off.",
+    );
+    for (const method of cors.allowedMethods ?? []) {
+      problems.check(
+        ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', '*'].includes(method),
+        `cors.allowedMethods: ${quote(method)} is not an HTTP method. Fix: use e.g. 'GET' or 'POST'.`,
+      );
+    }
+  }
+}
