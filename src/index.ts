@@ -24,6 +24,10 @@ export * from './patterns/outbound-queue-integration';
 // Receiver runtime (issue 4)
 
 // Power Platform provider mode (issue 7)
+export * from './dataverse/registration-mode';
+export * from './powerplatform/provider';
+export * from './powerplatform/rest';
+export * from './powerplatform/data-records';
 
 // Policy: rule pack (issue 8)
 
