@@ -4,6 +4,7 @@ import { App, TerraformStack } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { DataverseEnvironment, OutboundQueueIntegration } from 'cdktf-dataverse';
+import { buildPowerPlatformStack } from './powerplatform';
 
 const app = new App();
 const stack = new TerraformStack(app, 'orders');
@@ -28,5 +29,8 @@ orders.grantListen('00000000-0000-0000-0000-000000000001');
 // -- WebhookFunction (issue 4) --
 
 // -- CustomApiGateway (issue 5) --
+
+// The Power Platform provider mode (issue 7): a second stack, registered by Terraform itself.
+buildPowerPlatformStack(app);
 
 app.synth();

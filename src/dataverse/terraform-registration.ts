@@ -2,7 +2,7 @@
 // resources of `microsoft/power-platform`, so that `cdktf deploy` registers them and `cdktf destroy`
 // removes them. Generic over DataverseRecord / ManifestRecord: any record kind renders the same way.
 // Not exported from src/index.ts (internal; tests import it by path).
-import { Annotations, Fn, IAspect, TerraformProvider, TerraformStack, Token } from 'cdktf';
+import { Annotations, dependable, Fn, IAspect, TerraformProvider, TerraformStack, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import type { DataverseEnvironment } from './environment';
 import { ManifestAssociation, ManifestLookup, ManifestRecord } from './manifest';
@@ -186,7 +186,7 @@ function wireDependencies(state: RenderState, records: DataverseRecord[]): void 
   const byId = new Map(rendered.map((r) => [r.manifest.id, r]));
   for (const r of rendered) {
     const targets = r.manifest.references.map((ref) => byId.get(ref.id)?.resource).filter((t): t is PowerPlatformRest => t !== undefined);
-    r.resource.dependsOn = targets.length > 0 ? unique(targets.map((t) => t.fqn)) : undefined;
+    r.resource.dependsOn = targets.length > 0 ? unique(targets).map((t) => dependable(t)) : undefined;
   }
   for (const { source, lookup, users } of state.lookups.values()) {
     const firstUse = Math.min(...users.map((u) => u.record.applyOrder));
@@ -196,7 +196,7 @@ function wireDependencies(state: RenderState, records: DataverseRecord[]): void 
         r.record.applyOrder < firstUse &&
         Object.values(r.manifest.columns).some((v) => typeof v === 'string' && values.has(v)),
     );
-    source.dependsOn = creators.length > 0 ? unique(creators.map((c) => c.resource.fqn)) : undefined;
+    source.dependsOn = creators.length > 0 ? unique(creators.map((c) => c.resource)).map((t) => dependable(t)) : undefined;
   }
 }
 
