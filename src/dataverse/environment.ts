@@ -55,7 +55,9 @@ const ENV_MARK = Symbol.for('cdktf-dataverse.DataverseEnvironment');
  * A Dataverse environment that the stack registers components in. Every pattern takes one.
  *
  * At synth it writes `dataverse-registrations.json` next to the stack's `cdk.tf.json`: the
- * records of every pattern in the stack, in apply order, with no secret values.
+ * records of every pattern in the stack, in apply order, with no secret values. With
+ * `registrationMode: RegistrationMode.POWER_PLATFORM_PROVIDER` the same records also become
+ * `powerplatform_rest` resources of the stack, so `cdktf deploy` registers them.
  */
 export class DataverseEnvironment extends Construct {
   /** Whether `x` is a DataverseEnvironment. */

@@ -2,12 +2,14 @@ import * as path from 'path';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { App, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import Ajv from 'ajv';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import {
   DataverseEnvironment,
   DataverseEnvironmentProps,
   DataverseRecord,
+  ManifestFormat,
   ManifestLookup,
   OutboundQueueIntegration,
   PowerPlatformProvider,
@@ -160,6 +162,14 @@ describe('Power Platform provider mode', () => {
         ...record.lookups.map((l) => `${l.navigation}@odata.bind`),
       ]);
     }
+  });
+
+  it('writes a manifest that still follows the schema, marked as registered by Terraform', () => {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validate = ajv.compile(ManifestFormat.schema());
+    const manifest = JSON.parse(JSON.stringify(ordersStack().dataverse.toManifest()));
+    expect(validate(manifest)).toBe(true);
+    expect(validate({ ...manifest, environment: { ...manifest.environment, registrationMode: 'cli' } })).toBe(false);
   });
 
   it('creates and updates by PATCH of the deterministic id with the solution header, destroys by DELETE, scope <environment>/.default', () => {
