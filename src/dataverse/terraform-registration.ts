@@ -176,10 +176,14 @@ function lookupSource(env: DataverseEnvironment, state: RenderState, lookup: Man
   return source;
 }
 
+/** Columns that name a row, so that a lookup by name can find it (e.g. a Custom API's `uniquename`). */
+const NAME_COLUMNS = ['uniquename', 'name'];
+
 /**
  * depends_on between the resources: a record after the records it references (step after endpoint,
- * image after step); a lookup query after the record that creates the row it looks for (e.g. a
- * step on a Custom API's message waits for the Custom API).
+ * image after step); a lookup query after a record, earlier in apply order, whose name or unique
+ * name is a value of the lookup's key: the row it looks for is created by that record (e.g. a step
+ * on a Custom API's message waits for the Custom API, whose creation adds the sdkmessage).
  */
 function wireDependencies(state: RenderState, records: DataverseRecord[]): void {
   const rendered = records.map((r) => state.byRecord.get(r)!);
@@ -194,7 +198,7 @@ function wireDependencies(state: RenderState, records: DataverseRecord[]): void 
     const creators = rendered.filter(
       (r) =>
         r.record.applyOrder < firstUse &&
-        Object.values(r.manifest.columns).some((v) => typeof v === 'string' && values.has(v)),
+        NAME_COLUMNS.some((c) => typeof r.manifest.columns[c] === 'string' && values.has(r.manifest.columns[c])),
     );
     source.dependsOn = creators.length > 0 ? unique(creators.map((c) => c.resource)).map((t) => dependable(t)) : undefined;
   }

@@ -83,6 +83,8 @@ class TestCustomApi extends DataverseRecord {
   constructor(scope: Construct, id: string, environment: DataverseEnvironment, uniqueName: string) {
     super(scope, id, environment);
     this.setColumn('uniquename', uniqueName);
+    // Names the table too: a lookup must not wait for a record only because a column names its table.
+    this.setColumn('boundentitylogicalname', 'salesorder');
   }
 }
 
