@@ -5,6 +5,10 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { DataverseEnvironment, OutboundQueueIntegration } from 'cdktf-dataverse';
 import { CustomApiBindingType, CustomApiFieldType, CustomApiGateway } from 'cdktf-dataverse';
+import { buildPowerPlatformStack } from './powerplatform';
+import { EventHubFanout, RelayIntegration } from 'cdktf-dataverse';
+import * as path from 'path';
+import { StepMode, StepStage, WebhookFunction } from 'cdktf-dataverse';
 
 const app = new App();
 const stack = new TerraformStack(app, 'orders');
@@ -24,9 +28,7 @@ const orders = new OutboundQueueIntegration(stack, 'orders', {
 });
 orders.grantListen('00000000-0000-0000-0000-000000000001');
 
-// -- EventHubFanout and RelayIntegration (issue 3) --
-// (imports are hoisted; kept here so that each issue's example stays in its own block)
-import { EventHubFanout, RelayIntegration } from 'cdktf-dataverse';
+// EventHubFanout and RelayIntegration
 
 const fanout = new EventHubFanout(stack, 'changes', {
   dataverse,
@@ -45,9 +47,7 @@ new RelayIntegration(stack, 'onprem', {
   steps: [{ table: 'contact', message: 'Update', filteringAttributes: ['emailaddress1'] }],
 });
 
-// -- WebhookFunction (issue 4) --
-import * as path from 'path';
-import { StepMode, StepStage, WebhookFunction } from 'cdktf-dataverse';
+// WebhookFunction: the function code comes from examples/functions/validate-account
 
 new WebhookFunction(stack, 'validate', {
   dataverse,
@@ -59,7 +59,7 @@ new WebhookFunction(stack, 'validate', {
   ],
 });
 
-// -- CustomApiGateway (issue 5) --
+// CustomApiGateway: API Management in front of two Custom APIs
 const gateway = new CustomApiGateway(stack, 'partners', {
   dataverse,
   resourceGroup: rg,
@@ -81,5 +81,8 @@ gateway.addCustomApi({
   requestParameters: [{ uniqueName: 'AccountNumber', type: CustomApiFieldType.STRING }],
   responseProperties: [{ uniqueName: 'Score', type: CustomApiFieldType.INTEGER }],
 });
+
+// The Power Platform provider mode (issue 7): a second stack, registered by Terraform itself.
+buildPowerPlatformStack(app);
 
 app.synth();

@@ -32,6 +32,10 @@ export * from './runtime/remote-execution-context';
 export * from './runtime/webhook-auth';
 
 // Power Platform provider mode (issue 7)
+export * from './dataverse/registration-mode';
+export * from './powerplatform/provider';
+export * from './powerplatform/rest';
+export * from './powerplatform/data-records';
 
 // Policy: rule pack (issue 8)
 

@@ -63,7 +63,10 @@ describe('examples/main.ts', () => {
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
     const quickStart = /## Quick start\n\n```ts\n([\s\S]*?)```/.exec(readme)![1];
     const example = fs.readFileSync(path.join(root, 'examples', 'main.ts'), 'utf8');
-    const body = quickStart.replace(/\napp\.synth\(\);\n$/, '\n');
-    expect(example).toContain(body);
+    const lines = quickStart.replace(/\napp\.synth\(\);\n$/, '\n').split('\n');
+    const imports = lines.filter((l) => l.startsWith('import '));
+    const code = lines.filter((l) => !l.startsWith('import ')).join('\n').trim();
+    for (const line of imports) expect(example.split('\n')).toContain(line);
+    expect(example).toContain(code);
   });
 });

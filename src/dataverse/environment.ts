@@ -1,9 +1,12 @@
-import { TerraformStack, Token } from 'cdktf';
+import { Aspects, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ManifestFormat, RegistrationManifest } from './manifest';
 import { DataverseRecord } from './record';
-import { addValidator, annotate, quote } from '../azure/problems';
+import { RegistrationMode } from './registration-mode';
+import { PowerPlatformRegistrationAspect } from './terraform-registration';
+import { addValidator, annotate, Problems, quote } from '../azure/problems';
 import { StackArtifacts, stableJson } from '../azure/stack-artifacts';
+import { PowerPlatformProvider } from '../powerplatform/provider';
 
 /** Properties of a DataverseEnvironment. */
 export interface DataverseEnvironmentProps {
@@ -24,6 +27,26 @@ export interface DataverseEnvironmentProps {
    * @default - no prefix check
    */
   readonly publisherPrefix?: string;
+  /**
+   * How the records reach Dataverse. With `RegistrationMode.POWER_PLATFORM_PROVIDER` every record
+   * also becomes a `powerplatform_rest` resource of the stack (needs `environmentId`); the manifest
+   * is written in both modes.
+   * @default RegistrationMode.MANIFEST
+   */
+  readonly registrationMode?: RegistrationMode;
+  /**
+   * The Power Platform environment id (a GUID, as in the admin center's environment details, or a
+   * reference such as a `powerplatform_environment`'s id). Required with
+   * `RegistrationMode.POWER_PLATFORM_PROVIDER`; the lookups query the environment through it.
+   * @default - none
+   */
+  readonly environmentId?: string;
+  /**
+   * The provider configuration the Power Platform resources use (POWER_PLATFORM_PROVIDER mode only).
+   * @default - the stack's `powerplatform` provider; one with no settings (authentication from the
+   * `POWER_PLATFORM_*` environment variables) is added when the stack has none
+   */
+  readonly powerPlatformProvider?: PowerPlatformProvider;
 }
 
 const ENV_MARK = Symbol.for('cdktf-dataverse.DataverseEnvironment');
@@ -32,7 +55,9 @@ const ENV_MARK = Symbol.for('cdktf-dataverse.DataverseEnvironment');
  * A Dataverse environment that the stack registers components in. Every pattern takes one.
  *
  * At synth it writes `dataverse-registrations.json` next to the stack's `cdk.tf.json`: the
- * records of every pattern in the stack, in apply order, with no secret values.
+ * records of every pattern in the stack, in apply order, with no secret values. With
+ * `registrationMode: RegistrationMode.POWER_PLATFORM_PROVIDER` the same records also become
+ * `powerplatform_rest` resources of the stack, so `cdktf deploy` registers them.
  */
 export class DataverseEnvironment extends Construct {
   /** Whether `x` is a DataverseEnvironment. */
@@ -46,6 +71,12 @@ export class DataverseEnvironment extends Construct {
   public readonly hostName: string;
   public readonly solutionUniqueName?: string;
   public readonly publisherPrefix?: string;
+  /** How the records reach Dataverse. */
+  public readonly registrationMode: RegistrationMode;
+  /** The Power Platform environment id, if given. */
+  public readonly environmentId?: string;
+  /** The provider configuration given for the Power Platform provider mode, if any. */
+  public readonly powerPlatformProvider?: PowerPlatformProvider;
 
   constructor(scope: Construct, id: string, props: DataverseEnvironmentProps) {
     super(scope, id);
@@ -55,6 +86,9 @@ export class DataverseEnvironment extends Construct {
     this.hostName = parsed.host;
     this.solutionUniqueName = props.solutionUniqueName;
     this.publisherPrefix = props.publisherPrefix;
+    this.registrationMode = props.registrationMode ?? RegistrationMode.MANIFEST;
+    this.environmentId = props.environmentId;
+    this.powerPlatformProvider = props.powerPlatformProvider;
 
     const stack = TerraformStack.of(this);
     const others = stack.node.findAll().filter((c) => c !== this && DataverseEnvironment.isDataverseEnvironment(c));
@@ -75,6 +109,7 @@ export class DataverseEnvironment extends Construct {
           `publisherPrefix ${quote(prefix)} is not a publisher prefix: 2 to 8 letters or digits, starting with a letter, not starting with 'mscrm'. Fix: use the Prefix of the solution's publisher.`,
         );
       }
+      this.validateRegistrationMode(problems, props);
       problems.check(
         others.length === 0,
         `a stack holds one DataverseEnvironment, but ${stack.node.id} also has ${others.map((o) => o.node.path).join(', ')}. Fix: put each environment in its own TerraformStack (one manifest per stack).`,
@@ -82,6 +117,10 @@ export class DataverseEnvironment extends Construct {
     });
 
     StackArtifacts.of(stack).add(ManifestFormat.FILE_NAME, () => stableJson(this.toManifest()));
+    if (this.registrationMode === RegistrationMode.POWER_PLATFORM_PROVIDER) {
+      // Records are added after the environment; they are rendered as resources when the stack is synthesized.
+      Aspects.of(stack).add(new PowerPlatformRegistrationAspect(this));
+    }
     if (!props.solutionUniqueName) {
       annotate(
       this,
@@ -110,11 +149,40 @@ export class DataverseEnvironment extends Construct {
         url: this.url,
         solutionUniqueName: this.solutionUniqueName,
         publisherPrefix: this.publisherPrefix,
+        registrationMode: this.registrationMode === RegistrationMode.MANIFEST ? undefined : this.registrationMode,
       },
       records: this.records.map((r) => r.toManifestRecord()),
     };
   }
+
+  private validateRegistrationMode(problems: Problems, props: DataverseEnvironmentProps): void {
+    const mode = this.registrationMode;
+    problems.check(
+      Object.values(RegistrationMode).includes(mode),
+      `registrationMode ${quote(mode)} is not a registration mode. Fix: use RegistrationMode.MANIFEST or RegistrationMode.POWER_PLATFORM_PROVIDER.`,
+    );
+    const envId = props.environmentId;
+    if (mode === RegistrationMode.POWER_PLATFORM_PROVIDER) {
+      problems.check(
+        envId !== undefined,
+        "registrationMode POWER_PLATFORM_PROVIDER needs environmentId: the provider's lookups address the environment by its id. Fix: set environmentId to the Power Platform environment id (a GUID from the admin center's environment details).",
+      );
+    } else {
+      problems.check(
+        props.powerPlatformProvider === undefined,
+        `powerPlatformProvider ${quote(props.powerPlatformProvider?.node.path)} is set, but registrationMode is ${quote(mode)}: nothing would use it. Fix: set registrationMode: RegistrationMode.POWER_PLATFORM_PROVIDER, or remove powerPlatformProvider.`,
+      );
+    }
+    if (envId !== undefined && !Token.isUnresolved(envId)) {
+      problems.check(
+        GUID.test(envId),
+        `environmentId ${quote(envId)} is not a GUID. Fix: use the environment id (e.g. '00000000-0000-0000-0000-000000000000'), not its name, URL or organization id.`,
+      );
+    }
+  }
 }
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -11,6 +11,12 @@ export interface ManifestEnvironment {
   readonly solutionUniqueName?: string;
   /** Publisher customization prefix. */
   readonly publisherPrefix?: string;
+  /**
+   * Set to `power-platform-provider` when Terraform (the Power Platform provider) registers the
+   * records itself: the command line must not apply or delete them again.
+   * @default - absent: the manifest is to be applied by the command line
+   */
+  readonly registrationMode?: string;
 }
 
 /** A lookup to another record of the same manifest, bound with `<navigation>@odata.bind`. */
