@@ -3,6 +3,9 @@
  * fix it. Anything else that escapes is a bug and is reported with its stack.
  */
 export class CliError extends Error {
+  /** The JSON result already carries this error (--json prints one document only). */
+  public reportedAsJson = false;
+
   constructor(message: string) {
     super(message);
     this.name = 'CliError';

@@ -78,7 +78,7 @@ export async function run(argv: string[], io: CliIo, settings: RunSettings = {})
     return await execute(options, io, settings);
   } catch (e) {
     if (e instanceof CliError) {
-      if (options?.json) io.out(JSON.stringify({ error: e.message }, null, 2));
+      if (options?.json && !e.reportedAsJson) io.out(JSON.stringify({ error: e.message }, null, 2));
       io.err(`Error: ${e.message}`);
       return 1;
     }
@@ -194,6 +194,7 @@ async function execute(options: Options, io: CliIo, settings: RunSettings): Prom
     ledger.claim(manifest.records);
     await ledger.save();
     const total = manifest.records.length;
+    const applied: (RecordPlan | undefined)[] = new Array(total);
     let done = 0;
     try {
       for (const group of applyGroups(manifest.records)) {
@@ -201,7 +202,7 @@ async function execute(options: Options, io: CliIo, settings: RunSettings): Prom
           try {
             const plan = await planRecord(ctx, record);
             await executePlan(ctx, plan);
-            results.push(plan);
+            applied[manifest.records.indexOf(record)] = plan;
             progress(`[${++done}/${total}] ${describePlan(plan, false)[0].trim()}`);
           } catch (e) {
             if (!(e instanceof CliError)) throw e;
@@ -212,6 +213,7 @@ async function execute(options: Options, io: CliIo, settings: RunSettings): Prom
         if (failures.length > 0) break;
       }
     } finally {
+      results.push(...applied.filter((p): p is RecordPlan => p !== undefined));
       await ledger.save();
     }
   }
@@ -237,7 +239,9 @@ async function execute(options: Options, io: CliIo, settings: RunSettings): Prom
   progress(summary);
   if (!options.prune && ledger.orphans().length > 0) progress(notPrunedNotice(ledger.orphans().length));
   if (failures.length > 0) {
-    throw new CliError(`${failures.length} record(s) failed; records of later groups were not written:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+    const error = new CliError(`${failures.length} record(s) failed; records of later groups were not written:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+    error.reportedAsJson = options.json;
+    throw error;
   }
   return exitCode(options, counts.create + counts.update + counts.delete > 0);
 }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeDataverse } from './fake-dataverse';
-import { cli, recordingIo, startFake, synthOrders, TestApplicationUser, writeOutputs } from './harness';
+import { cli, recordingIo, startFake, synthOrders, TestApplicationUser, TestCustomApi, writeOutputs } from './harness';
 import { Ledger } from '../../src/cli/ledger';
 import { run } from '../../src/cli/run';
 
@@ -213,6 +213,16 @@ describe('apply', () => {
     expect(fake.rows('sdkmessageprocessingsteps')).toHaveLength(0);
   });
 
+  it('--json with a failure prints one JSON document that lists it', async () => {
+    const s = orders();
+    fake.inject({ status: 503, method: 'PATCH', pathIncludes: 'serviceendpoints', times: 10 });
+    const r = await cli(fake, ['apply', ...s.args, '--json', '--max-retries', '0']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.text());
+    expect(doc.summary).toMatchObject({ failed: 1, create: 0 });
+    expect(doc.failures[0]).toContain('test/orders/endpoint: Dataverse at');
+  });
+
   it('runs records of a group in parallel, bounded by --parallelism, and groups in order', async () => {
     const s = orders([
       { table: 'salesorder', message: 'Create' },
@@ -276,6 +286,39 @@ describe('apply', () => {
     expect(r.code).toBe(0);
     expect(fake.requestsOf('POST')).toHaveLength(2);
     expect(r.text()).toContain('0 created, 1 updated');
+  });
+});
+
+describe('lookups of rows an earlier record creates (custom API messages)', () => {
+  const withApi = () =>
+    orders([{ table: 'salesorder', message: 'contoso_Approve' }], {
+      extra: (stack, dataverse) => new TestCustomApi(stack, 'approve-api', dataverse, 'contoso_Approve', 'salesorder'),
+    });
+
+  it('plan shows the lookup as pending instead of failing', async () => {
+    const s = withApi();
+    const r = await cli(fake, ['plan', ...s.args, '--detailed-exitcode']);
+    expect(r.code).toBe(2);
+    expect(r.text()).toContain('sdkmessageid: "(resolved after test/approve-api is written)"');
+    expect(r.text()).toContain('Plan: 3 to create');
+  });
+
+  it('apply resolves it after the earlier group has run', async () => {
+    const s = withApi();
+    const r = await cli(fake, ['apply', ...s.args]);
+    expect(r.code).toBe(0);
+    const order = fake.requestsOf('PATCH').filter((q) => !q.path.startsWith('annotations')).map((q) => q.path.split('(')[0]);
+    expect(order).toEqual(['serviceendpoints', 'customapis', 'sdkmessageprocessingsteps']);
+    const step = fake.requestsOf('PATCH', 'sdkmessageprocessingsteps')[0];
+    const message = fake.rows('sdkmessages').find((m) => m.name === 'contoso_Approve')!;
+    expect(step.body['sdkmessageid@odata.bind']).toBe(`/sdkmessages(${message.id})`);
+  });
+
+  it('without the record that would create it, the missing message is an error', async () => {
+    const s = orders([{ table: 'salesorder', message: 'contoso_Approve' }]);
+    const r = await cli(fake, ['plan', ...s.args]);
+    expect(r.code).toBe(1);
+    expect(r.errors()).toContain("the sdkmessage for message 'contoso_Approve' does not exist");
   });
 });
 
@@ -473,6 +516,49 @@ describe('auth and environment', () => {
     expect(r.scopes[0]).toBe(`${fake.url}/.default`);
     expect(r.errors()).toContain(`Using ${fake.url} instead of the manifest's https://contoso.crm4.dynamics.com`);
     for (const q of fake.requests) expect(q.headers.authorization).toBe('Bearer fake-token');
+  });
+});
+
+describe('default settings', () => {
+  it('without --environment-url the token is asked for the manifest URL', async () => {
+    const s = orders();
+    const r = recordingIo();
+    const scopes: string[] = [];
+    const io = { ...r.io, tokenProvider: { getToken: async (scope: string) => { scopes.push(scope); throw new Error('offline test'); } } };
+    expect(await run(['plan', ...s.args], io)).toBe(1);
+    expect(scopes).toEqual(['https://contoso.crm4.dynamics.com/.default']);
+    expect(r.errors()).toContain('could not get an access token for https://contoso.crm4.dynamics.com/.default: offline test');
+  });
+
+  it('the default token provider is DefaultAzureCredential, loaded lazily', async () => {
+    const { defaultTokenProvider } = await import('../../src/cli/io');
+    const provider = await defaultTokenProvider();
+    expect(typeof provider.getToken).toBe('function');
+  });
+
+  it('an environment variable wins over the outputs file', async () => {
+    const s = orders();
+    const name = `CDKTF_DATAVERSE_OUTPUT_${s.outputName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+    expect((await cli(fake, ['apply', ...s.args], recordingIo({ [name]: 'env-wins' }))).code).toBe(0);
+    expect(fake.secretsOf('serviceendpoints', s.manifest.records[0].id).saskey).toBe('env-wins');
+  });
+
+  it('parallelism defaults to 4', async () => {
+    const s = orders(['salesorder', 'account', 'contact'].flatMap((table) => ['Create', 'Update'].map((message) => ({ table, message }))));
+    fake.patchBarrier = 5;
+    expect((await cli(fake, ['apply', ...s.args])).code).toBe(0);
+    expect(fake.maxPatchInFlight).toBe(4);
+  });
+
+  it('retries default to 5, backing off 1 s, 2 s, 4 s … up to 60 s', async () => {
+    const s = orders();
+    fake.inject({ status: 503, method: 'PATCH', pathIncludes: 'serviceendpoints', times: 100 });
+    const r = recordingIo();
+    expect(await run(['apply', ...s.args, '--environment-url', fake.url], r.io)).toBe(1);
+    expect(r.sleeps).toEqual([1000, 2000, 4000, 8000, 16000]);
+    const r2 = recordingIo();
+    expect(await run(['apply', ...s.args, '--environment-url', fake.url, '--max-retries', '8'], r2.io)).toBe(1);
+    expect(r2.sleeps).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]);
   });
 });
 

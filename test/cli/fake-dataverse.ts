@@ -11,6 +11,7 @@
 //   - `<navigation>@odata.bind` lookups, read back as `_<column>_value`;
 //   - `POST <set>(<id>)/<relationship>/$ref` (duplicate → 400 0x80040237) and `GET …/$ref`;
 //   - `DELETE <set>(<id>)`;
+//   - creating a `customapis` row creates its `sdkmessages` row (and the filter when bound);
 //   - bearer token check (401), a forbidden switch (403), unknown entity sets (404), and injected
 //     faults (429 / 503 with Retry-After);
 //   - every request is recorded with its headers (e.g. MSCRM.SolutionUniqueName).
@@ -286,6 +287,7 @@ export class FakeDataverse {
       this.patchInFlight--;
       table.set(id, row);
       this.secrets.set(`${set}(${id})`, secrets);
+      if (set === 'customapis' && !existing) this.customApiCreated(row);
       return { status: 204 };
     };
     if (this.patchBarrier <= 1 || set === 'annotations') return done();
@@ -299,6 +301,18 @@ export class FakeDataverse {
       if (this.waiting.length >= this.patchBarrier) release();
       else setTimeout(release, 300);
     });
+  }
+
+  /** Creating a custom API creates its message (and, when bound, the message's filter). */
+  private customApiCreated(row: Row): void {
+    const messageId = `5e1c0000-0000-4000-8000-${row.id.slice(-12)}`;
+    this.seed('sdkmessages', [{ id: messageId, sdkmessageid: messageId, name: row.uniquename }]);
+    if (row.boundentitylogicalname) {
+      const filterId = `5f1c0000-0000-4000-8000-${row.id.slice(-12)}`;
+      this.seed('sdkmessagefilters', [
+        { id: filterId, sdkmessagefilterid: filterId, primaryobjecttypecode: row.boundentitylogicalname, _sdkmessageid_value: messageId },
+      ]);
+    }
   }
 
   private delete(set: string, id: string) {
@@ -333,14 +347,14 @@ export class FakeDataverse {
     } catch (e) {
       return error(400, '0x80060891', `The fake cannot parse $filter '${filter}': ${(e as Error).message}`);
     }
-    let rows = [...this.table(set).values()].filter((row) => conditions.every((c) => this.valueAt(set, row, c.path) === c.value));
+    let rows = [...this.table(set).values()].filter((row) => conditions.every((c) => this.valueAt(row, c.path) === c.value));
     const top = params.get('$top');
     if (top !== null) rows = rows.slice(0, Number(top));
     return { status: 200, body: { value: rows.map((r) => this.project(set, r, params.get('$select'))) } };
   }
 
   /** Value of a property path (`name`, `parentbusinessunitid`, `sdkmessageid/name`). */
-  private valueAt(set: string, row: Row, path: string[]): any {
+  private valueAt(row: Row, path: string[]): any {
     const [head, ...rest] = path;
     const lookup = `_${head}_value`;
     if (rest.length === 0) {
@@ -350,7 +364,7 @@ export class FakeDataverse {
     }
     const target = row[`__target_${head}`] ?? LOOKUP_TARGETS[head];
     const next = row[lookup] && target ? this.table(target).get(row[lookup]) : undefined;
-    return next ? this.valueAt(target, next, rest) : null;
+    return next ? this.valueAt(next, rest) : null;
   }
 }
 
@@ -405,7 +419,7 @@ export function seedStandardRows(fake: FakeDataverse): void {
   let n = 0;
   const filters: Row[] = [];
   for (const table of ['salesorder', 'account', 'contact']) {
-    for (const [message, messageId] of Object.entries(messages)) {
+    for (const messageId of Object.values(messages)) {
       const id = `4a1c0000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
       filters.push({ id, sdkmessagefilterid: id, primaryobjecttypecode: table, _sdkmessageid_value: messageId });
     }

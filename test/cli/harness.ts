@@ -100,3 +100,19 @@ export class TestApplicationUser extends DataverseRecord {
     });
   }
 }
+
+/** A bound custom API record (the constructs for it come from another issue). */
+export class TestCustomApi extends DataverseRecord {
+  public readonly tableName = 'customapi';
+  public readonly entitySetName = 'customapis';
+  public readonly applyOrder = 200;
+
+  constructor(scope: Construct, id: string, environment: DataverseEnvironment, uniqueName: string, table: string) {
+    super(scope, id, environment);
+    this.setColumn('uniquename', uniqueName);
+    this.setColumn('name', uniqueName);
+    this.setColumn('bindingtype', 1);
+    this.setColumn('boundentitylogicalname', table);
+    this.setColumn('isfunction', false);
+  }
+}
