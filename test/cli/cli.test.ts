@@ -3,6 +3,7 @@ import * as path from 'path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeDataverse } from './fake-dataverse';
 import { cli, recordingIo, startFake, synthOrders, TestApplicationUser, TestCustomApi, writeOutputs } from './harness';
+import { defaultTokenProvider } from '../../src/cli/io';
 import { Ledger } from '../../src/cli/ledger';
 import { run } from '../../src/cli/run';
 
@@ -530,8 +531,7 @@ describe('default settings', () => {
     expect(r.errors()).toContain('could not get an access token for https://contoso.crm4.dynamics.com/.default: offline test');
   });
 
-  it('the default token provider is DefaultAzureCredential, loaded lazily', async () => {
-    const { defaultTokenProvider } = await import('../../src/cli/io');
+  it('the default token provider is DefaultAzureCredential (imported on first use)', async () => {
     const provider = await defaultTokenProvider();
     expect(typeof provider.getToken).toBe('function');
   });
