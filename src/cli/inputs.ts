@@ -1,0 +1,146 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CliError } from './errors';
+import { ManifestFormat, ManifestOutputColumn, ManifestRecord, RegistrationManifest } from '../dataverse/manifest';
+
+/** Prefix of the environment variables that supply Terraform outputs. */
+export const OUTPUT_ENV_PREFIX = 'CDKTF_DATAVERSE_OUTPUT_';
+
+/**
+ * The environment variable that supplies an output: the prefix, then the output name in upper
+ * case with every character other than A–Z and 0–9 replaced by `_`
+ * (`orders_endpoint_column-saskey_7B0E0669` → `CDKTF_DATAVERSE_OUTPUT_ORDERS_ENDPOINT_COLUMN_SASKEY_7B0E0669`).
+ */
+export function outputEnvName(output: string): string {
+  return OUTPUT_ENV_PREFIX + output.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+/** Reads a manifest from a stack folder (`cdktf.out/stacks/<name>`) or a json file. */
+export function loadManifest(location: string, cwd: string): { manifest: RegistrationManifest; file: string } {
+  const resolved = path.resolve(cwd, location);
+  if (!fs.existsSync(resolved)) {
+    throw new CliError(
+      `--manifest '${location}' does not exist. Fix: run 'cdktf synth' first and pass the stack folder (cdktf.out/stacks/<stack>) or its ${ManifestFormat.FILE_NAME}.`,
+    );
+  }
+  const file = fs.statSync(resolved).isDirectory() ? path.join(resolved, ManifestFormat.FILE_NAME) : resolved;
+  if (!fs.existsSync(file)) {
+    throw new CliError(
+      `${resolved} has no ${ManifestFormat.FILE_NAME}. Fix: pass the folder of a stack that declares a DataverseEnvironment (cdktf.out/stacks/<stack>), after 'cdktf synth'.`,
+    );
+  }
+  let data: any;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new CliError(`${file} is not JSON (${(e as Error).message}). Fix: synthesize again; the file is written by 'cdktf synth'.`);
+  }
+  return { manifest: checkManifest(data, file), file };
+}
+
+/** Checks the version and the shape the command line relies on. */
+export function checkManifest(data: any, file: string): RegistrationManifest {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new CliError(`${file} is not a registration manifest (not an object). Fix: pass the ${ManifestFormat.FILE_NAME} written by 'cdktf synth'.`);
+  }
+  if (data.manifestVersion !== ManifestFormat.VERSION) {
+    throw new CliError(
+      `${file} has manifestVersion ${JSON.stringify(data.manifestVersion)}, but this cdktf-dataverse reads version ${ManifestFormat.VERSION} only. Fix: run the cdktf-dataverse command line of the same package version that synthesized the stack (npx cdktf-dataverse from the app's own node_modules), or synthesize again with this version.`,
+    );
+  }
+  const problems: string[] = [];
+  if (typeof data.stack !== 'string') problems.push('stack is not a string');
+  if (typeof data.environment?.url !== 'string') problems.push('environment.url is not a string');
+  if (!Array.isArray(data.records)) problems.push('records is not a list');
+  (Array.isArray(data.records) ? data.records : []).forEach((r: any, i: number) => {
+    for (const key of ['table', 'entitySet', 'id', 'path']) {
+      if (typeof r?.[key] !== 'string') problems.push(`records[${i}].${key} is not a string`);
+    }
+    if (r?.columns === null || typeof r?.columns !== 'object') problems.push(`records[${i}].columns is not an object`);
+    for (const key of ['references', 'lookups', 'fromOutputs', 'writeOnly', 'associations']) {
+      if (r?.[key] !== undefined && !Array.isArray(r[key])) problems.push(`records[${i}].${key} is not a list`);
+    }
+  });
+  if (problems.length > 0) {
+    throw new CliError(`${file} is not a valid registration manifest: ${problems.join('; ')}. Fix: synthesize again; do not edit the file by hand.`);
+  }
+  // Lists that older writers may omit default to empty.
+  const records: ManifestRecord[] = data.records.map((r: any) => ({
+    ...r,
+    references: r.references ?? [],
+    lookups: r.lookups ?? [],
+    fromOutputs: r.fromOutputs ?? [],
+    writeOnly: r.writeOnly ?? [],
+    associations: r.associations ?? [],
+  }));
+  return { ...data, records };
+}
+
+/** Values of Terraform outputs, from `terraform output -json` and environment variables. */
+export class OutputValues {
+  /** Reads `terraform output -json` (`{ name: { value, sensitive, type } }`), if a file is given. */
+  public static load(file: string | undefined, cwd: string, env: { readonly [name: string]: string | undefined }): OutputValues {
+    const values = new Map<string, any>();
+    if (file !== undefined) {
+      const resolved = path.resolve(cwd, file);
+      if (!fs.existsSync(resolved)) {
+        throw new CliError(
+          `--outputs '${file}' does not exist. Fix: after 'cdktf deploy', run 'terraform output -json > outputs.json' in cdktf.out/stacks/<stack>.`,
+        );
+      }
+      let data: any;
+      try {
+        data = JSON.parse(fs.readFileSync(resolved, 'utf8'));
+      } catch (e) {
+        throw new CliError(`--outputs '${file}' is not JSON (${(e as Error).message}). Fix: write it with 'terraform output -json > outputs.json'.`);
+      }
+      if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+        throw new CliError(`--outputs '${file}' is not the output of 'terraform output -json' (an object of outputs). Fix: write it with 'terraform output -json > outputs.json'.`);
+      }
+      for (const [name, entry] of Object.entries<any>(data)) {
+        if (entry === null || typeof entry !== 'object' || !('value' in entry)) {
+          throw new CliError(
+            `--outputs '${file}': output '${name}' has no 'value' (expected { value, type, sensitive } per output). Fix: write the file with 'terraform output -json', not 'terraform output -raw'.`,
+          );
+        }
+        values.set(name, entry.value);
+      }
+    }
+    return new OutputValues(values, env, file);
+  }
+
+  private constructor(
+    private readonly fromFile: Map<string, any>,
+    private readonly env: { readonly [name: string]: string | undefined },
+    private readonly file: string | undefined,
+  ) {}
+
+  /** The value of an output: the environment variable wins over the file. */
+  public get(output: string): any {
+    const fromEnv = this.env[outputEnvName(output)];
+    if (fromEnv !== undefined) return fromEnv;
+    const value = this.fromFile.get(output);
+    return value === null ? undefined : value;
+  }
+
+  /** Every output the manifest needs and nobody supplies, in one error. */
+  public checkComplete(manifest: RegistrationManifest): void {
+    const missing: string[] = [];
+    for (const record of manifest.records) {
+      for (const o of record.fromOutputs) {
+        if (this.get(o.output) === undefined) missing.push(describeMissing(record, o));
+      }
+    }
+    if (missing.length === 0) return;
+    const where = this.file !== undefined ? `in '${this.file}'` : 'because no --outputs file was given';
+    throw new CliError(
+      `${missing.length} Terraform output(s) the manifest needs are missing ${where} and not set as environment variables:\n` +
+        missing.map((m) => `  - ${m}`).join('\n') +
+        `\nFix: after 'cdktf deploy', run 'terraform output -json > outputs.json' in cdktf.out/stacks/${manifest.stack} and pass --outputs outputs.json (deploy the stack first if the outputs are new), or set the environment variables named above.`,
+    );
+  }
+}
+
+function describeMissing(record: ManifestRecord, o: ManifestOutputColumn): string {
+  return `output '${o.output}' (${record.table}.${o.column} of ${record.path}; or set ${outputEnvName(o.output)})`;
+}
