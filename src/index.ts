@@ -28,3 +28,4 @@ export * from './patterns/outbound-queue-integration';
 // Policy: rule pack (issue 8)
 
 // Testing helpers (issue 9)
+export * from './testing/dataverse-testing';
