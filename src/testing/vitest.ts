@@ -4,7 +4,7 @@
 import { TerraformStack } from 'cdktf';
 import type { ExpectStatic, MatcherState } from 'vitest';
 import { DataverseTesting } from './dataverse-testing';
-import { CompareOptions, closest, explain, show } from './match';
+import { CompareOptions, Comparison, closest, explain, show } from './match';
 import { DataverseEnvironment } from '../dataverse/environment';
 import { ManifestRecord, RegistrationManifest } from '../dataverse/manifest';
 
@@ -159,7 +159,7 @@ function blockMatcher(kind: BlockKind, matcher: string): Matcher {
         }
         return [
           `expected a ${wanted}`,
-          `none of the ${candidates.length} ${plural} matches; closest: ${best.candidate.label} (${best.comparison.matched} of ${best.comparison.total} values match)`,
+          closestLine(candidates.length, `${name} ${kind === 'provider' ? 'provider configuration' : kind}`, plural, best.candidate.label, best.comparison),
           ...explain(best.comparison),
         ].join('\n');
       },
@@ -282,7 +282,7 @@ function recordMatcher(kindOf: (args: unknown[]) => { kind: RecordKind; expected
         }
         return [
           `expected a ${kind.noun}${given}`,
-          `none of the ${candidates.length} ${candidates.length === 1 ? kind.noun : kind.plural} matches; closest: ${best.candidate.path} (${best.comparison.matched} of ${best.comparison.total} values match)`,
+          closestLine(candidates.length, kind.noun, kind.plural, best.candidate.path, best.comparison),
           ...explain(best.comparison),
         ].join('\n');
       },
@@ -338,6 +338,12 @@ export const dataverseMatchers: { [name in keyof DataverseMatchers]: Matcher } =
 /** Registers the matchers on vitest's `expect` (what `cdktf-dataverse/lib/testing/setup` does). */
 export function registerDataverseMatchers(expect: Pick<ExpectStatic, 'extend'>): void {
   expect.extend(dataverseMatchers);
+}
+
+/** `none of the 2 steps matches; closest: <label> (2 of 5 values match):`, or for one candidate `the only …`. */
+function closestLine(count: number, noun: string, plural: string, label: string, comparison: Comparison): string {
+  const score = `${comparison.matched} of ${comparison.total} values match`;
+  return count === 1 ? `the only ${noun}, ${label}, does not match (${score}):` : `none of the ${count} ${plural} matches; closest: ${label} (${score}):`;
 }
 
 function isObject(value: unknown): value is object {

@@ -35,7 +35,7 @@ describe('toHaveResource', () => {
     expect(failureOf(() => expect(synth).toHaveResource('azurerm_servicebus_queue', { max_delivery_count: 5, requires_session: false, lock_duration: 'PT5M' }))).toBe(
       [
         "expected a resource azurerm_servicebus_queue with { max_delivery_count: 5, requires_session: false, lock_duration: 'PT5M' }",
-        'none of the 1 azurerm_servicebus_queue resources matches; closest: orders_queue_A1AAE4D8 (1 of 3 values match)',
+        'the only azurerm_servicebus_queue resource, orders_queue_A1AAE4D8, does not match (1 of 3 values match):',
         '  max_delivery_count: expected 5, received 10',
         "  lock_duration: expected 'PT5M', received 'PT1M'",
       ].join('\n'),
@@ -46,7 +46,7 @@ describe('toHaveResource', () => {
     expect(failureOf(() => expect(synth).toHaveResource('azurerm_servicebus_queue', { auto_delete_on_idle: 'PT1H' }))).toBe(
       [
         "expected a resource azurerm_servicebus_queue with { auto_delete_on_idle: 'PT1H' }",
-        'none of the 1 azurerm_servicebus_queue resources matches; closest: orders_queue_A1AAE4D8 (0 of 1 values match)',
+        'the only azurerm_servicebus_queue resource, orders_queue_A1AAE4D8, does not match (0 of 1 values match):',
         "  auto_delete_on_idle: expected 'PT1H', received nothing",
       ].join('\n'),
     );
@@ -67,7 +67,7 @@ describe('toHaveResource', () => {
     expect(failureOf(() => expect(s).toHaveResource(ServicebusTopic, { name: 'gamma', max_size_in_megabytes: 2048, partitioning_enabled: true }))).toBe(
       [
         "expected a resource azurerm_servicebus_topic with { name: 'gamma', max_size_in_megabytes: 2048, partitioning_enabled: true }",
-        'none of the 2 azurerm_servicebus_topic resources matches; closest: b (2 of 3 values match)',
+        'none of the 2 azurerm_servicebus_topic resources matches; closest: b (2 of 3 values match):',
         "  name: expected 'gamma', received 'beta'",
       ].join('\n'),
     );
@@ -110,7 +110,7 @@ describe('toHaveDataSource', () => {
     expect(failureOf(() => expect(synth).toHaveDataSource('azurerm_client_config', { provider: 'azurerm.secondary' }))).toBe(
       [
         "expected a data source azurerm_client_config with { provider: 'azurerm.secondary' }",
-        'none of the 1 azurerm_client_config data sources matches; closest: current (0 of 1 values match)',
+        'the only azurerm_client_config data source, current, does not match (0 of 1 values match):',
         "  provider: expected 'azurerm.secondary', received nothing",
       ].join('\n'),
     );
@@ -140,7 +140,7 @@ describe('toHaveProvider', () => {
     expect(failureOf(() => expect(synth).toHaveProvider('azurerm', { alias: 'secondary', subscription_id: '11111111-1111-1111-1111-111111111111' }))).toBe(
       [
         "expected a provider azurerm with { alias: 'secondary', subscription_id: '11111111-1111-1111-1111-111111111111' }",
-        "none of the 2 azurerm provider configurations matches; closest: alias 'secondary' (1 of 2 values match)",
+        "none of the 2 azurerm provider configurations matches; closest: alias 'secondary' (1 of 2 values match):",
         "  subscription_id: expected '11111111-1111-1111-1111-111111111111', received '00000000-0000-0000-0000-000000000001'",
       ].join('\n'),
     );
