@@ -1,5 +1,5 @@
 import { IScopeCallback, TerraformStack, Testing } from 'cdktf';
-import { collectAnnotations, deploymentBlockers, findEnvironment, normalizeJson, replacementsFor } from './inspect';
+import { SOURCE_STACK, collectAnnotations, deploymentBlockers, findEnvironment, normalizeJson, replacementsFor } from './inspect';
 import { RegistrationManifest } from '../dataverse/manifest';
 import { stableJson } from '../azure/stack-artifacts';
 
@@ -63,12 +63,16 @@ export class DataverseTesting {
     const environment = findEnvironment(stack);
     const manifest = environment ? JSON.parse(stableJson(environment.toManifest())) : undefined;
     const annotations = collectAnnotations(stack);
-    if (!normalize) return { terraform, manifest, annotations };
-    return {
-      terraform: normalizeJson(terraform, replacements, true),
-      manifest: manifest === undefined ? undefined : normalizeJson(manifest, replacements, false),
-      annotations: normalizeJson(annotations, replacements, false),
-    };
+    const result: SynthesizedStack = normalize
+      ? {
+        terraform: normalizeJson(terraform, replacements, true),
+        manifest: manifest === undefined ? undefined : normalizeJson(manifest, replacements, false),
+        annotations: normalizeJson(annotations, replacements, false),
+      }
+      : { terraform, manifest, annotations };
+    // The matchers resolve Terraform references in expectations with it.
+    Object.defineProperty(result, SOURCE_STACK, { value: stack, enumerable: false });
+    return result;
   }
 
   /**

@@ -2,10 +2,36 @@
 // Not exported from src/index.ts.
 import * as fs from 'fs';
 import * as os from 'os';
-import { App, TerraformStack, Testing } from 'cdktf';
+import { App, DefaultTokenResolver, StringConcat, TerraformStack, Testing, Token, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { StackArtifacts } from '../azure/stack-artifacts';
 import { DataverseEnvironment } from '../dataverse/environment';
+
+/** A synth result keeps the stack it came from here (not enumerable: invisible to snapshots). */
+export const SOURCE_STACK = Symbol.for('cdktf-dataverse.testing.SourceStack');
+
+/** The stack a DataverseTesting.synth() result came from. */
+export function sourceStackOf(value: unknown): TerraformStack | undefined {
+  return value !== null && typeof value === 'object' ? (value as any)[SOURCE_STACK] : undefined;
+}
+
+/** Whether a value holds an unresolved token anywhere (asymmetric matchers are skipped). */
+export function holdsTokens(value: unknown): boolean {
+  if (typeof value === 'string' || typeof value === 'number') return Token.isUnresolved(value);
+  if (Array.isArray(value)) return value.some(holdsTokens);
+  if (value !== null && typeof value === 'object' && typeof (value as any).asymmetricMatch !== 'function') return Object.values(value).some(holdsTokens);
+  return false;
+}
+
+/** Resolves the tokens of an expectation the way the stack synthesizes them (`${azurerm_x.y.id}`). */
+export function resolveTokens(value: unknown, stack: TerraformStack): unknown {
+  if (typeof value === 'string' || typeof value === 'number') return Token.isUnresolved(value) ? Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) }) : value;
+  if (Array.isArray(value)) return value.map((v) => resolveTokens(v, stack));
+  if (value !== null && typeof value === 'object' && typeof (value as any).asymmetricMatch !== 'function') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveTokens(v, stack)]));
+  }
+  return value;
+}
 
 /** The file the rule pack writes next to `cdk.tf.json`. */
 export const POLICY_REPORT_FILE = 'policy-report.json';

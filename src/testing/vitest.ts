@@ -4,6 +4,7 @@
 import { TerraformStack } from 'cdktf';
 import type { ExpectStatic, MatcherState } from 'vitest';
 import { DataverseTesting } from './dataverse-testing';
+import { holdsTokens, resolveTokens, sourceStackOf } from './inspect';
 import { CompareOptions, Comparison, closest, explain, show } from './match';
 import { DataverseEnvironment } from '../dataverse/environment';
 import { ManifestRecord, RegistrationManifest } from '../dataverse/manifest';
@@ -116,24 +117,29 @@ function typeName(type: TerraformType, matcher: string): string {
   throw new TypeError(`${matcher}: the type must be a Terraform type name such as 'azurerm_servicebus_queue' or a provider class such as ServicebusQueue; received ${show(type)}.`);
 }
 
-function terraformOf(received: unknown, matcher: string): any {
-  if (TerraformStack.isStack(received)) return DataverseTesting.synth(received).terraform;
+function terraformOf(received: unknown, matcher: string): { json: any; stack?: TerraformStack } {
+  if (TerraformStack.isStack(received)) return { json: DataverseTesting.synth(received).terraform, stack: received };
   if (typeof received === 'string') {
     try {
-      return JSON.parse(received);
+      return { json: JSON.parse(received) };
     } catch {
       throw new TypeError(`${matcher}: the received string is not synthesized Terraform JSON.`);
     }
   }
-  if (isObject(received) && 'terraform' in received && Array.isArray((received as any).annotations)) return (received as any).terraform;
-  if (isObject(received)) return received;
+  if (isObject(received) && 'terraform' in received && Array.isArray((received as any).annotations)) {
+    return { json: (received as any).terraform, stack: sourceStackOf(received) };
+  }
+  if (isObject(received)) return { json: received };
   throw new TypeError(`${matcher}: expected a TerraformStack, the result of DataverseTesting.synth(), or synthesized Terraform JSON; received ${show(received)}.`);
 }
 
 function blockMatcher(kind: BlockKind, matcher: string): Matcher {
-  return function (received, type: TerraformType, properties?: { [key: string]: unknown }) {
+  return function (received, type: TerraformType, given?: { [key: string]: unknown }) {
     const name = typeName(type, matcher);
-    const json = terraformOf(received, matcher);
+    const { json, stack } = terraformOf(received, matcher);
+    // References (`queue.id`) compare as synthesized (`${azurerm_servicebus_queue.x.id}`) when the stack is known.
+    const properties = stack && given ? (resolveTokens(given, stack) as { [key: string]: unknown }) : given;
+    const tokenHint = !stack && holdsTokens(given) ? [TOKEN_HINT_TERRAFORM] : [];
     const section = kind === 'resource' ? json.resource : kind === 'data source' ? json.data : json.provider;
     const plural = kind === 'provider' ? `${name} provider configurations` : `${name} ${kind}s`;
     const candidates: Array<{ label: string; value: unknown }> = [];
@@ -161,13 +167,20 @@ function blockMatcher(kind: BlockKind, matcher: string): Matcher {
           `expected a ${wanted}`,
           closestLine(candidates.length, `${name} ${kind === 'provider' ? 'provider configuration' : kind}`, plural, best.candidate.label, best.comparison),
           ...explain(best.comparison),
+          ...tokenHint,
         ].join('\n');
       },
     };
   };
 }
 
+const TOKEN_HINT_TERRAFORM =
+  'note: the expectation holds Terraform references (tokens); pass the stack or DataverseTesting.synth(stack) so that they compare as synthesized, or write them as \'${type.name.attribute}\'';
+
 // ---------------------------------------------------------------- Dataverse side
+
+const TOKEN_HINT_MANIFEST =
+  "note: the expectation holds Terraform references (tokens), but the manifest holds literals: a column set from a reference reads '<output NAME>'";
 
 interface Manifested {
   readonly manifest?: RegistrationManifest;
@@ -284,6 +297,7 @@ function recordMatcher(kindOf: (args: unknown[]) => { kind: RecordKind; expected
           `expected a ${kind.noun}${given}`,
           closestLine(candidates.length, kind.noun, kind.plural, best.candidate.path, best.comparison),
           ...explain(best.comparison),
+          ...(holdsTokens(expected) ? [TOKEN_HINT_MANIFEST] : []),
         ].join('\n');
       },
     };

@@ -1,6 +1,7 @@
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ServicebusQueue } from '@cdktf/provider-azurerm/lib/servicebus-queue';
+import { ServicebusQueueAuthorizationRule } from '@cdktf/provider-azurerm/lib/servicebus-queue-authorization-rule';
 import { ServicebusTopic } from '@cdktf/provider-azurerm/lib/servicebus-topic';
 import { TerraformStack, Testing } from 'cdktf';
 import { DataverseTesting } from 'cdktf-dataverse';
@@ -56,6 +57,19 @@ describe('toHaveResource', () => {
     expect(synth).toHaveProvider('azurerm', { features: [{}] });
     expect(() => expect(synth).toHaveResource('azurerm_servicebus_namespace', { name: expect.stringMatching(/^evh-/) })).toThrowError(
       /  name: expected StringMatching\(\/\^evh-\/\), received 'sb-test-orders-e9bcd196'/,
+    );
+  });
+
+  it('compares Terraform references as synthesized when it knows the stack', () => {
+    const { stack: s, orders } = orderStack();
+    const queueId = orders.queue!.id;
+    expect(s).toHaveResource(ServicebusQueueAuthorizationRule, { queue_id: queueId });
+    expect(DataverseTesting.synth(s)).toHaveResource(ServicebusQueueAuthorizationRule, { queue_id: queueId });
+    expect(DataverseTesting.synth(s)).toHaveResource(ServicebusQueueAuthorizationRule, { queue_id: '${azurerm_servicebus_queue.orders_queue_A1AAE4D8.id}' });
+    // The bare JSON has no stack to resolve them with: the message says so.
+    const message = failureOf(() => expect(DataverseTesting.synth(s).terraform).toHaveResource(ServicebusQueueAuthorizationRule, { queue_id: queueId }));
+    expect(message.split('\n').slice(-1)[0]).toBe(
+      "note: the expectation holds Terraform references (tokens); pass the stack or DataverseTesting.synth(stack) so that they compare as synthesized, or write them as '${type.name.attribute}'",
     );
   });
 

@@ -40,6 +40,14 @@ describe('toHaveServiceEndpoint', () => {
     expect(synth).toHaveServiceEndpoint({ saskey: expect.stringMatching(/^<output orders_endpoint_column-saskey_[0-9A-F]{8}>$/) });
   });
 
+  it('explains that a Terraform reference is not a manifest value', () => {
+    const message = failureOf(() => expect(synth).toHaveServiceEndpoint({ path: fixture.orders.queue!.name }));
+    expect(message.split('\n').slice(-1)[0]).toBe(
+      "note: the expectation holds Terraform references (tokens), but the manifest holds literals: a column set from a reference reads '<output NAME>'",
+    );
+    expect(synth).toHaveServiceEndpoint({ path: fixture.orders.queue!.nameInput });
+  });
+
   it('fails with the closest endpoint, choice values named', () => {
     expect(
       failureOf(() =>
