@@ -1,6 +1,10 @@
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { TerraformStack, Testing } from 'cdktf';
 import {
+  DataverseEnvironment,
   DataverseTesting,
+  OutboundQueueIntegration,
   ServiceEndpointAuthType,
   ServiceEndpointContract,
   StepImageType,
@@ -212,6 +216,31 @@ describe('toHaveRecord', () => {
     expect(failureOf(() => expect(synth).toHaveRecord(''))).toBe("toHaveRecord: the table must be a logical name such as 'serviceendpoint'; received ''.");
     expect(failureOf(() => expect(undefined).toHaveStep())).toBe(
       'toHaveStep: expected a TerraformStack, the result of DataverseTesting.synth(), a RegistrationManifest or a DataverseEnvironment; received nothing.',
+    );
+  });
+});
+
+
+describe('the failure message the README shows', () => {
+  it('is what a user sees', () => {
+    const stack = new TerraformStack(Testing.app(), 'orders');
+    new AzurermProvider(stack, 'azurerm', { features: [{}] });
+    const rg = new ResourceGroup(stack, 'rg', { name: 'rg-orders', location: 'westeurope' });
+    const dataverse = new DataverseEnvironment(stack, 'dataverse', { url: 'https://contoso.crm4.dynamics.com' });
+    new OutboundQueueIntegration(stack, 'orders', {
+      dataverse,
+      resourceGroup: rg,
+      steps: [
+        { table: 'salesorder', message: 'Create' },
+        { table: 'salesorder', message: 'Update', filteringAttributes: ['statuscode'] },
+      ],
+    });
+    expect(failureOf(() => expect(stack).toHaveStep({ table: 'salesorder', message: 'Update', stage: 20 }))).toBe(
+      [
+        "expected a step with { table: 'salesorder', message: 'Update', stage: 20 (PRE_OPERATION) }",
+        'none of the 2 steps matches; closest: orders/orders/step-salesorder-Update (2 of 3 values match):',
+        '  stage: expected 20 (PRE_OPERATION), received 40 (POST_OPERATION)',
+      ].join('\n'),
     );
   });
 });
