@@ -90,14 +90,19 @@ function normalizeString(text: string, replacements: Array<[string, string]>): s
   let out = text;
   let replaced = false;
   for (const [from, to] of replacements) {
-    if (out.includes(from)) {
-      out = out.split(from).join(to);
-      replaced = true;
-    }
+    if (!out.includes(from)) continue;
+    // Whole path segments only: '/home/ann' is not the start of '/home/anna'.
+    const next = out.replace(new RegExp(`${escapeRegExp(from)}(?![A-Za-z0-9._~-])`, 'g'), to);
+    replaced = replaced || next !== out;
+    out = next;
   }
   // Windows separators after a replaced prefix: the same snapshot on every machine.
   if (replaced && out.includes('\\')) out = out.replace(/(<(?:outdir|cwd|tmp|home)>[^\s"']*)/g, (m) => m.replace(/\\/g, '/'));
   return out.replace(ASSET_HASH, '$1<hash>');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function byCodePoint(a: string, b: string): number {
@@ -109,13 +114,23 @@ export function findEnvironment(stack: TerraformStack): DataverseEnvironment | u
   return stack.node.findAll().find((c): c is DataverseEnvironment => DataverseEnvironment.isDataverseEnvironment(c));
 }
 
-/** Info, warning and error Annotations below the stack, in construct tree order. */
+/**
+ * Info, warning and error Annotations below the stack, in construct tree order. An Annotation
+ * repeated on the same construct is listed once: aspects run again on every synth, and the
+ * result must not depend on how often the stack was synthesized.
+ */
 export function collectAnnotations(stack: TerraformStack): Array<{ path: string; level: string; message: string }> {
   const out: Array<{ path: string; level: string; message: string }> = [];
+  const seen = new Set<string>();
   for (const construct of stack.node.findAll()) {
     for (const entry of (construct as IConstruct).node.metadata) {
       const level = LEVELS[entry.type];
-      if (level) out.push({ path: construct.node.path, level, message: String(entry.data) });
+      if (!level) continue;
+      const annotation = { path: construct.node.path, level, message: String(entry.data) };
+      const key = JSON.stringify(annotation);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(annotation);
     }
   }
   return out;
@@ -205,5 +220,5 @@ export function deploymentBlockers(stack: TerraformStack): string[] {
     if (errors.some((a) => a.path === f.path && a.message.includes(f.rule))) continue;
     blockers.push(`unsuppressed policy finding ${f.rule} at ${f.path}: ${f.message}`);
   }
-  return blockers;
+  return [...new Set(blockers)];
 }

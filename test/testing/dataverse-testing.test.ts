@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ServicebusQueue } from '@cdktf/provider-azurerm/lib/servicebus-queue';
-import { Annotations, AssetType, LocalBackend, TerraformAsset, TerraformOutput, TerraformStack, Testing } from 'cdktf';
+import { Annotations, Aspects, AssetType, LocalBackend, TerraformAsset, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { DataverseTesting, ManifestFormat, OutboundQueueIntegration } from 'cdktf-dataverse';
 import { StackArtifacts } from 'cdktf-dataverse/azure/stack-artifacts';
 import { unsuppressedFindings } from 'cdktf-dataverse/testing/inspect';
@@ -23,6 +23,9 @@ describe('DataverseTesting.synth', () => {
     expect(result.terraform).toEqual(written);
     expect(result.manifest).toEqual(JSON.parse(fs.readFileSync(path.join(dir, ManifestFormat.FILE_NAME), 'utf8')));
     expect(result.manifest!.records.map((r) => r.table)).toContain('serviceendpoint');
+    // Normalising keeps the provider version constraint (it changes only with the provider package).
+    expect(DataverseTesting.synth(stack).terraform.terraform.required_providers.azurerm.version).toBe(written.terraform.required_providers.azurerm.version);
+    expect(written.terraform.required_providers.azurerm.version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
   it('lists the Annotations of the stack with path, level and message', () => {
@@ -33,6 +36,15 @@ describe('DataverseTesting.synth', () => {
       { path: 'test', level: 'warning', message: 'mind the gap' },
       { path: dataverse.node.path, level: 'info', message: expect.stringMatching(/^No solutionUniqueName/) },
     ]);
+  });
+
+  it('lists an Annotation once, however often an aspect re-adds it', () => {
+    const { stack } = newStack();
+    Aspects.of(stack).add({ visit: (node) => (node === stack ? Annotations.of(stack).addWarning('added by an aspect') : undefined) });
+    DataverseTesting.synth(stack);
+    const { annotations } = DataverseTesting.synth(stack);
+    expect(annotations.filter((a) => a.message === 'added by an aspect')).toHaveLength(1);
+    expect(stack.node.metadata.filter((m) => m.data === 'added by an aspect').length).toBeGreaterThan(1);
   });
 
   it('has no manifest for a stack without a DataverseEnvironment', () => {
@@ -57,16 +69,19 @@ describe('DataverseTesting.synth', () => {
       new LocalBackend(stack, {});
       const asset = new TerraformAsset(stack, 'code', { path: path.join(__dirname, 'fixtures.ts'), type: AssetType.FILE });
       new TerraformOutput(stack, 'asset', { value: asset.path });
-      new TerraformOutput(stack, 'places', { value: { B: path.join(os.homedir(), 'x'), a: path.join(app.outdir, 'y'), c: path.join(os.tmpdir(), 'z') } });
+      new TerraformOutput(stack, 'places', {
+        value: { B: path.join(os.homedir(), 'x'), a: path.join(app.outdir, 'y'), c: path.join(os.tmpdir(), 'z'), d: `${process.cwd()}-sibling/file` },
+      });
       return { app, stack };
     };
     const { app, stack } = build();
     const normal = DataverseTesting.synth(stack).terraform;
     expect(normal.terraform.backend.local.path).toBe('<cwd>/terraform.paths.tfstate');
     expect(normal.output.asset.value).toBe('assets/code/<hash>/fixtures.ts');
-    expect(normal.output.places.value).toEqual({ B: '<home>/x', a: '<outdir>/y', c: '<tmp>/z' });
+    // A folder next to the working directory is not inside it: only whole path segments are replaced.
+    expect(normal.output.places.value).toEqual({ B: '<home>/x', a: '<outdir>/y', c: '<tmp>/z', d: expect.not.stringContaining('<cwd>') });
     // Code point order: 'B' before 'a', whatever the machine's locale says.
-    expect(Object.keys(normal.output.places.value)).toEqual(['B', 'a', 'c']);
+    expect(Object.keys(normal.output.places.value)).toEqual(['B', 'a', 'c', 'd']);
 
     const raw = DataverseTesting.synth(stack, { normalize: false }).terraform;
     expect(raw.terraform.backend.local.path).toBe(path.join(process.cwd(), 'terraform.paths.tfstate'));
