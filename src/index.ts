@@ -40,3 +40,4 @@ export * from './powerplatform/data-records';
 // Policy: rule pack (issue 8)
 
 // Testing helpers (issue 9)
+export * from './testing/dataverse-testing';

@@ -2,11 +2,14 @@ import { DataAzurermServicebusNamespace } from '@cdktf/provider-azurerm/lib/data
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import {
+  DataverseTesting,
   MessageFormat,
   OutboundQueueIntegration,
   OutboundQueueIntegrationProps,
   ServiceBusEntityKind,
   ServiceBusSku,
+  ServiceEndpointAuthType,
+  ServiceEndpointContract,
   StepMode,
   StepStage,
   UserClaim,
@@ -118,6 +121,24 @@ describe('OutboundQueueIntegration: default settings', () => {
 
   it('the manifest lists endpoints before steps', () => {
     expect(manifest.records.map((r) => r.table)).toEqual(['serviceendpoint', 'sdkmessageprocessingstep', 'sdkmessageprocessingstep']);
+  });
+});
+
+describe('OutboundQueueIntegration: read with the testing helpers', () => {
+  it('a queue endpoint, one asynchronous post-operation step per definition, deployable', () => {
+    const { stack, orders } = build();
+    const synth = DataverseTesting.synth(stack);
+    expect(synth).toHaveResource('azurerm_servicebus_queue_authorization_rule', { send: true, listen: false, manage: false });
+    expect(synth).not.toHaveResource('azurerm_servicebus_namespace_authorization_rule');
+    expect(synth).toHaveServiceEndpoint({ contract: ServiceEndpointContract.QUEUE, authType: ServiceEndpointAuthType.SAS_KEY, path: orders.entityName });
+    expect(synth).toHaveStep({ table: 'salesorder', message: 'Create', stage: StepStage.POST_OPERATION, mode: StepMode.ASYNCHRONOUS });
+    expect(synth).toHaveStep({ table: 'salesorder', message: 'Update', filteringAttributes: ['statuscode'], endpoint: 'test/orders' });
+    expect(stack).toBeDeployable();
+  });
+
+  it('a synchronous step makes the stack undeployable', () => {
+    const { stack } = build({ steps: [{ table: 'salesorder', message: 'Create', mode: StepMode.SYNCHRONOUS, stage: StepStage.PRE_OPERATION }] });
+    expect(stack).not.toBeDeployable();
   });
 });
 
