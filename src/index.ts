@@ -26,5 +26,8 @@ export * from './patterns/outbound-queue-integration';
 // Power Platform provider mode (issue 7)
 
 // Policy: rule pack (issue 8)
+export * from './policy/api';
+export * from './policy/checks';
+export * from './policy/suppressions';
 
 // Testing helpers (issue 9)

@@ -4,6 +4,8 @@ import { ManifestFormat, RegistrationManifest } from './manifest';
 import { DataverseRecord } from './record';
 import { addValidator, quote } from '../azure/problems';
 import { StackArtifacts, stableJson } from '../azure/stack-artifacts';
+import { DataversePolicyChecks } from '../policy/checks';
+import { registerDiagram } from '../policy/diagram';
 
 /** Properties of a DataverseEnvironment. */
 export interface DataverseEnvironmentProps {
@@ -24,6 +26,17 @@ export interface DataverseEnvironmentProps {
    * @default - no prefix check
    */
   readonly publisherPrefix?: string;
+  /**
+   * Enable the security rule pack (DataversePolicyChecks) on the stack: findings become
+   * Annotations and `policy-report.json` is written next to `cdk.tf.json`.
+   * @default true
+   */
+  readonly policyChecks?: boolean;
+  /**
+   * Write `diagram.dot` and `diagram.svg` (the stack's integrations) next to `cdk.tf.json`.
+   * @default true
+   */
+  readonly diagram?: boolean;
 }
 
 const ENV_MARK = Symbol.for('cdktf-dataverse.DataverseEnvironment');
@@ -82,6 +95,8 @@ export class DataverseEnvironment extends Construct {
     });
 
     StackArtifacts.of(stack).add(ManifestFormat.FILE_NAME, () => stableJson(this.toManifest()));
+    if (props.policyChecks ?? true) DataversePolicyChecks.enable(stack);
+    if (props.diagram ?? true) registerDiagram(stack, this);
     if (!props.solutionUniqueName) {
       Annotations.of(this).addInfo(
         'No solutionUniqueName: registered components go to the default solution only. Set it to keep them in an unmanaged solution you can export.',
