@@ -1,4 +1,5 @@
 import {
+  AnnotationMetadataEntryType,
   Annotations,
   Aspects,
   DefaultTokenResolver,
@@ -202,7 +203,7 @@ function annotate(node: IConstruct, rule: PolicyRule, result: RuleResult): void 
   const message =
     `[${rule.id}] ${rule.description} Found: ${result.detail ?? 'not compliant'}. Fix: ${rule.fix}; ` +
     `or accept it with a reason: PolicySuppressions.of(construct).add('${rule.id}', '<why>').`;
-  const type = level === PolicyLevel.ERROR ? 'aws:cdk:error' : 'aws:cdk:warning';
+  const type = level === PolicyLevel.ERROR ? AnnotationMetadataEntryType.ERROR : AnnotationMetadataEntryType.WARN;
   if (node.node.metadata.some((m) => m.type === type && m.data === message)) return;
   if (level === PolicyLevel.ERROR) Annotations.of(node).addError(message);
   else Annotations.of(node).addWarning(message);
