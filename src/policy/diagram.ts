@@ -193,7 +193,10 @@ export function buildDiagram(manifest: RegistrationManifest, tf: any, hostName: 
       if (target && /_namespace$/.test(target.type)) return nameOf(target);
     }
     const literal = r.config.namespace_name ?? r.config.relay_namespace_name;
-    return typeof literal === 'string' && !literal.includes('${') ? literal : undefined;
+    if (typeof literal === 'string' && !literal.includes('${')) return literal;
+    // An existing namespace given by its resource id: .../namespaces/<name>
+    const id = r.config.namespace_id;
+    return typeof id === 'string' && !id.includes('${') ? /\/namespaces\/([^/]+)$/i.exec(id)?.[1] : undefined;
   };
   const resourceNode = (r: Resource): string => {
     const ns = namespaceOf(r);

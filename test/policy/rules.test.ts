@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { ApiManagement, ApiManagementConfig } from '@cdktf/provider-azurerm/lib/api-management';
 import { ApiManagementBackend } from '@cdktf/provider-azurerm/lib/api-management-backend';
 import { EventhubNamespace, EventhubNamespaceConfig } from '@cdktf/provider-azurerm/lib/eventhub-namespace';
@@ -259,6 +261,13 @@ describe('rule pack', () => {
     for (const id of ['CKV_AZURE_44', 'CKV_AZURE_59', 'CKV_AZURE_190', 'CKV_AZURE_206', 'CKV2_AZURE_40', 'CKV_AZURE_107', 'CKV_AZURE_152']) expect(ids).toContain(id);
     for (const id of ['CKV_AZURE_173', 'CKV_AZURE_174', 'CKV_AZURE_215']) expect(ids).toContain(id);
     expect(ids.filter((id) => !id.startsWith('CKV')).every((id) => id.startsWith('DV_'))).toBe(true);
+  });
+
+  it('the README documents every rule with its level', () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    for (const rule of DataversePolicyChecks.rules()) {
+      expect(readme, rule.id).toMatch(new RegExp(`\\| \`${rule.id}\` \\| ${rule.level}`));
+    }
   });
 
   describe.each(CASES)('$rule', (c) => {
