@@ -51,6 +51,9 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Resource types some rule applies to: others are never resolved. */
+const TYPES_CHECKED = new Set(ALL_RULES.flatMap((r) => r.appliesTo));
+
 /** The report file written next to each stack's `cdk.tf.json`. */
 const REPORT_FILE = 'policy-report.json';
 
@@ -161,7 +164,8 @@ export class DataversePolicyChecks implements IAspect {
     let address: string;
     const stack = stackOf(node);
     if (!stack) return;
-    if (TerraformResource.isTerraformResource(node)) {
+    if (TerraformResource.isTerraformResource(node) && !TerraformDataSource.isTerraformDataSource(node)) {
+      if (!TYPES_CHECKED.has(node.terraformResourceType)) return;
       const element = indexOf(stack).resources.get(`${node.terraformResourceType}.${stack.getLogicalId(node)}`);
       if (!element) return;
       subject = { kind: 'resource', element };
@@ -224,45 +228,67 @@ function indexOf(stack: TerraformStack): PolicyIndex {
   return state.index;
 }
 
+/** A lookup whose values are computed on first use (resolving every element doubles synth time). */
+class LazyLookup<T> {
+  private readonly cache = new Map<string, T | undefined>();
+  constructor(private readonly sources: Map<string, () => T>) {}
+  public get(key: string): T | undefined {
+    if (!this.cache.has(key)) this.cache.set(key, this.sources.get(key)?.());
+    return this.cache.get(key);
+  }
+  public all(): T[] {
+    return [...this.sources.keys()].map((k) => this.get(k)!);
+  }
+}
+
 function buildIndex(stack: TerraformStack): PolicyIndex {
-  const resources = new Map<string, TfElement>();
-  const dataSources = new Map<string, TfElement>();
-  const outputs = new Map<string, TfElement>();
-  const records = new Map<string, ManifestRecord>();
+  const resources = new Map<string, () => TfElement>();
+  const dataSources = new Map<string, () => TfElement>();
+  const outputs = new Map<string, () => TfElement>();
+  const records = new Map<string, () => ManifestRecord>();
   const resolve = (value: any) => Tokenization.resolve(value, { scope: stack, preparing: false, resolver: RESOLVER });
   for (const c of stack.node.findAll()) {
     if (TerraformResource.isTerraformResource(c) && !TerraformDataSource.isTerraformDataSource(c)) {
       const name = stack.getLogicalId(c);
       const type = c.terraformResourceType;
-      const config = resolve(c.toTerraform()).resource?.[type]?.[name] ?? {};
-      resources.set(`${type}.${name}`, { address: `${type}.${name}`, type, name, config, path: c.node.path });
+      const address = `${type}.${name}`;
+      resources.set(address, () => ({ address, type, name, config: resolve(c.toTerraform()).resource?.[type]?.[name] ?? {}, path: c.node.path }));
     } else if (TerraformDataSource.isTerraformDataSource(c)) {
       const name = stack.getLogicalId(c);
       const type = c.terraformResourceType;
-      const config = resolve(c.toTerraform()).data?.[type]?.[name] ?? {};
-      dataSources.set(`data.${type}.${name}`, { address: `data.${type}.${name}`, type, name, config, path: c.node.path });
+      const address = `data.${type}.${name}`;
+      dataSources.set(address, () => ({ address, type, name, config: resolve(c.toTerraform()).data?.[type]?.[name] ?? {}, path: c.node.path }));
     } else if (TerraformOutput.isTerraformOutput(c)) {
       const name = stack.getLogicalId(c);
-      const config = resolve(c.toTerraform()).output?.[name] ?? {};
-      outputs.set(`output.${name}`, { address: `output.${name}`, type: 'output', name, config, path: c.node.path });
+      const address = `output.${name}`;
+      outputs.set(address, () => ({ address, type: 'output', name, config: resolve(c.toTerraform()).output?.[name] ?? {}, path: c.node.path }));
     } else if (DataverseRecord.isDataverseRecord(c)) {
-      records.set(c.recordId, c.toManifestRecord());
+      records.set(c.recordId, () => c.toManifestRecord());
     }
   }
-  const referrersOf = new Map<string, TfElement[]>();
-  for (const e of [...resources.values(), ...outputs.values()]) {
-    for (const ref of referencesIn(e.config)) {
-      const list = referrersOf.get(ref.address) ?? [];
-      if (!list.includes(e)) list.push(e);
-      referrersOf.set(ref.address, list);
+  const resourceLookup = new LazyLookup(resources);
+  const dataSourceLookup = new LazyLookup(dataSources);
+  const outputLookup = new LazyLookup(outputs);
+  let referrersOf: Map<string, TfElement[]> | undefined;
+  const referrers = (address: string) => {
+    if (!referrersOf) {
+      referrersOf = new Map();
+      for (const e of [...resourceLookup.all(), ...outputLookup.all()]) {
+        for (const ref of referencesIn(e.config)) {
+          const list = referrersOf.get(ref.address) ?? [];
+          if (!list.includes(e)) list.push(e);
+          referrersOf.set(ref.address, list);
+        }
+      }
     }
-  }
+    return referrersOf.get(address) ?? [];
+  };
   return {
-    resources,
-    dataSources,
-    outputs,
-    records,
-    referrers: (address) => referrersOf.get(address) ?? [],
-    element: (address) => resources.get(address) ?? dataSources.get(address),
+    resources: resourceLookup,
+    dataSources: dataSourceLookup,
+    outputs: outputLookup,
+    records: new LazyLookup(records),
+    referrers,
+    element: (address) => resourceLookup.get(address) ?? dataSourceLookup.get(address),
   };
 }

@@ -23,8 +23,14 @@ export const DIAGRAM_SVG = 'diagram.svg';
 /** Registers `diagram.dot` and `diagram.svg` for the stack. @internal */
 export function registerDiagram(stack: TerraformStack, source: DiagramSource): void {
   const artifacts = StackArtifacts.of(stack);
-  artifacts.add(DIAGRAM_DOT, () => diagramDot(stack, source));
-  artifacts.add(DIAGRAM_SVG, () => renderSvg(diagramDot(stack, source)));
+  // Files render in name order: the SVG reuses the DOT of the same pass (one toTerraform, not two).
+  let pending: string | undefined;
+  artifacts.add(DIAGRAM_DOT, () => (pending = diagramDot(stack, source)));
+  artifacts.add(DIAGRAM_SVG, () => {
+    const dot = pending ?? diagramDot(stack, source);
+    pending = undefined;
+    return renderSvg(dot);
+  });
 }
 
 /** The DOT text of a stack's diagram. @internal */

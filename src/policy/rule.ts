@@ -30,13 +30,21 @@ export interface TfElement {
   readonly path: string;
 }
 
+/** A read-only lookup, filled lazily. @internal */
+export interface Lookup<T> {
+  get(key: string): T | undefined;
+}
+
 /** Everything a rule may look up besides its subject. @internal */
 export interface PolicyIndex {
-  readonly resources: Map<string, TfElement>;
-  readonly dataSources: Map<string, TfElement>;
-  readonly outputs: Map<string, TfElement>;
+  /** Resources by address (resolved on first use). */
+  readonly resources: Lookup<TfElement>;
+  /** Data sources by address (`data.<type>.<name>`). */
+  readonly dataSources: Lookup<TfElement>;
+  /** Outputs by address (`output.<name>`). */
+  readonly outputs: Lookup<TfElement>;
   /** Records of the stack by record id. */
-  readonly records: Map<string, ManifestRecord>;
+  readonly records: Lookup<ManifestRecord>;
   /** Addresses of the elements whose configuration references `address`. */
   referrers(address: string): TfElement[];
   /** The resource or data source at an address. */
