@@ -45,7 +45,10 @@ const ENV_MARK = Symbol.for('cdktf-dataverse.DataverseEnvironment');
  * A Dataverse environment that the stack registers components in. Every pattern takes one.
  *
  * At synth it writes `dataverse-registrations.json` next to the stack's `cdk.tf.json`: the
- * records of every pattern in the stack, in apply order, with no secret values.
+ * records of every pattern in the stack, in apply order, with no secret values. It also enables
+ * the security rule pack on the stack (`policy-report.json`, see DataversePolicyChecks) and writes
+ * the stack's diagram (`diagram.dot`, `diagram.svg`); `policyChecks: false` and `diagram: false`
+ * turn them off.
  */
 export class DataverseEnvironment extends Construct {
   /** Whether `x` is a DataverseEnvironment. */

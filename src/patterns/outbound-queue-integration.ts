@@ -305,6 +305,9 @@ const STANDARD_SIZES = [1024, 2048, 3072, 4096, 5120];
  * - One processing step per entry of `steps`: post-operation, asynchronous, rank 1, system job
  *   deleted on success.
  * - Consumers use Entra ID: `grantListen` adds "Azure Service Bus Data Receiver" on the entity.
+ * - The policy rule pack's findings that Dataverse forces on the namespace are accepted with a
+ *   reason (PolicySuppressions, listed in policy-report.json): local auth (CKV_AZURE_203), public
+ *   network access while it is on (CKV_AZURE_204), no customer-managed key (CKV_AZURE_199, 201, 202).
  */
 export class OutboundQueueIntegration extends Construct {
   /** Queue or topic. */
