@@ -38,6 +38,9 @@ export * from './powerplatform/rest';
 export * from './powerplatform/data-records';
 
 // Policy: rule pack (issue 8)
+export * from './policy/api';
+export * from './policy/checks';
+export * from './policy/suppressions';
 
 // Testing helpers (issue 9)
 export * from './testing/dataverse-testing';

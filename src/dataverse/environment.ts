@@ -7,6 +7,8 @@ import { PowerPlatformRegistrationAspect } from './terraform-registration';
 import { addValidator, annotate, Problems, quote } from '../azure/problems';
 import { StackArtifacts, stableJson } from '../azure/stack-artifacts';
 import { PowerPlatformProvider } from '../powerplatform/provider';
+import { DataversePolicyChecks } from '../policy/checks';
+import { registerDiagram } from '../policy/diagram';
 
 /** Properties of a DataverseEnvironment. */
 export interface DataverseEnvironmentProps {
@@ -47,6 +49,17 @@ export interface DataverseEnvironmentProps {
    * `POWER_PLATFORM_*` environment variables) is added when the stack has none
    */
   readonly powerPlatformProvider?: PowerPlatformProvider;
+  /**
+   * Enable the security rule pack (DataversePolicyChecks) on the stack: findings become
+   * Annotations and `policy-report.json` is written next to `cdk.tf.json`.
+   * @default true
+   */
+  readonly policyChecks?: boolean;
+  /**
+   * Write `diagram.dot` and `diagram.svg` (the stack's integrations) next to `cdk.tf.json`.
+   * @default true
+   */
+  readonly diagram?: boolean;
 }
 
 const ENV_MARK = Symbol.for('cdktf-dataverse.DataverseEnvironment');
@@ -57,7 +70,10 @@ const ENV_MARK = Symbol.for('cdktf-dataverse.DataverseEnvironment');
  * At synth it writes `dataverse-registrations.json` next to the stack's `cdk.tf.json`: the
  * records of every pattern in the stack, in apply order, with no secret values. With
  * `registrationMode: RegistrationMode.POWER_PLATFORM_PROVIDER` the same records also become
- * `powerplatform_rest` resources of the stack, so `cdktf deploy` registers them.
+ * `powerplatform_rest` resources of the stack, so `cdktf deploy` registers them. It also enables
+ * the security rule pack on the stack (`policy-report.json`, see DataversePolicyChecks) and writes
+ * the stack's diagram (`diagram.dot`, `diagram.svg`); `policyChecks: false` and `diagram: false`
+ * turn them off.
  */
 export class DataverseEnvironment extends Construct {
   /** Whether `x` is a DataverseEnvironment. */
@@ -121,6 +137,8 @@ export class DataverseEnvironment extends Construct {
       // Records are added after the environment; they are rendered as resources when the stack is synthesized.
       Aspects.of(stack).add(new PowerPlatformRegistrationAspect(this));
     }
+    if (props.policyChecks ?? true) DataversePolicyChecks.enable(stack);
+    if (props.diagram ?? true) registerDiagram(stack, this);
     if (!props.solutionUniqueName) {
       annotate(
       this,

@@ -18,6 +18,7 @@ import { DataverseEnvironment } from '../dataverse/environment';
 import { ProcessingStep, StepDefinition } from '../dataverse/processing-step';
 import { ServiceEndpoint } from '../dataverse/service-endpoint';
 import { registerSteps } from '../dataverse/steps';
+import { PolicySuppressions } from '../policy/suppressions';
 
 /** Whether Dataverse posts to a queue (one consumer) or a topic (many subscriptions). */
 export enum ServiceBusEntityKind {
@@ -303,6 +304,9 @@ const STANDARD_SIZES = [1024, 2048, 3072, 4096, 5120];
  * - One processing step per entry of `steps`: post-operation, asynchronous, rank 1, system job
  *   deleted on success.
  * - Consumers use Entra ID: `grantListen` adds "Azure Service Bus Data Receiver" on the entity.
+ * - The policy rule pack's findings that Dataverse forces on the namespace are accepted with a
+ *   reason (PolicySuppressions, listed in policy-report.json): local auth (CKV_AZURE_203), public
+ *   network access while it is on (CKV_AZURE_204), no customer-managed key (CKV_AZURE_199, 201, 202).
  */
 export class OutboundQueueIntegration extends Construct {
   /** Queue or topic. */
@@ -364,6 +368,7 @@ export class OutboundQueueIntegration extends Construct {
         tags: props.tags,
       });
       this.namespaceId = this.serviceBusNamespace.id;
+      suppressNamespaceFindings(this.serviceBusNamespace, ns.publicNetworkAccessEnabled ?? true);
     }
 
     // Entity and the Send-only rule for Dataverse.
@@ -567,6 +572,36 @@ export class OutboundQueueIntegration extends Construct {
       checkInteger(problems, 'queue.maxDeliveryCount', q?.maxDeliveryCount, 1, 2000);
       checkDuration(problems, 'queue.lockDuration', q?.lockDuration, 5, 300, 'from 5 seconds to 5 minutes');
     }
+  }
+}
+
+/**
+ * Where Dataverse forces a choice on the namespace, the policy rule pack is told why
+ * (the reasons appear in policy-report.json).
+ */
+function suppressNamespaceFindings(namespace: ServicebusNamespace, publicNetworkAccess: boolean): void {
+  const suppressions = PolicySuppressions.of(namespace)
+    .add(
+      'CKV_AZURE_203',
+      'Dataverse service endpoints authenticate with a SAS key only (no managed identity), so local auth stays on; Dataverse gets a Send-only key on one queue or topic, and consumers use Entra ID (grantListen).',
+    )
+    .add(
+      'CKV_AZURE_201',
+      'Customer-managed keys need a Premium namespace and a Key Vault key, which this pattern does not create; data at rest is encrypted with Microsoft-managed keys.',
+    )
+    .add(
+      'CKV_AZURE_199',
+      'Infrastructure (double) encryption comes with a customer-managed key, which this pattern does not configure; data at rest is encrypted with Microsoft-managed keys.',
+    )
+    .add(
+      'CKV_AZURE_202',
+      'A namespace identity only serves to read a customer-managed key, which this pattern does not configure; clients authenticate to the namespace, not the other way round.',
+    );
+  if (publicNetworkAccess) {
+    suppressions.add(
+      'CKV_AZURE_204',
+      'Dataverse delivers from its cloud service over the internet; set namespaceOptions.publicNetworkAccessEnabled: false when the environment reaches Azure through a Power Platform virtual network.',
+    );
   }
 }
 

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { App, DefaultTokenResolver, StringConcat, TerraformStack, Testing, Token, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { StackArtifacts } from '../azure/stack-artifacts';
+import { DataversePolicyChecks } from '../policy/checks';
 import { DataverseEnvironment } from '../dataverse/environment';
 
 /** A synth result keeps the stack it came from here (not enumerable: invisible to snapshots). */
@@ -34,7 +34,6 @@ export function resolveTokens(value: unknown, stack: TerraformStack): unknown {
 }
 
 /** The file the rule pack writes next to `cdk.tf.json`. */
-export const POLICY_REPORT_FILE = 'policy-report.json';
 
 const LEVELS: { [type: string]: string } = {
   '@cdktf/info': 'info',
@@ -136,7 +135,7 @@ export function collectAnnotations(stack: TerraformStack): Array<{ path: string;
   return out;
 }
 
-/** A finding of the policy report, as the deployability check reads it. */
+/** An unsuppressed finding of the rule pack, as the deployability check reads it. */
 export interface PolicyFinding {
   readonly rule: string;
   readonly path: string;
@@ -144,57 +143,13 @@ export interface PolicyFinding {
 }
 
 /**
- * The unsuppressed findings of a policy report. The report is read generically: its findings are
- * the `findings` array (or the report itself when it is an array). A finding counts unless it is
- * suppressed (`suppressed: true`, a `suppression` / `suppressions` / `suppressedBy` value, or a
- * `status` of 'suppressed') or says it complies (`status` / `result` / `compliance` of
- * 'compliant', 'pass', 'passed', 'ok', 'not_applicable', 'skipped').
+ * The findings of the stack's rule pack (DataversePolicyChecks, enabled by every
+ * DataverseEnvironment) that no suppression accepts, from the last synth. None when the pack is off.
  */
-export function unsuppressedFindings(report: unknown): PolicyFinding[] {
-  const list: unknown[] = Array.isArray(report)
-    ? report
-    : report !== null && typeof report === 'object' && Array.isArray((report as any).findings)
-      ? (report as any).findings
-      : [];
-  const out: PolicyFinding[] = [];
-  for (const item of list) {
-    if (item === null || typeof item !== 'object') continue;
-    const f = item as { [key: string]: any };
-    if (isSuppressed(f) || complies(f)) continue;
-    out.push({
-      rule: String(f.ruleId ?? f.rule ?? f.id ?? 'unknown rule'),
-      path: String(f.path ?? f.constructPath ?? f.resource ?? f.address ?? 'unknown construct'),
-      message: String(f.message ?? f.description ?? f.title ?? ''),
-    });
-  }
-  return out;
-}
-
-function isSuppressed(f: { [key: string]: any }): boolean {
-  const present = (v: unknown) => v !== undefined && v !== null && v !== false && !(Array.isArray(v) && v.length === 0);
-  return f.suppressed === true || present(f.suppression) || present(f.suppressions) || present(f.suppressedBy) || lower(f.status) === 'suppressed';
-}
-
-const COMPLIANT = new Set(['compliant', 'pass', 'passed', 'ok', 'not_applicable', 'not-applicable', 'notapplicable', 'skipped']);
-
-function complies(f: { [key: string]: any }): boolean {
-  return [f.status, f.result, f.compliance].some((v) => COMPLIANT.has(lower(v)));
-}
-
-function lower(v: unknown): string {
-  return typeof v === 'string' ? v.toLowerCase() : '';
-}
-
-/** The policy report the stack's artifacts would write, parsed; undefined when there is none. */
-export function policyReport(stack: TerraformStack): unknown {
-  const files = StackArtifacts.of(stack).renderAll();
-  const text = files[POLICY_REPORT_FILE];
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${POLICY_REPORT_FILE} of stack ${stack.node.id} is not JSON: ${(e as Error).message}`);
-  }
+export function unsuppressedFindings(stack: TerraformStack): PolicyFinding[] {
+  return DataversePolicyChecks.reportOf(stack)
+    .findings.filter((f) => f.suppression === undefined)
+    .map((f) => ({ rule: f.ruleId, path: f.path, message: f.detail }));
 }
 
 /**
@@ -215,7 +170,7 @@ export function deploymentBlockers(stack: TerraformStack): string[] {
   }
   const errors = collectAnnotations(stack).filter((a) => a.level === 'error');
   for (const a of errors) blockers.push(`error annotation at ${a.path}: ${a.message}`);
-  for (const f of unsuppressedFindings(policyReport(stack))) {
+  for (const f of unsuppressedFindings(stack)) {
     // A finding the rule pack also reported as an error Annotation is listed once.
     if (errors.some((a) => a.path === f.path && a.message.includes(f.rule))) continue;
     blockers.push(`unsuppressed policy finding ${f.rule} at ${f.path}: ${f.message}`);

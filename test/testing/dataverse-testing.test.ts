@@ -2,10 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { ServicebusNamespace } from '@cdktf/provider-azurerm/lib/servicebus-namespace';
 import { ServicebusQueue } from '@cdktf/provider-azurerm/lib/servicebus-queue';
+import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { Annotations, Aspects, AssetType, LocalBackend, TerraformAsset, TerraformOutput, TerraformStack, Testing } from 'cdktf';
-import { DataverseTesting, ManifestFormat, OutboundQueueIntegration } from 'cdktf-dataverse';
-import { StackArtifacts } from 'cdktf-dataverse/azure/stack-artifacts';
+import { DataverseTesting, ManifestFormat, OutboundQueueIntegration, PolicySuppressions } from 'cdktf-dataverse';
 import { unsuppressedFindings } from 'cdktf-dataverse/testing/inspect';
 import { describe, expect, it } from 'vitest';
 import { failureOf, orderStack } from './fixtures';
@@ -136,45 +137,33 @@ describe('deployability', () => {
     ]);
   });
 
-  it('unsuppressed findings of policy-report.json block; suppressed and compliant ones do not', () => {
-    const { stack } = newStack();
-    StackArtifacts.of(stack).add('policy-report.json', () =>
-      JSON.stringify({
-        findings: [
-          { ruleId: 'CKV_AZURE_199', path: 'test/orders/namespace', message: 'Service Bus uses local auth', level: 'error' },
-          { ruleId: 'CKV_AZURE_201', path: 'test/orders/namespace', message: 'no customer-managed key', suppressed: true, reason: 'Standard tier has no CMK' },
-          { ruleId: 'CKV_AZURE_204', path: 'test/orders/namespace', message: 'public network', suppression: { reason: 'Dataverse delivers over the internet' } },
-          { ruleId: 'CKV_AZURE_205', path: 'test/orders/namespace', message: 'TLS', status: 'compliant' },
-        ],
-      }),
-    );
-    expect(DataverseTesting.deploymentBlockers(stack)).toEqual(['unsuppressed policy finding CKV_AZURE_199 at test/orders/namespace: Service Bus uses local auth']);
-    expect(failureOf(() => expect(stack).toBeDeployable())).toBe(
-      'expected stack test to be deployable\nbut it has 1 problem:\n  - unsuppressed policy finding CKV_AZURE_199 at test/orders/namespace: Service Bus uses local auth',
-    );
+  it('unsuppressed findings of the rule pack block; a reasoned suppression clears them', () => {
+    const make = (suppress: boolean) => {
+      const { stack, rg } = newStack();
+      const ns = new ServicebusNamespace(stack, 'own', { name: 'sb-own-namespace', location: rg.location, resourceGroupName: rg.name, sku: 'Standard', minimumTlsVersion: '1.2', localAuthEnabled: true, publicNetworkAccessEnabled: false });
+      if (suppress) PolicySuppressions.of(ns).add('CKV_AZURE_203', 'legacy clients still send with SAS keys');
+      return stack;
+    };
+    const blockers = DataverseTesting.deploymentBlockers(make(false));
+    const found = blockers.filter((b) => b.includes('CKV_AZURE_203'));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^unsuppressed policy finding CKV_AZURE_203 at test\/own: .*local_auth_enabled/);
+    expect(DataverseTesting.deploymentBlockers(make(true)).filter((b) => b.includes('CKV_AZURE_203'))).toEqual([]);
   });
 
   it('a finding that is also an error Annotation is listed once', () => {
     const { stack, rg } = newStack();
-    Annotations.of(rg).addError('[CKV_AZURE_999] resource group has no lock');
-    StackArtifacts.of(stack).add('policy-report.json', () => JSON.stringify([{ rule: 'CKV_AZURE_999', path: 'test/rg', message: 'resource group has no lock' }]));
-    expect(DataverseTesting.deploymentBlockers(stack)).toEqual(['error annotation at test/rg: [CKV_AZURE_999] resource group has no lock']);
+    new StorageAccount(stack, 'weak', { name: 'stweak', location: rg.location, resourceGroupName: rg.name, accountTier: 'Standard', accountReplicationType: 'LRS', minTlsVersion: 'TLS1_0' });
+    const blockers = DataverseTesting.deploymentBlockers(stack).filter((b) => b.includes('CKV_AZURE_44'));
+    expect(blockers).toHaveLength(1);
+    expect(blockers[0]).toMatch(/^error annotation at test\/weak: /);
   });
 
-  it('reads the report generically', () => {
-    expect(unsuppressedFindings(undefined)).toEqual([]);
-    expect(unsuppressedFindings({ rules: [] })).toEqual([]);
-    expect(unsuppressedFindings([{ id: 'R1', resource: 'azurerm_x.y', description: 'd', status: 'FAIL' }])).toEqual([{ rule: 'R1', path: 'azurerm_x.y', message: 'd' }]);
-    for (const quiet of [{ suppressedBy: 'team' }, { suppressions: [{ reason: 'because of Dataverse' }] }, { status: 'Suppressed' }, { result: 'pass' }, { compliance: 'not_applicable' }]) {
-      expect(unsuppressedFindings({ findings: [{ rule: 'R', ...quiet }] })).toEqual([]);
-    }
-    expect(unsuppressedFindings({ findings: [{ rule: 'R', suppressions: [] }] })).toHaveLength(1);
-  });
-
-  it('a report that is not JSON is an error, not a pass', () => {
-    const { stack } = newStack();
-    StackArtifacts.of(stack).add('policy-report.json', () => 'not json');
-    expect(() => DataverseTesting.deploymentBlockers(stack)).toThrowError(/^policy-report.json of stack test is not JSON/);
+  it('a stack with the rule pack off has no policy findings', () => {
+    const { stack, rg } = newStack({ policyChecks: false });
+    new ServicebusNamespace(stack, 'own', { name: 'sb-own-namespace', location: rg.location, resourceGroupName: rg.name, sku: 'Standard', localAuthEnabled: true });
+    Testing.synth(stack);
+    expect(unsuppressedFindings(stack)).toEqual([]);
   });
 
   it('toBeDeployable wants a stack', () => {

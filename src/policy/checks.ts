@@ -1,0 +1,294 @@
+import {
+  AnnotationMetadataEntryType,
+  Annotations,
+  Aspects,
+  DefaultTokenResolver,
+  IAspect,
+  StringConcat,
+  TerraformDataSource,
+  TerraformOutput,
+  TerraformResource,
+  TerraformStack,
+  Tokenization,
+} from 'cdktf';
+import { IConstruct } from 'constructs';
+import { PolicyFinding, PolicyLevel, PolicyReport, PolicyRuleInfo, PolicyRuleSummary, PolicySuppressionEntry } from './api';
+import { PolicyIndex, PolicyRule, RuleResult, RuleStatus, Subject, TfElement, referencesIn } from './rule';
+import { ALL_RULES } from './rules';
+import { PolicySuppressions } from './suppressions';
+import { StackArtifacts, stableJson } from '../azure/stack-artifacts';
+import { ManifestRecord } from '../dataverse/manifest';
+import { DataverseRecord } from '../dataverse/record';
+
+/** One evaluation, kept for the report. */
+interface Evaluation {
+  readonly rule: PolicyRule;
+  readonly path: string;
+  readonly address: string;
+  readonly result: RuleResult;
+  readonly suppression?: { path: string; reason: string };
+}
+
+/** Per-stack state of the pack: rebuilt on each synth. */
+interface StackState {
+  index?: PolicyIndex;
+  readonly evaluations: Map<string, Evaluation>;
+}
+
+const STATES = new WeakMap<TerraformStack, StackState>();
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+function stateOf(stack: TerraformStack): StackState {
+  let state = STATES.get(stack);
+  if (!state) {
+    state = { evaluations: new Map() };
+    STATES.set(stack, state);
+  }
+  return state;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Resource types some rule applies to: others are never resolved. */
+const TYPES_CHECKED = new Set(ALL_RULES.flatMap((r) => r.appliesTo));
+
+/** The report file written next to each stack's `cdk.tf.json`. */
+const REPORT_FILE = 'policy-report.json';
+
+/**
+ * The security rule pack, as an Aspect (in the style of cdk-nag v2). It checks every azurerm
+ * resource of the stack — the library's and your own — against rules named after checkov's checks
+ * where checkov has one (`CKV_AZURE_203` …) and the library's own rules (`DV_...`): Service Bus,
+ * Event Hubs, Function Apps, storage accounts, API Management, Relay, and the Dataverse
+ * registrations (scoped Send-only keys, asynchronous steps on queue and hub endpoints, sensitive
+ * outputs for keys).
+ *
+ * Findings become Annotations: error-level ones fail `cdktf synth`, warnings do not. Accept a
+ * finding with a reason through `PolicySuppressions`. Every result, suppressed or not, is written
+ * to `policy-report.json` next to `cdk.tf.json`.
+ *
+ * Every `DataverseEnvironment` enables the pack on its stack (`policyChecks: false` turns it off);
+ * `DataversePolicyChecks.enable(stack)` enables it on a stack without one.
+ */
+export class DataversePolicyChecks implements IAspect {
+  /**
+   * Enables the pack on the stack of `scope` (once, however often it is called) and registers
+   * `policy-report.json`. Returns the Aspect.
+   */
+  public static enable(scope: IConstruct): DataversePolicyChecks {
+    const stack = TerraformStack.of(scope);
+    const existing = Aspects.of(stack).all.find((a): a is DataversePolicyChecks => a instanceof DataversePolicyChecks);
+    const checks = existing ?? new DataversePolicyChecks();
+    if (!existing) Aspects.of(stack).add(checks);
+    StackArtifacts.of(stack).add(REPORT_FILE, () => stableJson(DataversePolicyChecks.reportOf(stack)));
+    return checks;
+  }
+
+  /** The rules of the pack, by id. */
+  public static rules(): PolicyRuleInfo[] {
+    return ALL_RULES.map((r) => ({ id: r.id, level: r.level, description: r.description, fix: r.fix, appliesTo: [...r.appliesTo] }));
+  }
+
+  /** The report of the stack's last synth (what `policy-report.json` holds). */
+  public static reportOf(stack: TerraformStack): PolicyReport {
+    const evaluations = [...stateOf(stack).evaluations.values()];
+    const rules: PolicyRuleSummary[] = ALL_RULES.map((rule) => {
+      const mine = evaluations.filter((e) => e.rule === rule && e.result.status !== RuleStatus.NOT_APPLICABLE);
+      const failing = mine.filter((e) => e.result.status === RuleStatus.NON_COMPLIANT);
+      return {
+        id: rule.id,
+        level: rule.level,
+        description: rule.description,
+        checked: mine.length,
+        compliant: mine.length - failing.length,
+        nonCompliant: failing.length,
+        suppressed: failing.filter((e) => e.suppression).length,
+      };
+    });
+    const findings: PolicyFinding[] = evaluations
+      .filter((e) => e.result.status === RuleStatus.NON_COMPLIANT)
+      .sort((a, b) => compare(a.path, b.path) || compare(a.rule.id, b.rule.id) || compare(a.address, b.address))
+      .map((e) => ({
+        ruleId: e.rule.id,
+        level: e.result.level ?? e.rule.level,
+        path: e.path,
+        address: e.address,
+        detail: e.result.detail ?? e.rule.description,
+        fix: e.rule.fix,
+        suppression: e.suppression,
+      }));
+    const suppressions: PolicySuppressionEntry[] = stack.node
+      .findAll()
+      .flatMap((c) => {
+        const own = PolicySuppressions._peek(c);
+        return (own?.all ?? []).map((s) => ({
+          path: c.node.path,
+          ruleId: s.ruleId,
+          reason: s.reason,
+          applyToChildren: s.applyToChildren,
+          used: findings.filter((f) => f.suppression?.path === c.node.path && f.ruleId === s.ruleId).length,
+        }));
+      })
+      .sort((a, b) => compare(a.path, b.path) || compare(a.ruleId, b.ruleId));
+    const open = findings.filter((f) => !f.suppression);
+    return {
+      reportVersion: 1,
+      stack: stack.node.id,
+      summary: {
+        rules: ALL_RULES.length,
+        checks: rules.reduce((n, r) => n + r.checked, 0),
+        findings: findings.length,
+        suppressed: findings.length - open.length,
+        unsuppressed: open.length,
+        errors: open.filter((f) => f.level === PolicyLevel.ERROR).length,
+        warnings: open.filter((f) => f.level === PolicyLevel.WARNING).length,
+      },
+      rules,
+      findings,
+      suppressions,
+    };
+  }
+
+  /** Checks one construct: a resource, an output or a Dataverse record; other constructs are skipped. */
+  public visit(node: IConstruct): void {
+    if (TerraformStack.isStack(node)) {
+      // A new synth starts at the stack: forget the previous one's results and index.
+      const state = stateOf(node);
+      state.index = undefined;
+      state.evaluations.clear();
+      return;
+    }
+    let subject: Subject | undefined;
+    let address: string;
+    const stack = stackOf(node);
+    if (!stack) return;
+    if (TerraformResource.isTerraformResource(node) && !TerraformDataSource.isTerraformDataSource(node)) {
+      if (!TYPES_CHECKED.has(node.terraformResourceType)) return;
+      const element = indexOf(stack).resources.get(`${node.terraformResourceType}.${stack.getLogicalId(node)}`);
+      if (!element) return;
+      subject = { kind: 'resource', element };
+      address = element.address;
+    } else if (TerraformOutput.isTerraformOutput(node)) {
+      const element = indexOf(stack).outputs.get(`output.${stack.getLogicalId(node)}`);
+      if (!element) return;
+      subject = { kind: 'output', element };
+      address = element.address;
+    } else if (DataverseRecord.isDataverseRecord(node)) {
+      const record = indexOf(stack).records.get(node.recordId);
+      if (!record) return;
+      subject = { kind: 'record', record };
+      address = `dataverse:${record.table}/${record.id}`;
+    } else {
+      return;
+    }
+    const state = stateOf(stack);
+    for (const rule of ALL_RULES) {
+      if (!applies(rule, subject)) continue;
+      const result = rule.check(subject, indexOf(stack));
+      const found = result.status === RuleStatus.NON_COMPLIANT ? PolicySuppressions._find(node, rule.id) : undefined;
+      const suppression = found ? { path: found.path, reason: found.info.reason } : undefined;
+      state.evaluations.set(`${node.node.path}|${rule.id}`, { rule, path: node.node.path, address, result, suppression });
+      if (result.status === RuleStatus.NON_COMPLIANT && !suppression) annotate(node, rule, result);
+    }
+  }
+}
+
+function applies(rule: PolicyRule, subject: Subject): boolean {
+  if (subject.kind === 'resource') return rule.appliesTo.includes(subject.element.type);
+  if (subject.kind === 'output') return rule.appliesTo.includes('output');
+  return rule.appliesTo.includes(`dataverse:${subject.record.table}`);
+}
+
+/** Adds the finding's Annotation once (aspects run on every synth). */
+function annotate(node: IConstruct, rule: PolicyRule, result: RuleResult): void {
+  const level = result.level ?? rule.level;
+  const message =
+    `[${rule.id}] ${rule.description} Found: ${result.detail ?? 'not compliant'}. Fix: ${rule.fix}; ` +
+    `or accept it with a reason: PolicySuppressions.of(construct).add('${rule.id}', '<why>').`;
+  const type = level === PolicyLevel.ERROR ? AnnotationMetadataEntryType.ERROR : AnnotationMetadataEntryType.WARN;
+  if (node.node.metadata.some((m) => m.type === type && m.data === message)) return;
+  if (level === PolicyLevel.ERROR) Annotations.of(node).addError(message);
+  else Annotations.of(node).addWarning(message);
+}
+
+function stackOf(node: IConstruct): TerraformStack | undefined {
+  try {
+    return TerraformStack.of(node);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Everything the rules may look up, resolved once per stack and synth. */
+function indexOf(stack: TerraformStack): PolicyIndex {
+  const state = stateOf(stack);
+  if (!state.index) state.index = buildIndex(stack);
+  return state.index;
+}
+
+/** A lookup whose values are computed on first use (resolving every element doubles synth time). */
+class LazyLookup<T> {
+  private readonly cache = new Map<string, T | undefined>();
+  constructor(private readonly sources: Map<string, () => T>) {}
+  public get(key: string): T | undefined {
+    if (!this.cache.has(key)) this.cache.set(key, this.sources.get(key)?.());
+    return this.cache.get(key);
+  }
+  public all(): T[] {
+    return [...this.sources.keys()].map((k) => this.get(k)!);
+  }
+}
+
+function buildIndex(stack: TerraformStack): PolicyIndex {
+  const resources = new Map<string, () => TfElement>();
+  const dataSources = new Map<string, () => TfElement>();
+  const outputs = new Map<string, () => TfElement>();
+  const records = new Map<string, () => ManifestRecord>();
+  const resolve = (value: any) => Tokenization.resolve(value, { scope: stack, preparing: false, resolver: RESOLVER });
+  for (const c of stack.node.findAll()) {
+    if (TerraformResource.isTerraformResource(c) && !TerraformDataSource.isTerraformDataSource(c)) {
+      const name = stack.getLogicalId(c);
+      const type = c.terraformResourceType;
+      const address = `${type}.${name}`;
+      resources.set(address, () => ({ address, type, name, config: resolve(c.toTerraform()).resource?.[type]?.[name] ?? {}, path: c.node.path }));
+    } else if (TerraformDataSource.isTerraformDataSource(c)) {
+      const name = stack.getLogicalId(c);
+      const type = c.terraformResourceType;
+      const address = `data.${type}.${name}`;
+      dataSources.set(address, () => ({ address, type, name, config: resolve(c.toTerraform()).data?.[type]?.[name] ?? {}, path: c.node.path }));
+    } else if (TerraformOutput.isTerraformOutput(c)) {
+      const name = stack.getLogicalId(c);
+      const address = `output.${name}`;
+      outputs.set(address, () => ({ address, type: 'output', name, config: resolve(c.toTerraform()).output?.[name] ?? {}, path: c.node.path }));
+    } else if (DataverseRecord.isDataverseRecord(c)) {
+      records.set(c.recordId, () => c.toManifestRecord());
+    }
+  }
+  const resourceLookup = new LazyLookup(resources);
+  const dataSourceLookup = new LazyLookup(dataSources);
+  const outputLookup = new LazyLookup(outputs);
+  let referrersOf: Map<string, TfElement[]> | undefined;
+  const referrers = (address: string) => {
+    if (!referrersOf) {
+      referrersOf = new Map();
+      for (const e of [...resourceLookup.all(), ...outputLookup.all()]) {
+        for (const ref of referencesIn(e.config)) {
+          const list = referrersOf.get(ref.address) ?? [];
+          if (!list.includes(e)) list.push(e);
+          referrersOf.set(ref.address, list);
+        }
+      }
+    }
+    return referrersOf.get(address) ?? [];
+  };
+  return {
+    resources: resourceLookup,
+    dataSources: dataSourceLookup,
+    outputs: outputLookup,
+    records: new LazyLookup(records),
+    referrers,
+    element: (address) => resourceLookup.get(address) ?? dataSourceLookup.get(address),
+  };
+}

@@ -1,0 +1,205 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiManagementApiOperation } from '@cdktf/provider-azurerm/lib/api-management-api-operation';
+import { Eventhub } from '@cdktf/provider-azurerm/lib/eventhub';
+import { EventhubConsumerGroup } from '@cdktf/provider-azurerm/lib/eventhub-consumer-group';
+import { EventhubNamespace } from '@cdktf/provider-azurerm/lib/eventhub-namespace';
+import { LinuxFunctionApp } from '@cdktf/provider-azurerm/lib/linux-function-app';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { Password } from '@cdktf/provider-random/lib/password';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { Testing } from 'cdktf';
+import { Construct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import {
+  DataverseEnvironment,
+  DataverseRecord,
+  OutboundQueueIntegration,
+  ProcessingStep,
+  ServiceEndpoint,
+  ServiceEndpointAuthType,
+  ServiceEndpointContract,
+  StepImageType,
+} from '../../src';
+import { StackArtifacts } from '../../src/azure/stack-artifacts';
+import { newStack, readAllFiles, tempDir } from '../helpers';
+
+const rg = { resourceGroupName: 'rg-test', location: 'westeurope' };
+
+function files(stack: any): Record<string, string> {
+  Testing.synth(stack);
+  return StackArtifacts.of(stack).renderAll();
+}
+
+/** A record of a table the library does not model here (stands in for a pattern's custom API). */
+class CustomApiRecord extends DataverseRecord {
+  public readonly tableName = 'customapi';
+  public readonly entitySetName = 'customapis';
+  public readonly applyOrder = 200;
+  constructor(scope: Construct, id: string, environment: DataverseEnvironment, uniqueName: string) {
+    super(scope, id, environment);
+    this.setColumn('uniquename', uniqueName);
+  }
+}
+
+describe('diagram', () => {
+  it('draws table and message → endpoint → queue → consumer for OutboundQueueIntegration', () => {
+    const { stack, rg: group, dataverse } = newStack();
+    const orders = new OutboundQueueIntegration(stack, 'orders', {
+      dataverse,
+      resourceGroup: group,
+      steps: [
+        { table: 'salesorder', message: 'Create' },
+        { table: 'salesorder', message: 'Update', filteringAttributes: ['statuscode'], images: [{ imageType: StepImageType.PRE_IMAGE }] },
+      ],
+    });
+    orders.grantListen('00000000-0000-0000-0000-000000000001');
+    const dot = files(stack)['diagram.dot'];
+    const endpoint = `record:${orders.endpoint.recordId}`;
+    expect(dot).toContain('subgraph "cluster_dataverse"');
+    expect(dot).toContain('label="Dataverse\\ncontoso.crm4.dynamics.com"');
+    expect(dot).toContain(`"trigger:salesorder:Create" -> "${endpoint}" [label="async"];`);
+    expect(dot).toContain(`"trigger:salesorder:Update" -> "${endpoint}" [label="async, on statuscode, 1 image"];`);
+    const queue = dot.match(/"(resource:azurerm_servicebus_queue\.[^"]+)"/)![1];
+    expect(dot).toContain(`"${endpoint}" -> "${queue}" [label="sends to"];`);
+    expect(dot).toContain(`label="Service Bus queue\\n${orders.namespaceName}/${orders.entityName}"`);
+    expect(dot).toContain(`"${queue}" -> "principal:00000000-0000-0000-0000-000000000001" [label="Azure Service Bus Data Receiver"];`);
+    expect(dot).not.toContain('authorization_rule');
+  });
+
+  it('is deterministic: two synths give byte-identical DOT and SVG', () => {
+    const build = () => {
+      const { stack, rg: group, dataverse } = newStack();
+      new OutboundQueueIntegration(stack, 'orders', { dataverse, resourceGroup: group, steps: [{ table: 'account', message: 'Create' }] });
+      return files(stack);
+    };
+    const a = build();
+    const b = build();
+    expect(a['diagram.dot']).toBe(b['diagram.dot']);
+    expect(a['diagram.svg']).toBe(b['diagram.svg']);
+    expect(a['diagram.svg']).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*<\/svg>\s*$/);
+    expect(a['diagram.svg']).toContain('salesorder'.replace('salesorder', 'account'));
+  });
+
+  it('derives an Event Hubs integration generically: hub, consumer groups, role assignment to an identity', () => {
+    const { stack, dataverse } = newStack();
+    const ns = new EventhubNamespace(stack, 'ns', { name: 'eh-orders', sku: 'Standard', ...rg });
+    const hub = new Eventhub(stack, 'hub', { name: 'orders', namespaceId: ns.id, partitionCount: 2 });
+    new EventhubConsumerGroup(stack, 'billing', { name: 'billing', eventhubName: hub.name, namespaceName: ns.name, resourceGroupName: 'rg-test' });
+    const identity = new UserAssignedIdentity(stack, 'reader', { name: 'id-reader', ...rg });
+    new RoleAssignment(stack, 'read', { scope: hub.id, roleDefinitionName: 'Azure Event Hubs Data Receiver', principalId: identity.principalId });
+    const endpoint = new ServiceEndpoint(stack, 'endpoint', {
+      environment: dataverse,
+      name: 'orders-hub',
+      contract: ServiceEndpointContract.EVENT_HUB,
+      authType: ServiceEndpointAuthType.SAS_KEY,
+      solutionNamespace: 'eh-orders',
+      path: 'orders',
+      sasKeyName: 'send',
+      sasKey: ns.defaultPrimaryKey,
+    });
+    new ProcessingStep(stack, 'step', { endpoint, table: 'account', message: 'Update' });
+    const dot = files(stack)['diagram.dot'];
+    expect(dot).toContain('label="Event Hubs endpoint\\norders-hub"');
+    expect(dot).toContain(`"record:${endpoint.recordId}" -> "resource:azurerm_eventhub.hub" [label="sends to"];`);
+    expect(dot).toContain('"resource:azurerm_eventhub.hub" [label="event hub\\neh-orders/orders"');
+    expect(dot).toContain('"resource:azurerm_eventhub.hub" -> "resource:azurerm_eventhub_consumer_group.billing";');
+    expect(dot).toContain('"resource:azurerm_eventhub.hub" -> "resource:azurerm_user_assigned_identity.reader" [label="Azure Event Hubs Data Receiver"];');
+  });
+
+  it('derives a webhook integration from the URL output: Function App and its backends', () => {
+    const { stack, dataverse } = newStack();
+    new RandomProvider(stack, 'random');
+    const storage = new StorageAccount(stack, 'storage', { name: 'stwebhook', accountTier: 'Standard', accountReplicationType: 'LRS', ...rg });
+    const app = new LinuxFunctionApp(stack, 'app', { name: 'func-orders', servicePlanId: 'plan', siteConfig: {}, storageAccountName: storage.name, ...rg });
+    const key = new Password(stack, 'key', { length: 32 });
+    const endpoint = new ServiceEndpoint(stack, 'webhook', {
+      environment: dataverse,
+      name: 'orders-webhook',
+      contract: ServiceEndpointContract.WEBHOOK,
+      authType: ServiceEndpointAuthType.WEBHOOK_KEY,
+      url: `https://${app.defaultHostname}/api/dataverse`,
+      authValue: key.result,
+    });
+    new ProcessingStep(stack, 'step', { endpoint, table: 'account', message: 'Create', mode: 0, stage: 20 });
+    const dot = files(stack)['diagram.dot'];
+    expect(dot).toContain(`"trigger:account:Create" -> "record:${endpoint.recordId}" [label="sync, stage 20"];`);
+    expect(dot).toContain(`"record:${endpoint.recordId}" -> "resource:azurerm_linux_function_app.app" [label="sends to"];`);
+    expect(dot).toContain('"resource:azurerm_linux_function_app.app" -> "resource:azurerm_storage_account.storage" [label="uses", style=dashed];');
+    expect(dot).not.toContain('random_password');
+  });
+
+  it('draws inbound calls: a resource whose configuration names a custom API points at it', () => {
+    const { stack, dataverse } = newStack();
+    const api = new CustomApiRecord(stack, 'approve', dataverse, 'contoso_ApproveOrder');
+    new ApiManagementApiOperation(stack, 'operation', {
+      operationId: 'approve',
+      apiName: 'orders',
+      apiManagementName: 'apim-orders',
+      resourceGroupName: 'rg-test',
+      displayName: 'Approve',
+      method: 'POST',
+      urlTemplate: '/contoso_ApproveOrder',
+    });
+    const dot = files(stack)['diagram.dot'];
+    expect(dot).toContain(`"record:${api.recordId}" [label="customapi\\ncontoso_ApproveOrder"`);
+    expect(dot).toContain(`"resource:azurerm_api_management_api_operation.operation" -> "record:${api.recordId}" [label="calls"];`);
+  });
+
+  it('finds a queue in an existing namespace, and shows an endpoint whose target is not in the stack as existing', () => {
+    const { stack, rg: group, dataverse } = newStack();
+    new OutboundQueueIntegration(stack, 'orders', {
+      dataverse,
+      resourceGroup: group,
+      steps: [{ table: 'account', message: 'Create' }],
+      existingNamespace: { id: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.ServiceBus/namespaces/sb-existing', name: 'sb-existing' },
+      queue: { name: 'orders' },
+    });
+    const elsewhere = new ServiceEndpoint(stack, 'elsewhere', {
+      environment: dataverse,
+      name: 'elsewhere',
+      contract: ServiceEndpointContract.QUEUE,
+      authType: ServiceEndpointAuthType.SAS_KEY,
+      solutionNamespace: 'sb-other',
+      path: 'invoices',
+      sasKeyName: 'send',
+      sasKey: new Password(stack, 'key', { length: 32 }).result,
+    });
+    const dot = files(stack)['diagram.dot'];
+    expect(dot).toContain('label="Service Bus queue\\nsb-existing/orders"');
+    expect(dot).toContain(`"record:${elsewhere.recordId}" -> "external:sb-other/invoices" [label="sends to"];`);
+    expect(dot).toContain('"external:sb-other/invoices" [label="existing\\nsb-other/invoices"');
+  });
+
+  it('writes diagram.dot and diagram.svg next to cdk.tf.json; diagram: false writes neither', () => {
+    const on = newStack();
+    new OutboundQueueIntegration(on.stack, 'orders', { dataverse: on.dataverse, resourceGroup: on.rg, steps: [{ table: 'account', message: 'Create' }] });
+    on.app.synth();
+    const written = readAllFiles(path.join(on.app.outdir, 'stacks', 'test'));
+    expect(Object.keys(written).sort()).toEqual(['cdk.tf.json', 'dataverse-registrations.json', 'diagram.dot', 'diagram.svg', 'policy-report.json']);
+    expect(written['diagram.svg']).toContain('<svg');
+
+    const off = newStack({ diagram: false });
+    off.app.synth();
+    expect(fs.readdirSync(path.join(off.app.outdir, 'stacks', 'test')).sort()).toEqual(['cdk.tf.json', 'dataverse-registrations.json', 'policy-report.json']);
+  });
+
+  it('the README shows the example diagram, up to date (regenerate: UPDATE_DIAGRAMS=1 npx vitest run test/policy/diagram.test.ts)', async () => {
+    const outdir = tempDir();
+    const previous = process.env.CDKTF_OUTDIR;
+    process.env.CDKTF_OUTDIR = outdir;
+    try {
+      await import(path.resolve(__dirname, '../../examples/main.ts'));
+    } finally {
+      if (previous === undefined) delete process.env.CDKTF_OUTDIR;
+      else process.env.CDKTF_OUTDIR = previous;
+    }
+    const svg = fs.readFileSync(path.join(outdir, 'stacks', 'orders', 'diagram.svg'), 'utf8');
+    const committed = path.resolve(__dirname, '../../docs/diagram-orders.svg');
+    if (process.env.UPDATE_DIAGRAMS === '1') fs.writeFileSync(committed, svg);
+    expect(fs.readFileSync(committed, 'utf8')).toBe(svg);
+    expect(fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8')).toContain('docs/diagram-orders.svg');
+  });
+});
