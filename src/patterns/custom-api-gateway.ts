@@ -9,6 +9,7 @@ import { DataAzurermFunctionAppHostKeys } from '@cdktf/provider-azurerm/lib/data
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Annotations, Fn, Lazy, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { PolicySuppressions } from '../policy/suppressions';
 import {
   ApiPolicySettings,
   GatewayOperation,
@@ -428,6 +429,7 @@ export class CustomApiGateway extends Construct {
       });
       this.apiManagementId = this.apiManagement.id;
       this.apiManagementResourceGroupName = props.resourceGroup.name;
+      suppressGatewayFindings(this.apiManagement, tier, vnet, options);
       this.gatewayUrl = `https://${this.apiManagementName}.azure-api.net`;
     }
 
@@ -782,5 +784,28 @@ export class CustomApiGateway extends Construct {
         `cors.allowedMethods: ${quote(method)} is not an HTTP method. Fix: use e.g. 'GET' or 'POST'.`,
       );
     }
+  }
+}
+
+/** The findings the gateway accepts by design, each with its reason. */
+function suppressGatewayFindings(service: ApiManagement, tier: ApiManagementTier, vnet: ApiManagementVirtualNetworkType, options: ApiManagementOptions): void {
+  const suppressions = PolicySuppressions.of(service);
+  if (vnet === ApiManagementVirtualNetworkType.NONE) {
+    suppressions.add(
+      'CKV_AZURE_107',
+      'The gateway is the public front door for partner systems, so it is not placed in a virtual network by default; set apiManagement.virtualNetworkType (Developer or Premium tier) to integrate one.',
+    );
+  }
+  if (options.publicNetworkAccessEnabled ?? true) {
+    suppressions.add(
+      'CKV_AZURE_174',
+      'Partner systems call the gateway over the internet; every call needs a subscription key and is rate limited. Set apiManagement.publicNetworkAccessEnabled: false for a private gateway.',
+    );
+  }
+  if (tier === ApiManagementTier.CONSUMPTION && options.clientCertificateEnabled !== true) {
+    suppressions.add(
+      'CKV_AZURE_152',
+      'Callers authenticate with subscription keys, required on every API by default; set apiManagement.clientCertificateEnabled: true to also request client certificates.',
+    );
   }
 }

@@ -6,6 +6,7 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { Construct } from 'constructs';
+import { PolicySuppressions } from '../policy/suppressions';
 import { grantRole } from '../azure/grants';
 import { checkName, generateName, NAME_RULES, NameRule } from '../azure/naming';
 import { Problems, addValidator, annotate, isUnresolved, quote } from '../azure/problems';
@@ -357,6 +358,16 @@ export class EventHubFanout extends Construct {
       });
       this.namespaceId = this.eventHubNamespace.id;
       this.resourceGroupName = props.resourceGroup.name;
+      const suppressions = PolicySuppressions.of(this.eventHubNamespace).add(
+        'DV_EVENTHUB_LOCAL_AUTH',
+        'Dataverse service endpoints authenticate with a SAS key only (no managed identity), so local auth stays on; Dataverse gets a Send-only key on this event hub only, and subscribers use Entra ID (addSubscriber with principalId).',
+      );
+      if (ns.publicNetworkAccessEnabled ?? true) {
+        suppressions.add(
+          'DV_EVENTHUB_PUBLIC_ACCESS',
+          'Dataverse delivers from its cloud service over the internet; set namespaceOptions.publicNetworkAccessEnabled: false when the environment reaches Azure through a Power Platform virtual network.',
+        );
+      }
     }
 
     // Optional capture destination.

@@ -15,6 +15,7 @@ import { Password } from '@cdktf/provider-random/lib/password';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { Aspects, AssetType, Fn, TerraformAsset, TerraformProvider, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { PolicySuppressions } from '../policy/suppressions';
 import { grantRole } from '../azure/grants';
 import { checkName, generateName, NAME_RULES } from '../azure/naming';
 import { Problems, addValidator, annotate, isUnresolved, quote } from '../azure/problems';
@@ -320,6 +321,19 @@ export class WebhookFunction extends Construct {
       publicNetworkAccessEnabled: true,
       tags: props.tags,
     });
+    PolicySuppressions.of(this.storageAccount)
+      .add(
+        'CKV_AZURE_59',
+        'The Flex Consumption app reaches its storage over the public endpoint unless it is integrated in a virtual network; shared keys are off, so only Entra ID identities holding a data role can use the account.',
+      )
+      .add(
+        'CKV_AZURE_206',
+        'The account holds only the deployment package and the Functions host state, both recreated by a deploy; locally redundant storage is enough for them.',
+      )
+      .add(
+        'CKV_AZURE_33',
+        'Queue logging needs the queue service configured with shared keys, which are off; the Functions host logs to Application Insights instead.',
+      );
     const container = new StorageContainer(this, 'package-container', {
       name: DEPLOYMENT_CONTAINER,
       storageAccountId: this.storageAccount.id,
@@ -437,6 +451,11 @@ export class WebhookFunction extends Construct {
       principalType: 'ServicePrincipal',
       description: `Webhook secret of ${this.node.path}, read through a Key Vault reference (cdktf-dataverse)`,
     });
+
+    PolicySuppressions.of(this.functionApp).add(
+      'CKV_AZURE_221',
+      'Dataverse calls the webhook from its cloud service over the internet, so the app accepts public traffic; every call must carry the shared secret, which the receiver checks before reading the body.',
+    );
 
     // Dataverse side.
     this.url = `https://${this.functionApp.defaultHostname}/api/${route}`;
