@@ -2,8 +2,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IStackSynthesizer, ISynthesisSession, TerraformStack } from 'cdktf';
 
+/** What a renderer may read of the synth it belongs to. @internal */
+export interface ArtifactContext {
+  /**
+   * The stack's synthesized Terraform JSON (what `cdk.tf.json` holds, keys sorted). During a synth
+   * it is read back from the file just written, so renderers need not resolve the stack again.
+   */
+  terraform(): any;
+}
+
 /** Renders one file; `undefined` means "nothing to write this time". @internal */
-export type ArtifactRenderer = () => string | undefined;
+export type ArtifactRenderer = (context: ArtifactContext) => string | undefined;
 
 const ARTIFACTS = Symbol.for('cdktf-dataverse.StackArtifacts');
 
@@ -46,18 +55,30 @@ export class StackArtifacts {
 
   /** Renders every registered file in memory (tests, the CLI), in name order. */
   public renderAll(): Record<string, string> {
+    return this.render(memo(() => sortKeys(this.stack.toTerraform())));
+  }
+
+  private render(terraform: () => any): Record<string, string> {
+    const context: ArtifactContext = { terraform };
     const out: Record<string, string> = {};
     for (const name of [...this.renderers.keys()].sort()) {
-      const content = this.renderers.get(name)!();
+      const content = this.renderers.get(name)!(context);
       if (content !== undefined) out[name] = content;
     }
     return out;
   }
 
   private write(session: ISynthesisSession): void {
-    const dir = path.join(session.outdir, session.manifest.forStack(this.stack).workingDirectory);
+    const stackManifest = session.manifest.forStack(this.stack);
+    const dir = path.join(session.outdir, stackManifest.workingDirectory);
+    const synthesized = path.join(session.outdir, stackManifest.synthesizedStackPath);
     fs.mkdirSync(dir, { recursive: true });
-    for (const [name, content] of Object.entries(this.renderAll())) {
+    const terraform = memo(() =>
+      fs.existsSync(synthesized) && synthesized.endsWith('.json')
+        ? JSON.parse(fs.readFileSync(synthesized, 'utf8'))
+        : sortKeys(this.stack.toTerraform()),
+    );
+    for (const [name, content] of Object.entries(this.render(terraform))) {
       fs.writeFileSync(path.join(dir, name), content);
     }
   }
@@ -66,4 +87,25 @@ export class StackArtifacts {
 /** JSON as the library writes it: two-space indent, trailing newline. @internal */
 export function stableJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+function memo<T>(compute: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value;
+  };
+}
+
+/** A copy with object keys in code point order, as cdktf writes cdk.tf.json. */
+function sortKeys(value: any): any {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const out: { [key: string]: any } = {};
+  for (const key of Object.keys(value).sort()) out[key] = sortKeys(value[key]);
+  return out;
 }

@@ -9,6 +9,7 @@ import {
   TerraformOutput,
   TerraformResource,
   TerraformStack,
+  Token,
   Tokenization,
 } from 'cdktf';
 import { IConstruct } from 'constructs';
@@ -94,8 +95,16 @@ export class DataversePolicyChecks implements IAspect {
   /** The report of the stack's last synth (what `policy-report.json` holds). */
   public static reportOf(stack: TerraformStack): PolicyReport {
     const evaluations = [...stateOf(stack).evaluations.values()];
+    // Grouped once: a stack with hundreds of resources has thousands of evaluations.
+    const byRule = new Map<PolicyRule, Evaluation[]>();
+    for (const e of evaluations) {
+      if (e.result.status === RuleStatus.NOT_APPLICABLE) continue;
+      const list = byRule.get(e.rule) ?? [];
+      list.push(e);
+      byRule.set(e.rule, list);
+    }
     const rules: PolicyRuleSummary[] = ALL_RULES.map((rule) => {
-      const mine = evaluations.filter((e) => e.rule === rule && e.result.status !== RuleStatus.NOT_APPLICABLE);
+      const mine = byRule.get(rule) ?? [];
       const failing = mine.filter((e) => e.result.status === RuleStatus.NON_COMPLIANT);
       return {
         id: rule.id,
@@ -119,6 +128,12 @@ export class DataversePolicyChecks implements IAspect {
         fix: e.rule.fix,
         suppression: e.suppression,
       }));
+    const used = new Map<string, number>();
+    for (const f of findings) {
+      if (!f.suppression) continue;
+      const key = `${f.suppression.path}|${f.ruleId}`;
+      used.set(key, (used.get(key) ?? 0) + 1);
+    }
     const suppressions: PolicySuppressionEntry[] = stack.node
       .findAll()
       .flatMap((c) => {
@@ -128,7 +143,7 @@ export class DataversePolicyChecks implements IAspect {
           ruleId: s.ruleId,
           reason: s.reason,
           applyToChildren: s.applyToChildren,
-          used: findings.filter((f) => f.suppression?.path === c.node.path && f.ruleId === s.ruleId).length,
+          used: used.get(`${c.node.path}|${s.ruleId}`) ?? 0,
         }));
       })
       .sort((a, b) => compare(a.path, b.path) || compare(a.ruleId, b.ruleId));
@@ -246,7 +261,20 @@ function buildIndex(stack: TerraformStack): PolicyIndex {
   const dataSources = new Map<string, () => TfElement>();
   const outputs = new Map<string, () => TfElement>();
   const records = new Map<string, () => ManifestRecord>();
-  const resolve = (value: any) => Tokenization.resolve(value, { scope: stack, preparing: false, resolver: RESOLVER });
+  // Resolve only the values that are tokens: walking the configuration and resolving a handful of
+  // references is far cheaper than resolving every element whole (which doubles synth time).
+  const resolveOne = (value: any) => Tokenization.resolve(value, { scope: stack, preparing: false, resolver: RESOLVER });
+  const resolve = (value: any): any => {
+    if (value === null || value === undefined) return value;
+    if (Token.isUnresolved(value)) return resolveOne(value);
+    if (Array.isArray(value)) return value.map(resolve);
+    if (typeof value === 'object') {
+      const out: { [key: string]: any } = {};
+      for (const [k, v] of Object.entries(value)) out[k] = resolve(v);
+      return out;
+    }
+    return value;
+  };
   for (const c of stack.node.findAll()) {
     if (TerraformResource.isTerraformResource(c) && !TerraformDataSource.isTerraformDataSource(c)) {
       const name = stack.getLogicalId(c);

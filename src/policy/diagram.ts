@@ -25,17 +25,17 @@ export function registerDiagram(stack: TerraformStack, source: DiagramSource): v
   const artifacts = StackArtifacts.of(stack);
   // Files render in name order: the SVG reuses the DOT of the same pass (one toTerraform, not two).
   let pending: string | undefined;
-  artifacts.add(DIAGRAM_DOT, () => (pending = diagramDot(stack, source)));
-  artifacts.add(DIAGRAM_SVG, () => {
-    const dot = pending ?? diagramDot(stack, source);
+  artifacts.add(DIAGRAM_DOT, (context) => (pending = diagramDot(stack, source, context.terraform())));
+  artifacts.add(DIAGRAM_SVG, (context) => {
+    const dot = pending ?? diagramDot(stack, source, context.terraform());
     pending = undefined;
     return renderSvg(dot);
   });
 }
 
 /** The DOT text of a stack's diagram. @internal */
-export function diagramDot(stack: TerraformStack, source: DiagramSource): string {
-  return buildDiagram(source.toManifest(), stack.toTerraform(), source.hostName).toDot(stack.node.id);
+export function diagramDot(stack: TerraformStack, source: DiagramSource, terraform: any = stack.toTerraform()): string {
+  return buildDiagram(source.toManifest(), terraform, source.hostName).toDot(stack.node.id);
 }
 
 type Cluster = 'dataverse' | 'azure' | 'outside';
