@@ -2,7 +2,8 @@
 // resources of `microsoft/power-platform`, so that `cdktf deploy` registers them and `cdktf destroy`
 // removes them. Generic over DataverseRecord / ManifestRecord: any record kind renders the same way.
 // Not exported from src/index.ts (internal; tests import it by path).
-import { Annotations, dependable, Fn, IAspect, TerraformProvider, TerraformStack, Token } from 'cdktf';
+import { dependable, Fn, IAspect, TerraformProvider, TerraformStack, Token } from 'cdktf';
+import { annotate } from '../azure/problems';
 import { IConstruct } from 'constructs';
 import type { DataverseEnvironment } from './environment';
 import { ManifestAssociation, ManifestLookup, ManifestRecord } from './manifest';
@@ -91,11 +92,15 @@ function newState(env: DataverseEnvironment): RenderState {
   }
   if (!provider) {
     provider = new PowerPlatformProvider(env, 'power-platform-provider');
-    Annotations.of(env).addInfo(
+    annotate(
+      env,
+      'info',
       'No powerplatform provider in the stack: added one without settings, so it authenticates from the POWER_PLATFORM_* environment variables. Add a PowerPlatformProvider (or pass powerPlatformProvider) to configure it.',
     );
   }
-  Annotations.of(env).addInfo(
+  annotate(
+    env,
+    'info',
     `Records are registered by Terraform: one powerplatform_rest per record (microsoft/power-platform ${PowerPlatformProvider.VERSION}; the provider marks powerplatform_rest as deprecated and warns on each plan).`,
   );
   return { provider, explicitProvider: env.powerPlatformProvider, byRecord: new Map(), lookups: new Map() };

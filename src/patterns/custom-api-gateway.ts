@@ -7,7 +7,7 @@ import { ApiManagementBackend } from '@cdktf/provider-azurerm/lib/api-management
 import { ApiManagementNamedValue } from '@cdktf/provider-azurerm/lib/api-management-named-value';
 import { DataAzurermFunctionAppHostKeys } from '@cdktf/provider-azurerm/lib/data-azurerm-function-app-host-keys';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
-import { Annotations, Fn, Lazy, TerraformStack } from 'cdktf';
+import { Fn, Lazy, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { PolicySuppressions } from '../policy/suppressions';
 import {
@@ -23,7 +23,7 @@ import {
   operationPolicyXml,
 } from './custom-api-gateway-openapi';
 import { checkName, generateName, NAME_RULES } from '../azure/naming';
-import { Problems, addValidator, isUnresolved, quote } from '../azure/problems';
+import { Problems, addValidator, annotate, isUnresolved, quote } from '../azure/problems';
 import { checkExistingOrNew, checkInteger } from '../azure/props';
 import { ResourceGroupReference } from '../azure/resource-group';
 import { StackArtifacts, stableJson } from '../azure/stack-artifacts';
@@ -490,7 +490,7 @@ export class CustomApiGateway extends Construct {
 
     StackArtifacts.of(TerraformStack.of(this)).add(this.openApiFileName, () => stableJson(this.openApiDocument()));
     if (!existing && tier === ApiManagementTier.DEVELOPER) {
-      Annotations.of(this).addWarning('API Management tier Developer has no SLA: use it for development only.');
+      annotate(this, 'warning', 'API Management tier Developer has no SLA: use it for development only.');
     }
     addValidator(this, (problems) => this.validate(problems, tier));
   }
