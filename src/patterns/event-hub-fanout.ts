@@ -390,6 +390,20 @@ export class EventHubFanout extends Construct {
           allowNestedItemsToBePublic: false,
           tags: props.tags,
         });
+        PolicySuppressions.of(this.captureStorageAccount)
+          .add(
+            'CKV2_AZURE_40',
+            "The capture destination is configured without a managed identity (azurerm's capture block takes none), so the account keeps Azure's default shared-key access; pass capture.existingStorageAccountId for an account you harden yourself.",
+          )
+          .add(
+            'CKV_AZURE_59',
+            'Event Hubs Capture reaches the account over its public endpoint; pass capture.existingStorageAccountId for an account behind network rules.',
+          )
+          .add(
+            'CKV_AZURE_206',
+            'Capture archives are a copy of events the subscribers already receive, so locally redundant storage is the default; pass capture.existingStorageAccountId for a geo-redundant account.',
+          )
+          .add('CKV_AZURE_33', 'Capture writes blobs only; the account has no queues whose requests could be logged.');
         this.captureContainer = new StorageContainer(this, 'capture-container', {
           name: containerName,
           storageAccountId: this.captureStorageAccount.id,
