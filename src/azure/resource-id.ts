@@ -10,9 +10,23 @@ const RESOURCE_GROUP_IN_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/
  * @internal
  */
 export function resourceGroupOfId(id: string): string | undefined {
-  if (Token.isUnresolved(id)) return Fn.element(Fn.split('/', id), 4);
+  if (Token.isUnresolved(id)) return idSegment(id, 4);
   const m = RESOURCE_GROUP_IN_ID.exec(id);
   return m ? m[1] : undefined;
+}
+
+/**
+ * The resource name inside a top-level resource id (the last segment); for a Terraform reference,
+ * an expression that splits it at apply time.
+ * @internal
+ */
+export function resourceNameOfId(id: string): string {
+  return idSegment(id, 8);
+}
+
+/** Segment `index` of a resource id split at '/': now for a literal, at apply time for a reference. */
+function idSegment(id: string, index: number): string {
+  return Token.isUnresolved(id) ? Fn.element(Fn.split('/', id), index) : id.split('/')[index];
 }
 
 /** Whether a literal id looks like the id of a top-level resource of `type` ('Microsoft.EventHub/namespaces'). @internal */

@@ -7,9 +7,10 @@ import { ApiManagementBackend } from '@cdktf/provider-azurerm/lib/api-management
 import { ApiManagementNamedValue } from '@cdktf/provider-azurerm/lib/api-management-named-value';
 import { DataAzurermFunctionAppHostKeys } from '@cdktf/provider-azurerm/lib/data-azurerm-function-app-host-keys';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
-import { Fn, Lazy, TerraformStack } from 'cdktf';
+import { Lazy, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { PolicySuppressions } from '../policy/suppressions';
+import { resourceGroupOfId, resourceNameOfId } from '../azure/resource-id';
 import {
   ApiPolicySettings,
   GatewayOperation,
@@ -532,11 +533,10 @@ export class CustomApiGateway extends Construct {
     let key = options.functionKey;
     if (key === undefined) {
       const appId = options.functionAppId;
-      const literal = !isUnresolved(appId) && FUNCTION_APP_ID.test(appId);
-      const parts = literal ? appId.split('/') : undefined;
       const hostKeys = new DataAzurermFunctionAppHostKeys(scope, 'host-keys', {
-        name: parts ? parts[8] : Fn.element(Fn.split('/', appId), 8),
-        resourceGroupName: parts ? parts[4] : Fn.element(Fn.split('/', appId), 4),
+        name: resourceNameOfId(appId),
+        // a malformed literal id is reported by the validation below
+        resourceGroupName: resourceGroupOfId(appId) ?? '',
       });
       key = hostKeys.defaultFunctionKey;
     }
