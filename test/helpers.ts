@@ -76,3 +76,47 @@ export function readAllFiles(dir: string): Record<string, string> {
   walk(dir);
   return out;
 }
+
+let exampleOutdir: string | undefined;
+
+/**
+ * Synthesizes the example app (examples/main.ts) in this test process into a temporary folder,
+ * once per test file, and returns that folder (`stacks/<name>/...` below it).
+ */
+export async function synthExampleApp(): Promise<string> {
+  if (exampleOutdir) return exampleOutdir;
+  const outdir = tempDir();
+  const previous = process.env.CDKTF_OUTDIR;
+  process.env.CDKTF_OUTDIR = outdir;
+  try {
+    await import(path.resolve(__dirname, '..', 'examples', 'main.ts'));
+  } finally {
+    if (previous === undefined) delete process.env.CDKTF_OUTDIR;
+    else process.env.CDKTF_OUTDIR = previous;
+  }
+  exampleOutdir = outdir;
+  return outdir;
+}
+
+/** Attribute names of azurerm and random resources that hold keys or secrets. */
+export const KEY_ATTRIBUTES = /primary_key|secondary_key|connection_string|primary_access_key|secondary_access_key|random_password\.[^.]+\.result/;
+
+/**
+ * Where a synthesized stack folder (as read by readAllFiles) lets a secret out: a non-sensitive
+ * output whose value references a key attribute, or any file other than cdk.tf.json that mentions
+ * one or holds a Terraform expression. Empty when nothing leaks.
+ */
+export function secretLeaks(files: Record<string, string>, keys: RegExp = KEY_ATTRIBUTES): string[] {
+  const leaks: string[] = [];
+  const tfName = Object.keys(files).find((f) => path.basename(f) === 'cdk.tf.json');
+  const tf = tfName ? JSON.parse(files[tfName]) : {};
+  for (const [name, output] of Object.entries<any>(tf.output ?? {})) {
+    if (keys.test(JSON.stringify(output.value)) && output.sensitive !== true) leaks.push(`output ${name} is not sensitive`);
+  }
+  for (const [file, text] of Object.entries(files)) {
+    if (file === tfName || file.endsWith('.svg') || file.endsWith('.zip')) continue;
+    if (keys.test(text)) leaks.push(`${file} mentions a key attribute`);
+    if (file.endsWith('.json') && path.basename(file) !== 'manifest.json' && text.includes('${')) leaks.push(`${file} holds a Terraform expression`);
+  }
+  return leaks;
+}

@@ -6,7 +6,7 @@ import { AnnotationMetadataEntryType, Aspects, TerraformStack, Testing } from 'c
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { DataversePolicyChecks, OutboundQueueIntegration, PolicyLevel, PolicySuppressions, ServiceBusEntityKind } from '../../src';
-import { newStack, readAllFiles, tempDir, validationErrors } from '../helpers';
+import { newStack, readAllFiles, synthExampleApp, validationErrors } from '../helpers';
 
 const WARN = AnnotationMetadataEntryType.WARN;
 const ERROR = AnnotationMetadataEntryType.ERROR;
@@ -242,15 +242,7 @@ describe('OutboundQueueIntegration under the rule pack', () => {
 
 describe('the example app', () => {
   it('synthesizes every stack with zero unsuppressed findings, a report and a diagram', async () => {
-    const outdir = tempDir();
-    const previous = process.env.CDKTF_OUTDIR;
-    process.env.CDKTF_OUTDIR = outdir;
-    try {
-      await import(path.resolve(__dirname, '../../examples/main.ts'));
-    } finally {
-      if (previous === undefined) delete process.env.CDKTF_OUTDIR;
-      else process.env.CDKTF_OUTDIR = previous;
-    }
+    const outdir = await synthExampleApp();
     const stacks = fs.readdirSync(path.join(outdir, 'stacks'));
     expect(stacks.length).toBeGreaterThan(0);
     for (const name of stacks) {

@@ -24,7 +24,7 @@ import {
   StepImageType,
 } from '../../src';
 import { StackArtifacts } from '../../src/azure/stack-artifacts';
-import { newStack, readAllFiles, tempDir } from '../helpers';
+import { newStack, readAllFiles, synthExampleApp } from '../helpers';
 
 const rg = { resourceGroupName: 'rg-test', location: 'westeurope' };
 
@@ -187,15 +187,7 @@ describe('diagram', () => {
   });
 
   it('the README shows the example diagram, up to date (regenerate: UPDATE_DIAGRAMS=1 npx vitest run test/policy/diagram.test.ts)', async () => {
-    const outdir = tempDir();
-    const previous = process.env.CDKTF_OUTDIR;
-    process.env.CDKTF_OUTDIR = outdir;
-    try {
-      await import(path.resolve(__dirname, '../../examples/main.ts'));
-    } finally {
-      if (previous === undefined) delete process.env.CDKTF_OUTDIR;
-      else process.env.CDKTF_OUTDIR = previous;
-    }
+    const outdir = await synthExampleApp();
     const svg = fs.readFileSync(path.join(outdir, 'stacks', 'orders', 'diagram.svg'), 'utf8');
     const committed = path.resolve(__dirname, '../../docs/diagram-orders.svg');
     if (process.env.UPDATE_DIAGRAMS === '1') fs.writeFileSync(committed, svg);
