@@ -61,11 +61,13 @@ const project = new cdktf.ConstructLibraryCdktf({
     },
   },
   gitignore: ['cdktf.out/', '.gen/', 'bench-out/', '*.tsbuildinfo'],
-  npmignore: ['/examples/', '/bench/', '/vitest.config.mts', '/cdktf.json', '/.ci/', '/cdktf.out/'],
 });
 
 // JSON files under src (the manifest's JSON Schema) ship beside the compiled code.
 project.postCompileTask.exec("cd src && find . -name '*.json' | xargs -r -I{} cp --parents {} ../lib");
+
+// Only the compiled library, its schema and the docs travel in the npm package.
+project.npmignore?.exclude('/examples/', '/bench/', '/docs/', '/vitest.config.mts', '/cdktf.json', '/.ci/', '/cdktf.out/', '/bench-out/');
 
 // Tests run with vitest (projen has no vitest component): reset the test task.
 // Type-check tests, examples and benchmarks first (the examples must compile verbatim).
