@@ -4,7 +4,7 @@ import * as path from 'path';
 import Ajv from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManifestFormat } from '../src';
-import { readAllFiles, synthExampleApp, tempDir } from './helpers';
+import { readAllFiles, secretLeaks, synthExampleApp, tempDir } from './helpers';
 
 const root = path.join(__dirname, '..');
 
@@ -46,6 +46,13 @@ describe('examples/main.ts', () => {
       const text = fs.readFileSync(file, 'utf8');
       expect(text).not.toContain('${');
       expect(validate(JSON.parse(text)), `${stack}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+  });
+
+  it('no stack lets a secret out: keys only in sensitive outputs, no expression in any other file', () => {
+    for (const stack of stacks) {
+      const files = readAllFiles(path.join(outdir, 'stacks', stack));
+      expect(secretLeaks(files), stack).toEqual([]);
     }
   });
 

@@ -171,7 +171,7 @@ describe('ProcessingStep', () => {
     ['filtering attributes are logical names', { message: 'Update', filteringAttributes: ['StatusCode'] }, "filteringAttributes: 'StatusCode' is not a column logical name"],
     ['filtering attributes listed once', { message: 'Update', filteringAttributes: ['name', 'name'] }, "filteringAttributes: 'name' is listed twice"],
     ['rank is a whole number', { rank: 1.5 }, 'rank 1.5 is not a whole number of 0 or more'],
-    ['name length', { name: 'x'.repeat(257) }, 'name'],
+    ['name length', { name: 'x'.repeat(257) }, 'is 257 characters long; it must be 1 to 256 characters'],
     ['description length', { description: 'x'.repeat(257) }, 'is 257 characters long; it must be at most 256 characters'],
     ['stage is a known stage', { stage: 30 }, 'stage 30 is not a stage a step can be registered in'],
     ['asyncAutoDelete needs an asynchronous step', { stage: StepStage.PRE_OPERATION, mode: StepMode.SYNCHRONOUS, asyncAutoDelete: true, useWebhook: true }, 'asyncAutoDelete applies to asynchronous steps only'],

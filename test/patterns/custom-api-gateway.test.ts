@@ -1,10 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { LinuxFunctionApp } from '@cdktf/provider-azurerm/lib/linux-function-app';
 import Ajv from 'ajv';
-import { App, TerraformStack, Testing } from 'cdktf';
+import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import {
   ApiManagementTier,
@@ -14,7 +12,6 @@ import {
   CustomApiFieldType,
   CustomApiGateway,
   CustomApiGatewayProps,
-  DataverseEnvironment,
   ManifestFormat,
 } from '../../src';
 import { newStack, onlyResource, readAllFiles, resourcesOf, synthJson, tempDir, validationErrors } from '../helpers';
@@ -228,11 +225,7 @@ describe('CustomApiGateway: default settings', () => {
 
   it('the OpenAPI document is imported into the API and written next to the manifest', () => {
     const outdir = tempDir();
-    const app = new App({ outdir });
-    const stack = new TerraformStack(app, 'gw');
-    new AzurermProvider(stack, 'azurerm', { features: [{}] });
-    const rg = new ResourceGroup(stack, 'rg', { name: 'rg', location: 'westeurope' });
-    const dataverse = new DataverseEnvironment(stack, 'dataverse', { url: 'https://contoso.crm4.dynamics.com' });
+    const { app, stack, rg, dataverse } = newStack({ solutionUniqueName: undefined }, 'gw', outdir);
     const gateway = new CustomApiGateway(stack, 'partners', { dataverse, resourceGroup: rg, publisherName: 'Contoso', publisherEmail: 'a@contoso.com' });
     gateway.addCustomApi(approveOrder);
     app.synth();
@@ -470,11 +463,7 @@ describe('CustomApiGateway: function backends', () => {
 
   it('no secret in any synthesized file; a literal key is refused before anything is written', () => {
     const outdir = tempDir();
-    const app = new App({ outdir });
-    const stack = new TerraformStack(app, 'gw');
-    new AzurermProvider(stack, 'azurerm', { features: [{}] });
-    const rg = new ResourceGroup(stack, 'rg', { name: 'rg', location: 'westeurope' });
-    const dataverse = new DataverseEnvironment(stack, 'dataverse', { url: 'https://contoso.crm4.dynamics.com' });
+    const { app, stack, rg, dataverse } = newStack({ solutionUniqueName: undefined }, 'gw', outdir);
     const gateway = new CustomApiGateway(stack, 'partners', { dataverse, resourceGroup: rg, publisherName: 'Contoso', publisherEmail: 'a@contoso.com' });
     gateway.addCustomApi(approveOrder);
     gateway.addFunctionBackend({ routePrefix: 'orders', functionAppId: FUNCTION_APP_ID, defaultHostName: 'func-orders.azurewebsites.net' });
@@ -492,10 +481,7 @@ describe('CustomApiGateway: function backends', () => {
     }
 
     const literalDir = tempDir();
-    const app2 = new App({ outdir: literalDir });
-    const stack2 = new TerraformStack(app2, 'gw');
-    new AzurermProvider(stack2, 'azurerm', { features: [{}] });
-    const dv2 = new DataverseEnvironment(stack2, 'dataverse', { url: 'https://contoso.crm4.dynamics.com' });
+    const { app: app2, stack: stack2, dataverse: dv2 } = newStack({ solutionUniqueName: undefined }, 'gw', literalDir);
     const gw2 = new CustomApiGateway(stack2, 'partners', { dataverse: dv2, resourceGroup: { name: 'rg', location: 'westeurope' }, publisherName: 'C', publisherEmail: 'a@contoso.com' });
     gw2.addFunctionBackend({ routePrefix: 'orders', functionAppId: FUNCTION_APP_ID, defaultHostName: 'func.azurewebsites.net', functionKey: 'sup3r-s3cret-key' });
     expect(() => app2.synth()).toThrow(/functionKey is a literal/);

@@ -1,12 +1,9 @@
 import { DataAzurermEventhubNamespace } from '@cdktf/provider-azurerm/lib/data-azurerm-eventhub-namespace';
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
-import { App, TerraformStack, Testing } from 'cdktf';
+import { Testing } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import {
   CaptureEncoding,
-  DataverseEnvironment,
   EventHubFanout,
   EventHubFanoutProps,
   EventHubSku,
@@ -376,9 +373,8 @@ describe('EventHubFanout: validation', () => {
 
 describe('EventHubFanout: output', () => {
   function build(withSibling = false) {
-    const app = Testing.app();
-    const stack = new TerraformStack(app, 'test');
-    const ctx = newStackIn(stack);
+    const ctx = newStack();
+    const stack = ctx.stack;
     if (withSibling) new EventHubFanout(stack, 'aaa-sibling', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps });
     const f = new EventHubFanout(stack, 'changes', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps, capture: {} });
     f.addSubscriber('analytics');
@@ -399,10 +395,8 @@ describe('EventHubFanout: output', () => {
   });
 
   it('writes no secret into any synthesized file', () => {
-    const outdir = tempDir();
-    const app = new App({ outdir });
-    const stack = new TerraformStack(app, 'fanout');
-    const ctx = newStackIn(stack);
+    const ctx = newStack({}, 'fanout', tempDir());
+    const { app, stack } = ctx;
     const f = new EventHubFanout(stack, 'changes', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps, capture: {} });
     f.addSubscriber('erp', { principalId: PRINCIPAL });
     const files = readAllFiles(fullSynth(app, 'fanout'));
@@ -444,9 +438,3 @@ describe('EventHubFanout: output', () => {
 });
 
 /** The fixture of newStack, inside a stack of the caller's app (for outdir-bound apps). */
-function newStackIn(stack: TerraformStack) {
-  new AzurermProvider(stack, 'azurerm', { features: [{}] });
-  const rg = new ResourceGroup(stack, 'rg', { name: 'rg-test', location: 'westeurope' });
-  const dataverse = new DataverseEnvironment(stack, 'dataverse', { url: 'https://contoso.crm4.dynamics.com', solutionUniqueName: 'ContosoIntegration' });
-  return { rg, dataverse };
-}

@@ -1,10 +1,7 @@
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
-import { App, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import {
-  DataverseEnvironment,
   ManifestFormat,
   MessageFormat,
   RelayIntegration,
@@ -289,9 +286,8 @@ describe('RelayIntegration: validation', () => {
 
 describe('RelayIntegration: output', () => {
   function build(withSibling = false) {
-    const app = Testing.app();
-    const stack = new TerraformStack(app, 'test');
-    const ctx = fixture(stack);
+    const ctx = newStack();
+    const stack = ctx.stack;
     if (withSibling) new RelayIntegration(stack, 'aaa-sibling', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps });
     const r = new RelayIntegration(stack, 'onprem', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps });
     return { stack, dataverse: ctx.dataverse, relay: r };
@@ -317,10 +313,8 @@ describe('RelayIntegration: output', () => {
   });
 
   it('writes no secret into any synthesized file', () => {
-    const outdir = tempDir();
-    const app = new App({ outdir });
-    const stack = new TerraformStack(app, 'relay');
-    const ctx = fixture(stack);
+    const ctx = newStack({}, 'relay', tempDir());
+    const { app, stack } = ctx;
     const r = new RelayIntegration(stack, 'onprem', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps });
     const files = readAllFiles(fullSynth(app, 'relay'));
     expect(Object.keys(files).sort()).toEqual(['cdk.tf.json', ManifestFormat.FILE_NAME, 'diagram.dot', 'diagram.svg', 'policy-report.json']);
@@ -371,9 +365,3 @@ describe('RelayIntegration: output', () => {
   });
 });
 
-function fixture(stack: TerraformStack) {
-  new AzurermProvider(stack, 'azurerm', { features: [{}] });
-  const rg = new ResourceGroup(stack, 'rg', { name: 'rg-test', location: 'westeurope' });
-  const dataverse = new DataverseEnvironment(stack, 'dataverse', { url: 'https://contoso.crm4.dynamics.com', solutionUniqueName: 'ContosoIntegration' });
-  return { rg, dataverse };
-}
