@@ -49,10 +49,6 @@ export class StackArtifacts {
     if (!this.renderers.has(fileName)) this.renderers.set(fileName, render);
   }
 
-  public has(fileName: string): boolean {
-    return this.renderers.has(fileName);
-  }
-
   /** Renders every registered file in memory (tests, the CLI), in name order. */
   public renderAll(): Record<string, string> {
     return this.render(memo(() => sortKeys(this.stack.toTerraform())));
