@@ -27,6 +27,9 @@ const project = new cdktf.ConstructLibraryCdktf({
   // Non-jsii libraries used at run time (command line, diagram rendering) travel inside the package.
   bundledDeps: ['@azure/identity@^4.13.0', '@hpcc-js/wasm-graphviz@^1.21.0'],
   devDeps: [
+    // Never a dist-tag: projen's default for @types/node is `ts<version>`, which moves and breaks
+    // `npm ci` on the next fresh machine. Match the Node the project supports (20).
+    '@types/node@^20.19.0',
     'vitest@~4.1.12',
     'tsx@^4.20.0',
     'cdktf-cli@0.21.0',
@@ -49,7 +52,6 @@ const project = new cdktf.ConstructLibraryCdktf({
   pullRequestTemplate: false,
   depsUpgrade: false,
   autoMerge: false,
-  mergify: false,
   clobber: false,
 
   tsconfigDevFile: 'tsconfig.dev.json',
@@ -63,8 +65,9 @@ const project = new cdktf.ConstructLibraryCdktf({
   gitignore: ['cdktf.out/', '.gen/', 'bench-out/', '*.tsbuildinfo'],
 });
 
-// JSON files under src (the manifest's JSON Schema) ship beside the compiled code.
-project.postCompileTask.exec("cd src && find . -name '*.json' | xargs -r -I{} cp --parents {} ../lib");
+// JSON files under src (the manifest's JSON Schema) ship beside the compiled code. Part of
+// `compile` itself, so that `npm run compile && npm pack` always packs a complete lib/.
+project.compileTask.exec("cd src && find . -name '*.json' | xargs -r -I{} cp --parents {} ../lib");
 
 // Only the compiled library, its schema and the docs travel in the npm package.
 project.npmignore?.exclude('/examples/', '/bench/', '/docs/', '/vitest.config.mts', '/cdktf.json', '/.ci/', '/cdktf.out/', '/bench-out/');
