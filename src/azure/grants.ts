@@ -1,8 +1,8 @@
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
-import { shortHash } from './ids';
+import { shortHash } from '../core/ids';
 import { GrantOptions } from './grants-api';
-import { addValidator, isUnresolved, quote } from './problems';
+import { addValidator, isUnresolved, quote } from '../core/problems';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const PRINCIPAL_TYPES = ['User', 'Group', 'ServicePrincipal', 'ForeignGroup', 'Device'];

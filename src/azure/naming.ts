@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { shortHash } from './ids';
-import { Problems, isUnresolved, quote } from './problems';
+import { shortHash } from '../core/ids';
+import { Problems, isUnresolved, quote } from '../core/problems';
 
 /**
  * Azure's naming rule for one kind of resource.

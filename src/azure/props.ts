@@ -1,4 +1,4 @@
-import { Problems, isUnresolved, quote } from './problems';
+import { Problems, isUnresolved, quote } from '../core/problems';
 
 /**
  * `existingX` or `xProps`, never both: every pair given together is listed in one error.

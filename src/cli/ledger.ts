@@ -1,7 +1,7 @@
 import { scryptSync } from 'crypto';
 import { CliError } from './errors';
 import { WebApi } from './webapi';
-import { nameBasedUuid } from '../azure/ids';
+import { nameBasedUuid } from '../core/ids';
 import { ManifestRecord, RegistrationManifest } from '../dataverse/manifest';
 
 /** The table that holds the ownership record: a Note (annotation), which every environment has. */

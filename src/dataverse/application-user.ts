@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { DataverseEnvironment } from './environment';
 import { ManifestLookup } from './manifest';
 import { DataverseRecord } from './record';
-import { Problems, quote } from '../azure/problems';
+import { Problems, quote } from '../core/problems';
 
 /** Properties of an ApplicationUser record. */
 export interface ApplicationUserProps {

@@ -2,7 +2,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { DataverseEnvironment } from './environment';
 import { DataverseRecord } from './record';
-import { Problems, quote } from '../azure/problems';
+import { Problems, quote } from '../core/problems';
 
 /** `customapi.bindingtype`: what the Custom API is bound to. */
 export enum CustomApiBindingType {

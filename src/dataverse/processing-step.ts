@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { StepImageType, StepMode, StepStage, StepSupportedDeployment } from './enums';
 import { DataverseRecord } from './record';
 import { ServiceEndpoint } from './service-endpoint';
-import { Problems, quote } from '../azure/problems';
+import { Problems, quote } from '../core/problems';
 
 /** A Dataverse logical name: lowercase letters, digits and underscores, starting with a letter. */
 const LOGICAL_NAME = /^[a-z][a-z0-9_]*$/;

@@ -2,8 +2,8 @@ import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { DataverseEnvironment } from './environment';
 import { ManifestAssociation, ManifestLookup, ManifestOutputColumn, ManifestRecord, ManifestReference } from './manifest';
-import { nameBasedUuid } from '../azure/ids';
-import { addValidator, Problems } from '../azure/problems';
+import { nameBasedUuid } from '../core/ids';
+import { addValidator, Problems } from '../core/problems';
 
 const RECORD_MARK = Symbol.for('cdktf-dataverse.DataverseRecord');
 

@@ -10,7 +10,7 @@ import {
 } from './enums';
 import type { DataverseEnvironment } from './environment';
 import { DataverseRecord } from './record';
-import { Problems, quote } from '../azure/problems';
+import { Problems, quote } from '../core/problems';
 
 /** Contracts whose endpoints accept asynchronous steps only. */
 const ASYNC_ONLY_CONTRACTS = new Set<ServiceEndpointContract>([

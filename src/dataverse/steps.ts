@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ProcessingStep, StepDefinition } from './processing-step';
 import { ServiceEndpoint } from './service-endpoint';
-import { addValidator, quote } from '../azure/problems';
+import { addValidator, quote } from '../core/problems';
 
 /**
  * Creates one ProcessingStep per definition under `scope`, each named `step-<key>`.

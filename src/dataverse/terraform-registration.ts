@@ -3,12 +3,12 @@
 // removes them. Generic over DataverseRecord / ManifestRecord: any record kind renders the same way.
 // Not exported from src/index.ts (internal; tests import it by path).
 import { dependable, Fn, IAspect, TerraformProvider, TerraformStack, Token } from 'cdktf';
-import { annotate } from '../azure/problems';
+import { annotate } from '../core/problems';
 import { IConstruct } from 'constructs';
 import type { DataverseEnvironment } from './environment';
 import { ManifestAssociation, ManifestLookup, ManifestRecord } from './manifest';
 import type { DataverseRecord } from './record';
-import { shortHash } from '../azure/ids';
+import { shortHash } from '../core/ids';
 import { DataPowerPlatformDataRecords } from '../powerplatform/data-records';
 import { PowerPlatformProvider } from '../powerplatform/provider';
 import { PowerPlatformRest, PowerPlatformRestHeader, PowerPlatformRestOperation } from '../powerplatform/rest';

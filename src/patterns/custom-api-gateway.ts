@@ -24,10 +24,10 @@ import {
   operationPolicyXml,
 } from './custom-api-gateway-openapi';
 import { checkName, generateName, NAME_RULES } from '../azure/naming';
-import { Problems, addValidator, annotate, isUnresolved, quote } from '../azure/problems';
+import { Problems, addValidator, annotate, isUnresolved, quote } from '../core/problems';
 import { checkExistingOrNew, checkInteger } from '../azure/props';
 import { ResourceGroupReference } from '../azure/resource-group';
-import { StackArtifacts, stableJson } from '../azure/stack-artifacts';
+import { StackArtifacts, stableJson } from '../core/stack-artifacts';
 import { ApplicationUser } from '../dataverse/application-user';
 import { CustomApi, CustomApiDefinition } from '../dataverse/custom-api';
 import { DataverseEnvironment } from '../dataverse/environment';

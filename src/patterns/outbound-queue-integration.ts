@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { grantRole } from '../azure/grants';
 import { GrantOptions } from '../azure/grants-api';
 import { checkName, generateName, NAME_RULES } from '../azure/naming';
-import { Problems, addValidator, annotate, isUnresolved, quote } from '../azure/problems';
+import { Problems, addValidator, annotate, isUnresolved, quote } from '../core/problems';
 import { checkDuration, checkExistingOrNew, checkInteger } from '../azure/props';
 import { ResourceGroupReference } from '../azure/resource-group';
 import { MessageFormat, ServiceEndpointAuthType, ServiceEndpointContract, UserClaim } from '../dataverse/enums';

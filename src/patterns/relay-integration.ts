@@ -4,7 +4,7 @@ import { RelayNamespace } from '@cdktf/provider-azurerm/lib/relay-namespace';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkName, generateName, NAME_RULES } from '../azure/naming';
-import { Problems, addValidator, annotate, isUnresolved, quote } from '../azure/problems';
+import { Problems, addValidator, annotate, isUnresolved, quote } from '../core/problems';
 import { checkExistingOrNew } from '../azure/props';
 import { ResourceGroupReference } from '../azure/resource-group';
 import { isResourceIdOf, resourceGroupOfId } from '../azure/resource-id';

@@ -18,7 +18,7 @@ import { Construct } from 'constructs';
 import { PolicySuppressions } from '../policy/suppressions';
 import { grantRole } from '../azure/grants';
 import { checkName, generateName, NAME_RULES } from '../azure/naming';
-import { Problems, addValidator, annotate, isUnresolved, quote } from '../azure/problems';
+import { Problems, addValidator, annotate, isUnresolved, quote } from '../core/problems';
 import { checkExistingOrNew, checkInteger } from '../azure/props';
 import { ResourceGroupReference } from '../azure/resource-group';
 import { ServiceEndpointAuthType, ServiceEndpointContract, StepMode, UserClaim } from '../dataverse/enums';

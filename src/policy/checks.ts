@@ -17,7 +17,7 @@ import { PolicyFinding, PolicyLevel, PolicyReport, PolicyRuleInfo, PolicyRuleSum
 import { PolicyIndex, PolicyRule, RuleResult, RuleStatus, Subject, TfElement, referencesIn } from './rule';
 import { ALL_RULES } from './rules';
 import { PolicySuppressions } from './suppressions';
-import { StackArtifacts, stableJson } from '../azure/stack-artifacts';
+import { StackArtifacts, stableJson } from '../core/stack-artifacts';
 import { ManifestRecord } from '../dataverse/manifest';
 import { DataverseRecord } from '../dataverse/record';
 

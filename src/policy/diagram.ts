@@ -6,7 +6,7 @@
 import { TerraformStack } from 'cdktf';
 import { referencesIn } from './rule';
 import { renderSvg } from './render-svg';
-import { StackArtifacts } from '../azure/stack-artifacts';
+import { StackArtifacts } from '../core/stack-artifacts';
 import { ManifestRecord, RegistrationManifest } from '../dataverse/manifest';
 
 /** What the diagram needs of an environment (kept structural: no import of DataverseEnvironment). @internal */

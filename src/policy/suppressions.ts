@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { RULES_BY_ID } from './rules';
-import { addValidator, isUnresolved, quote } from '../azure/problems';
+import { addValidator, isUnresolved, quote } from '../core/problems';
 
 /** Options of a suppression. */
 export interface PolicySuppressionOptions {

@@ -1,7 +1,7 @@
 import { IScopeCallback, TerraformStack, Testing } from 'cdktf';
 import { SOURCE_STACK, collectAnnotations, deploymentBlockers, findEnvironment, normalizeJson, replacementsFor } from './inspect';
 import { RegistrationManifest } from '../dataverse/manifest';
-import { stableJson } from '../azure/stack-artifacts';
+import { stableJson } from '../core/stack-artifacts';
 
 /** Options of DataverseTesting.synth. */
 export interface DataverseTestingOptions {

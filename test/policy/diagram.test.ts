@@ -23,7 +23,7 @@ import {
   ServiceEndpointContract,
   StepImageType,
 } from '../../src';
-import { StackArtifacts } from '../../src/azure/stack-artifacts';
+import { StackArtifacts } from '../../src/core/stack-artifacts';
 import { newStack, readAllFiles, synthExampleApp } from '../helpers';
 
 const rg = { resourceGroupName: 'rg-test', location: 'westeurope' };

@@ -11,7 +11,7 @@ import {
   StepMode,
   StepStage,
 } from '../../src';
-import { nameBasedUuid } from '../../src/azure/ids';
+import { nameBasedUuid } from '../../src/core/ids';
 import { newStack, validationErrors } from '../helpers';
 
 const V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
