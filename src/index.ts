@@ -13,6 +13,7 @@ export * from './dataverse/service-endpoint';
 export * from './dataverse/processing-step';
 
 // Patterns
+export * from './patterns/integration-props';
 export * from './patterns/outbound-queue-integration';
 
 // -- EventHubFanout, RelayIntegration (issue 3) --
