@@ -1,5 +1,7 @@
 import { ResourceGroupReference } from '../azure/resource-group';
+import { UserClaim } from '../dataverse/enums';
 import { DataverseEnvironment } from '../dataverse/environment';
+import { StepDefinition } from '../dataverse/processing-step';
 
 /** Properties every pattern shares. Each pattern's props extend this struct. */
 export interface IntegrationBaseProps {
@@ -12,4 +14,28 @@ export interface IntegrationBaseProps {
    * @default - none
    */
   readonly tags?: { [key: string]: string };
+}
+
+/**
+ * Properties every outbound (push) pattern shares: the events Dataverse sends and the service
+ * endpoint it sends them through.
+ */
+export interface OutboundIntegrationProps extends IntegrationBaseProps {
+  /** The events to send: one processing step each, post-operation and asynchronous by default. */
+  readonly steps: StepDefinition[];
+  /**
+   * Service endpoint name in Dataverse.
+   * @default - the construct path
+   */
+  readonly endpointName?: string;
+  /**
+   * Service endpoint description.
+   * @default - names the pattern's target
+   */
+  readonly endpointDescription?: string;
+  /**
+   * User information sent with each message.
+   * @default UserClaim.NONE
+   */
+  readonly userClaim?: UserClaim;
 }
