@@ -3,6 +3,11 @@
 // Azure pieces shared by the patterns
 export * from './azure/resource-group';
 export * from './azure/grants-api';
+export * from './azure/storage-account';
+export * from './azure/key-vault';
+export * from './azure/monitoring';
+export * from './azure/function-app';
+export * from './azure/api-management';
 
 // The Dataverse registration model
 export * from './dataverse/enums';

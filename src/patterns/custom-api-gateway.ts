@@ -1,4 +1,3 @@
-import { ApiManagement } from '@cdktf/provider-azurerm/lib/api-management';
 import { ApiManagementApi } from '@cdktf/provider-azurerm/lib/api-management-api';
 import { ApiManagementApiOperation } from '@cdktf/provider-azurerm/lib/api-management-api-operation';
 import { ApiManagementApiOperationPolicy } from '@cdktf/provider-azurerm/lib/api-management-api-operation-policy';
@@ -6,11 +5,13 @@ import { ApiManagementApiPolicy } from '@cdktf/provider-azurerm/lib/api-manageme
 import { ApiManagementBackend } from '@cdktf/provider-azurerm/lib/api-management-backend';
 import { ApiManagementNamedValue } from '@cdktf/provider-azurerm/lib/api-management-named-value';
 import { DataAzurermFunctionAppHostKeys } from '@cdktf/provider-azurerm/lib/data-azurerm-function-app-host-keys';
+import { ApiManagementSubscription } from '@cdktf/provider-azurerm/lib/api-management-subscription';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
-import { Lazy, TerraformStack } from 'cdktf';
+import { Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { PolicySuppressions } from '../policy/suppressions';
-import { resourceGroupOfId, resourceNameOfId } from '../azure/resource-id';
+import { ApiManagement, ApiManagementOptions, ApiManagementTier, IApiManagement } from '../azure/api-management';
+import { IFunctionApp } from '../azure/function-app';
+import { requireProps } from '../azure/imports';
 import {
   ApiPolicySettings,
   GatewayOperation,
@@ -26,94 +27,11 @@ import {
 import { checkName, generateName, NAME_RULES } from '../azure/naming';
 import { Problems, addValidator, annotate, isUnresolved, quote } from '../core/problems';
 import { checkExistingOrNew, checkInteger } from '../azure/props';
-import { ResourceGroupReference } from '../azure/resource-group';
 import { StackArtifacts, stableJson } from '../core/stack-artifacts';
 import { ApplicationUser } from '../dataverse/application-user';
 import { CustomApi, CustomApiDefinition } from '../dataverse/custom-api';
 import { DataverseEnvironment } from '../dataverse/environment';
-
-/** API Management pricing tier (classic tiers). */
-export enum ApiManagementTier {
-  /** Serverless, billed per call, no idle cost, SLA; capacity 0. */
-  CONSUMPTION = 'Consumption',
-  /** One unit, no SLA: for development only. Virtual network capable. */
-  DEVELOPER = 'Developer',
-  /** 1–2 units. */
-  BASIC = 'Basic',
-  /** 1–4 units. */
-  STANDARD = 'Standard',
-  /** Units per region, availability zones, virtual network. */
-  PREMIUM = 'Premium',
-}
-
-/** How the API Management service is placed in a virtual network. */
-export enum ApiManagementVirtualNetworkType {
-  NONE = 'None',
-  /** Gateway reachable from the internet, backends reachable in the network. */
-  EXTERNAL = 'External',
-  /** Gateway reachable from the network only. */
-  INTERNAL = 'Internal',
-}
-
-/** Options of the API Management service the gateway creates. */
-export interface ApiManagementOptions {
-  /**
-   * Service name (1–50 letters, digits, hyphens; globally unique: it becomes `<name>.azure-api.net`).
-   * @default - generated from the construct path and a hash of the environment URL
-   */
-  readonly name?: string;
-  /**
-   * Pricing tier.
-   * @default ApiManagementTier.CONSUMPTION
-   */
-  readonly tier?: ApiManagementTier;
-  /**
-   * Units: 0 on Consumption; 1 on Developer; 1–2 on Basic; 1–4 on Standard; 1–99 on Premium (a
-   * multiple of the number of zones when zones are set).
-   * @default 0 on Consumption, 1 otherwise
-   */
-  readonly capacity?: number;
-  /**
-   * Virtual network placement (Developer and Premium only).
-   * @default ApiManagementVirtualNetworkType.NONE
-   */
-  readonly virtualNetworkType?: ApiManagementVirtualNetworkType;
-  /**
-   * Subnet resource id (with an EXTERNAL or INTERNAL virtual network type).
-   * @default - none
-   */
-  readonly subnetId?: string;
-  /**
-   * Availability zones (Premium only), e.g. ['1', '2', '3'].
-   * @default - none
-   */
-  readonly zones?: string[];
-  /**
-   * Ask callers for client certificates (Consumption only).
-   * @default false
-   */
-  readonly clientCertificateEnabled?: boolean;
-  /**
-   * Public network access.
-   * @default true
-   */
-  readonly publicNetworkAccessEnabled?: boolean;
-}
-
-/** An API Management service that already exists. */
-export interface ApiManagementReference {
-  /** Resource id. */
-  readonly id: string;
-  /** Service name. */
-  readonly name: string;
-  /** Gateway URL, e.g. `https://contoso-apim.azure-api.net`. */
-  readonly gatewayUrl: string;
-  /**
-   * Resource group of the service.
-   * @default - the gateway's resourceGroup
-   */
-  readonly resourceGroupName?: string;
-}
+import { IntegrationBaseProps } from './integration-props';
 
 /** A user-assigned managed identity that already exists. */
 export interface GatewayIdentityReference {
@@ -166,14 +84,10 @@ export interface GatewayCorsOptions {
   readonly allowCredentials?: boolean;
 }
 
-/** A route prefix served by an Azure Function app. */
+/** How a function app serves a route prefix of the gateway. */
 export interface FunctionBackendOptions {
   /** Path of the route prefix on the gateway, e.g. `orders` (letters, digits, hyphens). */
   readonly routePrefix: string;
-  /** Resource id of the function app. */
-  readonly functionAppId: string;
-  /** Its default host name, e.g. `func-orders.azurewebsites.net` (no scheme). */
-  readonly defaultHostName: string;
   /**
    * The function key APIM sends (`x-functions-key`): a Terraform reference, never a literal.
    * @default - the app's default function key (data source azurerm_function_app_host_keys)
@@ -184,6 +98,23 @@ export interface FunctionBackendOptions {
    * @default '/api'
    */
   readonly basePath?: string;
+}
+
+/** Options of a gateway subscription. */
+export interface GatewaySubscriptionOptions {
+  /**
+   * Display name.
+   * @default - the name
+   */
+  readonly displayName?: string;
+}
+
+/** What addSubscription created. */
+export interface GatewaySubscription {
+  /** The APIM subscription (scoped to the Custom API routes). */
+  readonly subscription: ApiManagementSubscription;
+  /** Name of the sensitive Terraform output holding its primary key. */
+  readonly secretOutputName: string;
 }
 
 /** What addFunctionBackend created. */
@@ -199,11 +130,7 @@ export interface FunctionBackend {
 }
 
 /** Properties of a CustomApiGateway. */
-export interface CustomApiGatewayProps {
-  /** The Dataverse environment behind the gateway. */
-  readonly dataverse: DataverseEnvironment;
-  /** Resource group (name and location) of the created resources. */
-  readonly resourceGroup: ResourceGroupReference;
+export interface CustomApiGatewayProps extends IntegrationBaseProps {
   /**
    * Publisher name of the created API Management service (not with existingApiManagement).
    * @default - required when the service is created
@@ -223,7 +150,7 @@ export interface CustomApiGatewayProps {
    * Use this API Management service instead of creating one. It needs existingIdentity.
    * @default - a service is created
    */
-  readonly existingApiManagement?: ApiManagementReference;
+  readonly existingApiManagement?: IApiManagement;
   /**
    * A user-assigned identity to call Dataverse with. With existingApiManagement it must already be
    * attached to that service.
@@ -280,25 +207,10 @@ export interface CustomApiGatewayProps {
    * @default 102400
    */
   readonly maxRequestBodyBytes?: number;
-  /**
-   * Tags of the created Azure resources.
-   * @default - none
-   */
-  readonly tags?: { [key: string]: string };
 }
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const PATH = /^[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9][A-Za-z0-9-]*)*$/;
-const FUNCTION_APP_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Web\/sites\/[^/]+$/i;
-const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const CAPACITY: { [tier: string]: [number, number] } = {
-  Consumption: [0, 0],
-  Developer: [1, 1],
-  Basic: [1, 2],
-  Standard: [1, 4],
-  Premium: [1, 99],
-};
 const FUNCTION_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**
@@ -306,9 +218,9 @@ const FUNCTION_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
  * other systems call a stable, governed REST API instead of writing into Dataverse's data model.
  *
  * Default settings:
- * - A Consumption API Management service (pay per call, no idle cost, an SLA, deploys in minutes;
- *   Developer has no SLA) with a generated, deterministic name; `existingApiManagement` uses one you have.
- * - SSL 3.0, TLS 1.0 and TLS 1.1 off on the front and back end; 3DES and the CBC cipher suites off.
+ * - A Consumption API Management service (see the ApiManagement block: pay per call, SSL 3.0,
+ *   TLS 1.0/1.1, 3DES and the CBC cipher suites off) with a generated, deterministic name;
+ *   `existingApiManagement` uses one you have (`ApiManagement.fromApiManagementAttributes`).
  * - APIs accept HTTPS only; function backends are called over HTTPS with certificate validation.
  * - Subscription keys required; 100 calls per 60 seconds per subscription; no quota; no CORS.
  * - A user-assigned managed identity, attached to the service, gets the Dataverse token
@@ -320,20 +232,14 @@ const FUNCTION_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
  *   actions, GET for functions) whose body or parameters are validated against the schema derived
  *   from the parameter types (at most 100 KB) before the call is rewritten to Dataverse.
  * - An OpenAPI 3.0 document of the gateway, imported into APIM and written next to the manifest.
- * - `addFunctionBackend`: the function key is a secret named value read from the app at deploy
- *   time; it never appears in a synthesized file.
+ * - `addFunctionBackend(app, { routePrefix })`: any IFunctionApp (a WebhookFunction's
+ *   `functionApp`, a FunctionApp, an imported one); the function key is a secret named value read
+ *   from the app at deploy time; it never appears in a synthesized file.
+ * - `addSubscription(name)`: a subscription to the Custom API routes, its key in a sensitive output.
  */
 export class CustomApiGateway extends Construct {
-  /** The created service (undefined with existingApiManagement). */
-  public readonly apiManagement?: ApiManagement;
-  /** Service name. */
-  public readonly apiManagementName: string;
-  /** Service resource id. */
-  public readonly apiManagementId: string;
-  /** Resource group of the service. */
-  public readonly apiManagementResourceGroupName: string;
-  /** Gateway URL, e.g. `https://<name>.azure-api.net`. */
-  public readonly gatewayUrl: string;
+  /** The API Management service: the created one, or existingApiManagement. */
+  public readonly apiManagement: IApiManagement;
   /** The created identity (undefined with existingIdentity). */
   public readonly identity?: UserAssignedIdentity;
   /** Client id of the identity APIM calls Dataverse with. */
@@ -358,98 +264,59 @@ export class CustomApiGateway extends Construct {
   private readonly functionPrefixes: string[] = [];
   private readonly policySettings: ApiPolicySettings;
   private readonly repeatedApis: string[] = [];
-  private readonly clientIdNamedValueName: string;
+  private readonly common: { apiManagementName: string; resourceGroupName: string };
 
   constructor(scope: Construct, id: string, props: CustomApiGatewayProps) {
     super(scope, id);
+    requireProps(this, 'CustomApiGateway', props, ['dataverse', 'resourceGroup']);
     this.props = props;
     this.dataverse = props.dataverse;
     const seed = props.dataverse.url;
     const existing = props.existingApiManagement;
-    const options = props.apiManagement ?? {};
-    const tier = options.tier ?? ApiManagementTier.CONSUMPTION;
     this.apiPath = props.apiPath ?? 'dataverse';
     this.apiName = props.apiName ?? generateName(this, NAME_RULES.apiManagementEntity, 'dataverse', seed);
-    this.clientIdNamedValueName = `${this.apiName}-client-id`;
+    const clientIdName = `${this.apiName}-client-id`;
     this.openApiFileName = `${this.apiName}.openapi.json`;
 
     // Identity: created (and attached) unless given.
-    if (props.existingIdentity) {
-      this.identityClientId = props.existingIdentity.clientId;
-    } else {
+    if (!props.existingIdentity) {
       this.identity = new UserAssignedIdentity(this, 'identity', {
         name: generateName(this, NAME_RULES.generic, 'id', seed),
         location: props.resourceGroup.location,
         resourceGroupName: props.resourceGroup.name,
         tags: props.tags,
       });
-      this.identityClientId = this.identity.clientId;
     }
-    const identityId = props.existingIdentity?.id ?? this.identity!.id;
+    this.identityClientId = props.existingIdentity?.clientId ?? this.identity!.clientId;
 
-    // API Management: created or existing.
-    if (existing) {
-      this.apiManagementName = existing.name;
-      this.apiManagementId = existing.id;
-      this.apiManagementResourceGroupName = existing.resourceGroupName ?? props.resourceGroup.name;
-      this.gatewayUrl = existing.gatewayUrl.replace(/\/+$/, '');
-    } else {
-      this.apiManagementName = options.name ?? generateName(this, NAME_RULES.apiManagement, 'apim', seed);
-      const vnet = options.virtualNetworkType ?? ApiManagementVirtualNetworkType.NONE;
-      this.apiManagement = new ApiManagement(this, 'service', {
-        name: this.apiManagementName,
-        location: props.resourceGroup.location,
-        resourceGroupName: props.resourceGroup.name,
+    // API Management: existing or created.
+    const options = props.apiManagement ?? {};
+    this.apiManagement =
+      existing ??
+      new ApiManagement(this, 'service', {
+        ...options,
+        name: options.name ?? generateName(this, NAME_RULES.apiManagement, 'apim', seed),
+        resourceGroup: props.resourceGroup,
         publisherName: props.publisherName ?? '',
         publisherEmail: props.publisherEmail ?? '',
-        skuName: `${tier}_${options.capacity ?? (tier === ApiManagementTier.CONSUMPTION ? 0 : 1)}`,
-        identity: { type: 'UserAssigned', identityIds: [identityId] },
-        security: {
-          frontendSsl30Enabled: false,
-          frontendTls10Enabled: false,
-          frontendTls11Enabled: false,
-          backendSsl30Enabled: false,
-          backendTls10Enabled: false,
-          backendTls11Enabled: false,
-          tripleDesCiphersEnabled: false,
-          tlsEcdheEcdsaWithAes128CbcShaCiphersEnabled: false,
-          tlsEcdheEcdsaWithAes256CbcShaCiphersEnabled: false,
-          tlsEcdheRsaWithAes128CbcShaCiphersEnabled: false,
-          tlsEcdheRsaWithAes256CbcShaCiphersEnabled: false,
-          tlsRsaWithAes128CbcShaCiphersEnabled: false,
-          tlsRsaWithAes256CbcShaCiphersEnabled: false,
-          tlsRsaWithAes128CbcSha256CiphersEnabled: false,
-          tlsRsaWithAes256CbcSha256CiphersEnabled: false,
-        },
-        virtualNetworkType: vnet === ApiManagementVirtualNetworkType.NONE ? undefined : vnet,
-        virtualNetworkConfiguration: options.subnetId !== undefined ? { subnetId: options.subnetId } : undefined,
-        zones: options.zones,
-        clientCertificateEnabled: options.clientCertificateEnabled,
-        publicNetworkAccessEnabled: options.publicNetworkAccessEnabled ?? true,
+        userAssignedIdentityIds: [props.existingIdentity?.id ?? this.identity!.id],
         tags: props.tags,
       });
-      this.apiManagementId = this.apiManagement.id;
-      this.apiManagementResourceGroupName = props.resourceGroup.name;
-      suppressGatewayFindings(this.apiManagement, tier, vnet, options);
-      this.gatewayUrl = `https://${this.apiManagementName}.azure-api.net`;
-    }
-
-    const common = { apiManagementName: this.apiManagementName, resourceGroupName: this.apiManagementResourceGroupName };
+    this.common = { apiManagementName: this.apiManagement.apiManagementName, resourceGroupName: this.apiManagement.resourceGroupName };
     const clientIdNamedValue = new ApiManagementNamedValue(this, 'client-id', {
-      ...common,
-      name: this.clientIdNamedValueName,
-      displayName: this.clientIdNamedValueName,
+      ...this.common,
+      name: clientIdName,
+      displayName: clientIdName,
       value: this.identityClientId,
       secret: false,
     });
 
-    const rateLimitEnabled = props.rateLimitEnabled ?? true;
     const rate = props.rateLimit ?? { calls: 100 };
     const cors = props.cors;
     this.policySettings = {
       resource: props.dataverse.url,
-      clientIdNamedValue: this.clientIdNamedValueName,
-      rateLimit: rateLimitEnabled ? { calls: rate.calls, renewalPeriodSeconds: rate.renewalPeriodSeconds ?? 60 } : undefined,
+      clientIdNamedValue: clientIdName,
+      rateLimit: props.rateLimitEnabled ?? true ? { calls: rate.calls, renewalPeriodSeconds: rate.renewalPeriodSeconds ?? 60 } : undefined,
       quota: props.quota ? { calls: props.quota.calls, renewalPeriodSeconds: props.quota.renewalPeriodSeconds ?? 86400 } : undefined,
       cors: cors
         ? {
@@ -462,7 +329,7 @@ export class CustomApiGateway extends Construct {
     };
 
     this.api = new ApiManagementApi(this, 'api', {
-      ...common,
+      ...this.common,
       name: this.apiName,
       revision: '1',
       displayName: props.displayName ?? `Dataverse Custom APIs (${this.node.path})`,
@@ -476,7 +343,7 @@ export class CustomApiGateway extends Construct {
       },
     });
     this.apiPolicy = new ApiManagementApiPolicy(this, 'api-policy', {
-      ...common,
+      ...this.common,
       apiName: this.api.name,
       xmlContent: apiPolicyXml(this.policySettings, true),
       // The policy names the client id by {{named value}}: it must exist first.
@@ -490,10 +357,15 @@ export class CustomApiGateway extends Construct {
     });
 
     StackArtifacts.of(TerraformStack.of(this)).add(this.openApiFileName, () => stableJson(this.openApiDocument()));
-    if (!existing && tier === ApiManagementTier.DEVELOPER) {
+    if (!existing && options.tier === ApiManagementTier.DEVELOPER) {
       annotate(this, 'warning', 'API Management tier Developer has no SLA: use it for development only.');
     }
-    addValidator(this, (problems) => this.validate(problems, tier));
+    addValidator(this, (problems) => this.validate(problems));
+  }
+
+  /** Gateway URL, e.g. `https://<name>.azure-api.net`. */
+  public get gatewayUrl(): string {
+    return this.apiManagement.gatewayUrl;
   }
 
   /**
@@ -508,8 +380,7 @@ export class CustomApiGateway extends Construct {
     this.apis.push(record);
     const op: GatewayOperation = { definition, entitySetName: record.boundEntitySetName };
     new ApiManagementApiOperationPolicy(scope, 'policy', {
-      apiManagementName: this.apiManagementName,
-      resourceGroupName: this.apiManagementResourceGroupName,
+      ...this.common,
       apiName: this.api.name,
       operationId: operationIdOf(definition.uniqueName),
       xmlContent: operationPolicyXml(op, this.props.maxRequestBodyBytes ?? MAX_VALIDATED_BODY),
@@ -518,42 +389,29 @@ export class CustomApiGateway extends Construct {
   }
 
   /**
-   * Serves a route prefix from an Azure Function app: an API at `/<routePrefix>` whose calls go,
-   * over HTTPS, to `https://<defaultHostName>/api/...` with the function key in `x-functions-key`.
+   * Serves a route prefix from a function app: an API at `/<routePrefix>` whose calls go, over
+   * HTTPS, to `https://<defaultHostName>/api/...` with the function key in `x-functions-key`.
    * The key is a secret named value filled at deploy time.
    */
-  public addFunctionBackend(options: FunctionBackendOptions): FunctionBackend {
+  public addFunctionBackend(functionApp: IFunctionApp, options: FunctionBackendOptions): FunctionBackend {
+    requireProps(this, 'CustomApiGateway.addFunctionBackend', { functionApp, ...options }, ['functionApp', 'routePrefix']);
     const prefix = options.routePrefix;
     const repeated = this.functionPrefixes.includes(prefix);
     this.functionPrefixes.push(prefix);
     const scope = new Construct(this, repeated ? `function-${prefix}-repeat-${this.functionPrefixes.length}` : `function-${prefix}`);
-    const common = { apiManagementName: this.apiManagementName, resourceGroupName: this.apiManagementResourceGroupName };
+    const common = this.common;
     const entityName = `${this.apiName}-${prefix.replace(/[^A-Za-z0-9-]/g, '-')}`;
-
-    let key = options.functionKey;
-    if (key === undefined) {
-      const appId = options.functionAppId;
-      const hostKeys = new DataAzurermFunctionAppHostKeys(scope, 'host-keys', {
-        name: resourceNameOfId(appId),
-        // a malformed literal id is reported by the validation below
-        resourceGroupName: resourceGroupOfId(appId) ?? '',
-      });
-      key = hostKeys.defaultFunctionKey;
-    }
-    const keyNamedValue = new ApiManagementNamedValue(scope, 'key', {
-      ...common,
-      name: `${entityName}-key`,
-      displayName: `${entityName}-key`,
-      secret: true,
-      value: key,
-    });
+    const key =
+      options.functionKey ??
+      new DataAzurermFunctionAppHostKeys(scope, 'host-keys', { name: functionApp.functionAppName, resourceGroupName: functionApp.resourceGroupName }).defaultFunctionKey;
+    const keyNamedValue = new ApiManagementNamedValue(scope, 'key', { ...common, name: `${entityName}-key`, displayName: `${entityName}-key`, secret: true, value: key });
     const basePath = (options.basePath ?? '/api').replace(/\/+$/, '');
     const backend = new ApiManagementBackend(scope, 'backend', {
       ...common,
       name: entityName,
       protocol: 'http',
-      url: `https://${options.defaultHostName}${basePath}`,
-      resourceId: `https://management.azure.com${options.functionAppId}`,
+      url: `https://${functionApp.defaultHostName}${basePath}`,
+      resourceId: `https://management.azure.com${functionApp.functionAppId}`,
       description: `Function app behind /${prefix} (${this.node.path})`,
       credentials: { header: { 'x-functions-key': `{{${keyNamedValue.name}}}` } },
       tls: { validateCertificateChain: true, validateCertificateName: true },
@@ -567,12 +425,7 @@ export class CustomApiGateway extends Construct {
       protocols: ['https'],
       subscriptionRequired: this.props.subscriptionRequired ?? true,
     });
-    new ApiManagementApiPolicy(scope, 'api-policy', {
-      ...common,
-      apiName: api.name,
-      xmlContent: functionApiPolicyXml(this.policySettings, entityName),
-      dependsOn: [backend],
-    });
+    new ApiManagementApiPolicy(scope, 'api-policy', { ...common, apiName: api.name, xmlContent: functionApiPolicyXml(this.policySettings, entityName), dependsOn: [backend] });
     const operations = FUNCTION_METHODS.map(
       (method) =>
         new ApiManagementApiOperation(scope, `operation-${method.toLowerCase()}`, {
@@ -584,7 +437,6 @@ export class CustomApiGateway extends Construct {
           urlTemplate: '/*',
         }),
     );
-
     addValidator(scope, (problems) => {
       problems.check(!repeated, `addFunctionBackend: the route prefix ${quote(prefix)} is added twice. Fix: give each function app its own routePrefix.`);
       if (!isUnresolved(prefix)) {
@@ -601,18 +453,6 @@ export class CustomApiGateway extends Construct {
           `addFunctionBackend: routePrefix ${quote(prefix)} is the path of the Custom API routes. Fix: choose another routePrefix, or set apiPath.`,
         );
       }
-      if (!isUnresolved(options.functionAppId)) {
-        problems.check(
-          FUNCTION_APP_ID.test(options.functionAppId),
-          `addFunctionBackend: functionAppId ${quote(options.functionAppId)} is not a function app resource id. Fix: pass '/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<name>' (the app's id attribute).`,
-        );
-      }
-      if (!isUnresolved(options.defaultHostName)) {
-        problems.check(
-          HOST_NAME.test(options.defaultHostName),
-          `addFunctionBackend: defaultHostName ${quote(options.defaultHostName)} is not a host name; the backend is always called over https. Fix: pass the host name only, e.g. 'func-orders.azurewebsites.net'.`,
-        );
-      }
       if (options.functionKey !== undefined) {
         problems.check(
           isUnresolved(options.functionKey),
@@ -620,13 +460,22 @@ export class CustomApiGateway extends Construct {
         );
       }
       if (options.basePath !== undefined && !isUnresolved(options.basePath)) {
-        problems.check(
-          /^(\/[A-Za-z0-9._~-]+)*\/?$/.test(options.basePath),
-          `addFunctionBackend: basePath ${quote(options.basePath)} is not a URL path. Fix: use e.g. '/api', or '' for none.`,
-        );
+        problems.check(/^(\/[A-Za-z0-9._~-]+)*\/?$/.test(options.basePath), `addFunctionBackend: basePath ${quote(options.basePath)} is not a URL path. Fix: use e.g. '/api', or '' for none.`);
       }
     });
     return { api, backend, keyNamedValue, operations };
+  }
+
+  /**
+   * Gives a consumer a subscription to the Custom API routes (the gateway's "grant"): an APIM
+   * subscription whose primary key is in a sensitive Terraform output, never in a synthesized
+   * file. Returns what it created.
+   */
+  public addSubscription(name: string, options: GatewaySubscriptionOptions = {}): GatewaySubscription {
+    const scope = new Construct(this, `subscription-${name}`);
+    const subscription = this.apiManagement.addSubscription(scope, 'Default', { displayName: options.displayName ?? name, apiId: this.api.id });
+    const output = new TerraformOutput(scope, 'key', { value: subscription.primaryKey, sensitive: true, description: `Primary key of the subscription ${name} to ${this.node.path}` });
+    return { subscription, secretOutputName: output.friendlyUniqueId };
   }
 
   /** The Custom API records added so far. */
@@ -649,12 +498,11 @@ export class CustomApiGateway extends Construct {
     );
   }
 
-  private validate(problems: Problems, tier: ApiManagementTier): void {
+  private validate(problems: Problems): void {
     const p = this.props;
     const existing = p.existingApiManagement;
-    const o = p.apiManagement;
     checkExistingOrNew(problems, [
-      ['existingApiManagement', existing, 'apiManagement', o],
+      ['existingApiManagement', existing, 'apiManagement', p.apiManagement],
       ['existingApiManagement', existing, 'publisherName', p.publisherName],
       ['existingApiManagement', existing, 'publisherEmail', p.publisherEmail],
     ]);
@@ -663,22 +511,11 @@ export class CustomApiGateway extends Construct {
         p.existingIdentity !== undefined,
         'existingApiManagement needs existingIdentity: an identity cannot be attached to a service this stack does not manage. Fix: attach a user-assigned identity to the service and pass existingIdentity: { id, clientId }.',
       );
-      if (!isUnresolved(existing.gatewayUrl)) {
-        problems.check(
-          /^https:\/\/[A-Za-z0-9.-]+\/?$/.test(existing.gatewayUrl),
-          `existingApiManagement.gatewayUrl ${quote(existing.gatewayUrl)} is not an https URL without a path. Fix: pass the service's gateway URL, e.g. 'https://contoso-apim.azure-api.net'.`,
-        );
-      }
     } else {
       problems.check(
         p.publisherName !== undefined && p.publisherEmail !== undefined,
         'publisherName and publisherEmail are required to create an API Management service. Fix: set both, or pass existingApiManagement.',
       );
-      if (p.publisherEmail !== undefined && !isUnresolved(p.publisherEmail)) {
-        problems.check(EMAIL.test(p.publisherEmail), `publisherEmail ${quote(p.publisherEmail)} is not an e-mail address. Fix: use e.g. 'integration@contoso.com'.`);
-      }
-      problems.length('publisherName', p.publisherName, 1, 100);
-      this.validateService(problems, tier, o ?? {});
     }
     if (p.existingIdentity && !isUnresolved(p.existingIdentity.clientId)) {
       problems.check(
@@ -695,10 +532,7 @@ export class CustomApiGateway extends Construct {
     checkName(problems, NAME_RULES.apiManagementEntity, 'apiName', p.apiName);
     const rate = p.rateLimit;
     if (rate) {
-      problems.check(
-        p.rateLimitEnabled !== false,
-        'rateLimit is set but rateLimitEnabled is false. Fix: remove rateLimit, or turn rateLimitEnabled on.',
-      );
+      problems.check(p.rateLimitEnabled !== false, 'rateLimit is set but rateLimitEnabled is false. Fix: remove rateLimit, or turn rateLimitEnabled on.');
       checkInteger(problems, 'rateLimit.calls', rate.calls, 1, 1_000_000_000);
       checkInteger(problems, 'rateLimit.renewalPeriodSeconds', rate.renewalPeriodSeconds, 1, 300);
     }
@@ -715,54 +549,6 @@ export class CustomApiGateway extends Construct {
     const routes = this.apis.map((a) => `${methodOf(a.definition)} ${gatewayRoute({ definition: a.definition, entitySetName: a.boundEntitySetName }).toLowerCase()}`);
     const clash = routes.filter((r, i) => routes.indexOf(r) !== i);
     problems.check(clash.length === 0, `two Custom APIs map to the same route ${quote(clash[0])}. Fix: rename one of them.`);
-  }
-
-  private validateService(problems: Problems, tier: ApiManagementTier, o: ApiManagementOptions): void {
-    checkName(problems, NAME_RULES.apiManagement, 'apiManagement.name', o.name);
-    const range = CAPACITY[tier];
-    if (!range) {
-      problems.add(`apiManagement.tier ${quote(tier)} is not supported. Fix: use a value of ApiManagementTier (CONSUMPTION, DEVELOPER, BASIC, STANDARD or PREMIUM).`);
-      return;
-    }
-    if (o.capacity !== undefined && !isUnresolved(o.capacity)) {
-      problems.check(
-        Number.isInteger(o.capacity) && o.capacity >= range[0] && o.capacity <= range[1],
-        `apiManagement.capacity ${o.capacity} is not possible on the ${tier} tier: it must be ${range[0] === range[1] ? range[0] : `${range[0]} to ${range[1]}`}. Fix: change capacity or the tier.`,
-      );
-    }
-    const vnet = o.virtualNetworkType ?? ApiManagementVirtualNetworkType.NONE;
-    const vnetTier = tier === ApiManagementTier.DEVELOPER || tier === ApiManagementTier.PREMIUM;
-    if (vnet !== ApiManagementVirtualNetworkType.NONE) {
-      problems.check(
-        vnetTier,
-        `apiManagement.virtualNetworkType ${vnet} needs the Developer or Premium tier, not ${tier}. Fix: set tier: ApiManagementTier.PREMIUM (or DEVELOPER for development), or remove virtualNetworkType.`,
-      );
-      problems.check(o.subnetId !== undefined, `apiManagement.virtualNetworkType ${vnet} needs subnetId. Fix: pass the id of the subnet the service goes into.`);
-    } else {
-      problems.check(o.subnetId === undefined, 'apiManagement.subnetId is set but virtualNetworkType is NONE. Fix: set virtualNetworkType to EXTERNAL or INTERNAL, or remove subnetId.');
-    }
-    if (o.zones !== undefined && o.zones.length > 0) {
-      problems.check(
-        tier === ApiManagementTier.PREMIUM,
-        `apiManagement.zones [${o.zones.join(', ')}] need the Premium tier, not ${tier}. Fix: set tier: ApiManagementTier.PREMIUM, or remove zones.`,
-      );
-      for (const z of o.zones) {
-        if (!isUnresolved(z)) problems.check(['1', '2', '3'].includes(z), `apiManagement.zones: ${quote(z)} is not an availability zone. Fix: use '1', '2' and/or '3'.`);
-      }
-      const capacity = o.capacity ?? 1;
-      if (tier === ApiManagementTier.PREMIUM && !isUnresolved(capacity)) {
-        problems.check(
-          capacity % o.zones.length === 0,
-          `apiManagement.capacity ${capacity} cannot be spread evenly over ${o.zones.length} zones. Fix: use a multiple of ${o.zones.length} units.`,
-        );
-      }
-    }
-    if (o.clientCertificateEnabled === true) {
-      problems.check(
-        tier === ApiManagementTier.CONSUMPTION,
-        `apiManagement.clientCertificateEnabled applies to the Consumption tier only (other tiers negotiate client certificates per host name), not ${tier}. Fix: remove it, or use tier CONSUMPTION.`,
-      );
-    }
   }
 
   private validateCors(problems: Problems, cors: GatewayCorsOptions): void {
@@ -784,28 +570,5 @@ export class CustomApiGateway extends Construct {
         `cors.allowedMethods: ${quote(method)} is not an HTTP method. Fix: use e.g. 'GET' or 'POST'.`,
       );
     }
-  }
-}
-
-/** The findings the gateway accepts by design, each with its reason. */
-function suppressGatewayFindings(service: ApiManagement, tier: ApiManagementTier, vnet: ApiManagementVirtualNetworkType, options: ApiManagementOptions): void {
-  const suppressions = PolicySuppressions.of(service);
-  if (vnet === ApiManagementVirtualNetworkType.NONE) {
-    suppressions.add(
-      'CKV_AZURE_107',
-      'The gateway is the public front door for partner systems, so it is not placed in a virtual network by default; set apiManagement.virtualNetworkType (Developer or Premium tier) to integrate one.',
-    );
-  }
-  if (options.publicNetworkAccessEnabled ?? true) {
-    suppressions.add(
-      'CKV_AZURE_174',
-      'Partner systems call the gateway over the internet; every call needs a subscription key and is rate limited. Set apiManagement.publicNetworkAccessEnabled: false for a private gateway.',
-    );
-  }
-  if (tier === ApiManagementTier.CONSUMPTION && options.clientCertificateEnabled !== true) {
-    suppressions.add(
-      'CKV_AZURE_152',
-      'Callers authenticate with subscription keys, required on every API by default; set apiManagement.clientCertificateEnabled: true to also request client certificates.',
-    );
   }
 }

@@ -1,31 +1,25 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { ApplicationInsights } from '@cdktf/provider-azurerm/lib/application-insights';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
-import { FunctionAppFlexConsumption } from '@cdktf/provider-azurerm/lib/function-app-flex-consumption';
-import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
-import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
-import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { ServicePlan } from '@cdktf/provider-azurerm/lib/service-plan';
-import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
-import { StorageBlob } from '@cdktf/provider-azurerm/lib/storage-blob';
-import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
-import { Aspects, AssetType, Fn, TerraformAsset, TerraformProvider, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { PolicySuppressions } from '../policy/suppressions';
+import { FlexConsumptionPlan, FunctionApp } from '../azure/function-app';
+import { checkCodeFolder, deployFunctionPackage, useEntraIdForStorage } from '../azure/function-package';
 import { grantRole } from '../azure/grants';
-import { checkName, generateName, NAME_RULES } from '../azure/naming';
+import { GrantOptions } from '../azure/grants-api';
+import { requireProps } from '../azure/imports';
+import { KEY_VAULT_ROLES, KeyVault, VaultSecret } from '../azure/key-vault';
+import { ApplicationInsights, ILogAnalyticsWorkspace, LogAnalyticsWorkspace } from '../azure/monitoring';
+import { generateName, NAME_RULES } from '../azure/naming';
+import { checkExistingOrNew } from '../azure/props';
+import { STORAGE_ROLES, StorageAccount } from '../azure/storage-account';
 import { Problems, addValidator, annotate, isUnresolved, quote } from '../core/problems';
-import { checkExistingOrNew, checkInteger } from '../azure/props';
-import { ResourceGroupReference } from '../azure/resource-group';
+import { ensureProvider } from '../core/providers';
 import { ServiceEndpointAuthType, ServiceEndpointContract, StepMode, UserClaim } from '../dataverse/enums';
-import { DataverseEnvironment } from '../dataverse/environment';
-import { ProcessingStep, StepDefinition } from '../dataverse/processing-step';
+import { ProcessingStep } from '../dataverse/processing-step';
 import { ServiceEndpoint } from '../dataverse/service-endpoint';
 import { registerSteps } from '../dataverse/steps';
+import { OutboundIntegrationProps } from './integration-props';
 
 /** Options of the Function App (Flex Consumption plan). */
 export interface WebhookFunctionAppOptions {
@@ -74,10 +68,30 @@ export interface WebhookKeyVaultOptions {
    */
   readonly purgeProtectionEnabled?: boolean;
   /**
-   * Days a deleted vault (and secret) is kept, 7–90.
-   * @default 7
+   * Days a deleted vault (and secret) is kept, 7–90. Fixed when the vault is created: a vault
+   * deployed with an earlier version (7 days) needs `softDeleteRetentionDays: 7` to keep applying.
+   * @default 90
    */
   readonly softDeleteRetentionDays?: number;
+  /**
+   * Network rules of the vault: `Allow` or `Deny` (see KeyVaultProps.networkDefaultAction). The app
+   * resolves its Key Vault reference from its own network: with `Deny` it needs a virtual network
+   * integration whose subnet is allowed, and Terraform's address or subnet must be allowed too.
+   * @default 'Allow'
+   */
+  readonly networkDefaultAction?: string;
+  /**
+   * Expiry of the secret, RFC 3339. Rotate before it: change `secretRotation` (a new value is
+   * generated, written to the vault and, by `cdktf-dataverse apply`, to the service endpoint) and
+   * move the date.
+   * @default - no expiry
+   */
+  readonly secretExpirationDate?: string;
+  /**
+   * Any text; changing it makes Terraform generate a new secret (rotation), e.g. '2027-06'.
+   * @default - the secret is generated once
+   */
+  readonly secretRotation?: string;
 }
 
 /** Options of the storage account the Function App runs from. */
@@ -103,25 +117,13 @@ export interface WebhookLogAnalyticsOptions {
   readonly retentionInDays?: number;
 }
 
-/** A Log Analytics workspace that already exists. A data source of one fits. */
-export interface LogAnalyticsWorkspaceReference {
-  /** Resource id of the workspace. */
-  readonly id: string;
-}
-
 /** Properties of a WebhookFunction. */
-export interface WebhookFunctionProps {
-  /** The Dataverse environment that calls the function. */
-  readonly dataverse: DataverseEnvironment;
-  /** Resource group (name and location) of the created resources. */
-  readonly resourceGroup: ResourceGroupReference;
+export interface WebhookFunctionProps extends OutboundIntegrationProps {
   /**
    * Local folder with the function app code, as deployed: `host.json` at its root, plus the
    * functions and any `node_modules` they need. Zipped at synth as a Terraform asset.
    */
   readonly code: string;
-  /** The events to send: one processing step each, post-operation and asynchronous by default. */
-  readonly steps: StepDefinition[];
   /**
    * Route of the HTTP function inside the app (the part after `/api/`), as the code registers it.
    * @default 'webhook'
@@ -162,7 +164,7 @@ export interface WebhookFunctionProps {
    * Send telemetry to this workspace instead of creating one.
    * @default - a workspace is created
    */
-  readonly existingLogAnalyticsWorkspace?: LogAnalyticsWorkspaceReference;
+  readonly existingLogAnalyticsWorkspace?: ILogAnalyticsWorkspace;
   /**
    * Grant the identity that runs Terraform the data-plane roles it needs to write the secret
    * ("Key Vault Secrets Officer" on the vault) and upload the package ("Storage Blob Data
@@ -170,38 +172,16 @@ export interface WebhookFunctionProps {
    * @default true
    */
   readonly grantDeployerAccess?: boolean;
-  /**
-   * Service endpoint name in Dataverse.
-   * @default - the construct path
-   */
-  readonly endpointName?: string;
-  /**
-   * Service endpoint description.
-   * @default - names the function app
-   */
-  readonly endpointDescription?: string;
-  /**
-   * User information sent with each call.
-   * @default UserClaim.NONE
-   */
-  readonly userClaim?: UserClaim;
-  /**
-   * Tags of the created Azure resources.
-   * @default - none
-   */
-  readonly tags?: { [key: string]: string };
 }
 
-const RUNTIMES = ['node', 'python', 'dotnet-isolated', 'java', 'powershell'];
+
 const WEBHOOK_AUTH_TYPES = [ServiceEndpointAuthType.WEBHOOK_KEY, ServiceEndpointAuthType.HTTP_HEADER, ServiceEndpointAuthType.HTTP_QUERY_STRING];
 /** RFC 9110 token: the characters a header name may hold. */
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const QUERY_NAME = /^[A-Za-z0-9._~-]+$/;
 const ROUTE = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/;
 const DEPLOYMENT_CONTAINER = 'app-package';
-/** The blob name the Flex Consumption platform runs from (the one its own One Deploy writes). */
-const PACKAGE_BLOB = 'released-package.zip';
-const RESERVED_SETTINGS = /^(AzureWebJobsStorage|DATAVERSE_WEBHOOK_|FUNCTIONS_WORKER_RUNTIME|WEBSITE_RUN_FROM_PACKAGE|DEPLOYMENT_STORAGE_CONNECTION_STRING)/i;
+const RESERVED_SETTINGS = /^DATAVERSE_WEBHOOK_/i;
 
 /**
  * Dataverse calls an Azure Function over HTTPS for each registered event, synchronously (the
@@ -210,20 +190,22 @@ const RESERVED_SETTINGS = /^(AzureWebJobsStorage|DATAVERSE_WEBHOOK_|FUNCTIONS_WO
  * The app runs on the Flex Consumption plan: Microsoft's recommended serverless plan (the Linux
  * Consumption plan gets no new features and is being retired), scales to zero, and reaches its
  * storage with the app's managed identity, so the storage account needs no shared keys. The code
- * is zipped at synth and uploaded by Terraform as the package blob the plan runs from.
+ * is zipped at synth and uploaded by Terraform as the package blob the plan runs from; functions
+ * that share a code folder share one package asset.
  *
- * Default settings:
+ * Default settings (the blocks' own defaults, see FunctionApp, StorageAccount, KeyVault):
  * - Flex Consumption plan (FC1, Linux), Node 20, 2048 MB instances, up to 100 instances.
  * - Function App: HTTPS only, TLS 1.2 minimum (site and SCM), remote debugging off, basic-auth
  *   (WebDeploy/SCM) publishing off; FTP does not exist on Linux Flex apps; system-assigned identity.
  * - Storage account: StorageV2, LRS, TLS 1.2, HTTPS only, no public blob access, shared keys off
- *   (Entra ID only), the app reaches it with its identity ("Storage Blob Data Owner").
+ *   (Entra ID only), 7-day blob and container soft delete; the app reaches it with its identity
+ *   ("Storage Blob Data Owner").
  * - The code folder (must hold host.json) is packaged as a Terraform asset and uploaded as
  *   `released-package.zip` to the `app-package` container; a changed package restarts the app.
  * - Application Insights backed by a Log Analytics workspace (created with 30 days retention, or existing).
  * - A 48-character random secret generated by Terraform, stored in a Key Vault (RBAC authorization,
- *   purge protection, 7-day soft delete); the app reads it through a Key Vault reference, with
- *   "Key Vault Secrets User" on that secret only.
+ *   purge protection, 90-day soft delete, open network: see `keyVault.networkDefaultAction`); the
+ *   app reads it through a Key Vault reference, with "Key Vault Secrets User" on that secret only.
  * - A webhook service endpoint (contract 8) at `https://<app>/api/webhook`, auth type HttpHeader
  *   (header `x-dataverse-webhook-secret`), the secret from a sensitive Terraform output.
  * - One processing step per entry of `steps`: post-operation, asynchronous, rank 1, system job
@@ -233,21 +215,17 @@ const RESERVED_SETTINGS = /^(AzureWebJobsStorage|DATAVERSE_WEBHOOK_|FUNCTIONS_WO
  */
 export class WebhookFunction extends Construct {
   /** The Function App. */
-  public readonly functionApp: FunctionAppFlexConsumption;
-  /** The Flex Consumption plan. */
-  public readonly servicePlan: ServicePlan;
-  /** Function App name. */
-  public readonly functionAppName: string;
+  public readonly functionApp: FunctionApp;
   /** The storage account the app runs from. */
   public readonly storageAccount: StorageAccount;
   /** Application Insights. */
   public readonly applicationInsights: ApplicationInsights;
-  /** The created Log Analytics workspace (undefined with existingLogAnalyticsWorkspace). */
-  public readonly logAnalyticsWorkspace?: LogAnalyticsWorkspace;
+  /** The Log Analytics workspace: the created one, or existingLogAnalyticsWorkspace. */
+  public readonly logAnalyticsWorkspace: ILogAnalyticsWorkspace;
   /** The Key Vault holding the shared secret. */
   public readonly keyVault: KeyVault;
   /** The Key Vault secret holding the shared secret. */
-  public readonly secret: KeyVaultSecret;
+  public readonly secret: VaultSecret;
   /** The URL Dataverse calls. */
   public readonly url: string;
   /** Where Dataverse puts the secret. */
@@ -258,15 +236,15 @@ export class WebhookFunction extends Construct {
   public readonly endpoint: ServiceEndpoint;
   /** The Dataverse processing steps, in the order of `steps`. */
   public readonly steps: ProcessingStep[];
-  /** Name of the sensitive Terraform output holding the endpoint's auth value. */
-  public readonly authValueOutputName: string;
-  /** Principal id of the app's system-assigned identity. */
-  public readonly principalId: string;
+  /** Name of the sensitive Terraform output holding the endpoint's auth value (the secret). */
+  public readonly secretOutputName: string;
 
   constructor(scope: Construct, id: string, props: WebhookFunctionProps) {
     super(scope, id);
+    requireProps(this, 'WebhookFunction', props, ['dataverse', 'resourceGroup', 'code', 'steps']);
     const seed = props.dataverse.url;
     const rg = props.resourceGroup;
+    const tags = props.tags;
     const appOptions = props.functionApp ?? {};
     const kvOptions = props.keyVault ?? {};
     const grantDeployer = props.grantDeployerAccess ?? true;
@@ -278,205 +256,161 @@ export class WebhookFunction extends Construct {
     const route = props.route ?? 'webhook';
     const runtimeName = appOptions.runtimeName ?? 'node';
     const codeProblem = checkCodeFolder(props.code);
-
-    const stack = TerraformStack.of(this);
-    ensureRandomProvider(stack);
+    ensureProvider(this, RandomProvider.tfResourceType, (stack, providerId) => new RandomProvider(stack, providerId));
     const client = new DataAzurermClientConfig(this, 'client');
 
     // Monitoring.
-    if (props.existingLogAnalyticsWorkspace === undefined) {
-      const la = props.logAnalyticsWorkspace ?? {};
-      this.logAnalyticsWorkspace = new LogAnalyticsWorkspace(this, 'logs', {
+    const la = props.logAnalyticsWorkspace ?? {};
+    this.logAnalyticsWorkspace =
+      props.existingLogAnalyticsWorkspace ??
+      new LogAnalyticsWorkspace(this, 'logs', {
+        resourceGroup: rg,
         name: la.name ?? generateName(this, NAME_RULES.logAnalyticsWorkspace, 'log', seed),
-        location: rg.location,
-        resourceGroupName: rg.name,
-        sku: 'PerGB2018',
-        retentionInDays: la.retentionInDays ?? 30,
-        tags: props.tags,
+        retentionInDays: la.retentionInDays,
+        tags,
       });
-    }
     this.applicationInsights = new ApplicationInsights(this, 'insights', {
+      resourceGroup: rg,
+      workspace: this.logAnalyticsWorkspace,
       name: generateName(this, NAME_RULES.generic, 'appi', seed),
-      location: rg.location,
-      resourceGroupName: rg.name,
       applicationType: runtimeName === 'node' ? 'Node.JS' : runtimeName === 'java' ? 'java' : 'web',
-      workspaceId: props.existingLogAnalyticsWorkspace?.id ?? this.logAnalyticsWorkspace!.id,
-      tags: props.tags,
+      tags,
     });
 
-    // Storage the app runs from, reached with its identity only.
+    // Storage the app runs from, reached with its identity only; the code package in it.
     this.storageAccount = new StorageAccount(this, 'storage', {
+      resourceGroup: rg,
       name: props.storageAccount?.name ?? generateName(this, NAME_RULES.storageAccount, 'st', seed),
-      location: rg.location,
-      resourceGroupName: rg.name,
-      accountKind: 'StorageV2',
-      accountTier: 'Standard',
-      accountReplicationType: 'LRS',
-      minTlsVersion: 'TLS1_2',
-      httpsTrafficOnlyEnabled: true,
-      allowNestedItemsToBePublic: false,
-      sharedAccessKeyEnabled: false,
-      defaultToOauthAuthentication: true,
-      crossTenantReplicationEnabled: false,
-      publicNetworkAccessEnabled: true,
-      tags: props.tags,
+      tags,
     });
-    PolicySuppressions.of(this.storageAccount)
-      .add(
-        'CKV_AZURE_59',
-        'The Flex Consumption app reaches its storage over the public endpoint unless it is integrated in a virtual network; shared keys are off, so only Entra ID identities holding a data role can use the account.',
-      )
-      .add(
-        'CKV_AZURE_206',
-        'The account holds only the deployment package and the Functions host state, both recreated by a deploy; locally redundant storage is enough for them.',
-      )
-      .add(
-        'CKV_AZURE_33',
-        'Queue logging needs the queue service configured with shared keys, which are off; the Functions host logs to Application Insights instead.',
-      );
-    const container = new StorageContainer(this, 'package-container', {
-      name: DEPLOYMENT_CONTAINER,
-      storageAccountId: this.storageAccount.id,
-      containerAccessType: 'private',
-    });
+    const container = this.storageAccount.addContainer(this, 'package-container', DEPLOYMENT_CONTAINER);
+    // Role assignments stay children of the pattern (not of the blocks): their Terraform addresses are those of earlier versions.
     const deployerBlob = grantDeployer
-      ? grantRole(this, 'deployer-blob', 'Storage Blob Data Contributor', this.storageAccount.id, client.objectId, {
+      ? grantRole(this, 'deployer-blob', STORAGE_ROLES.blobDataContributor, this.storageAccount.storageAccountId, client.objectId, {
         id: 'deployer-blob',
         description: `Lets Terraform upload the code package of ${this.node.path} (cdktf-dataverse)`,
       })
       : undefined;
-    let packageBlob: StorageBlob | undefined;
-    let packageHash = 'none';
-    if (codeProblem === undefined) {
-      const asset = new TerraformAsset(this, 'code', { path: path.resolve(props.code), type: AssetType.ARCHIVE });
-      packageHash = asset.assetHash;
-      packageBlob = new StorageBlob(this, 'package', {
-        name: PACKAGE_BLOB,
-        storageAccountName: this.storageAccount.name,
-        storageContainerName: container.name,
-        type: 'Block',
-        source: asset.path,
-        contentMd5: Fn.filemd5(asset.path),
-        contentType: 'application/zip',
-        dependsOn: deployerBlob ? [deployerBlob] : undefined,
-      });
-    }
+    const pkg = codeProblem === undefined ? deployFunctionPackage(this, props.code, this.storageAccount, container.name, deployerBlob && [deployerBlob]) : undefined;
 
     // The shared secret: generated by Terraform, kept in Key Vault.
-    const password = new Password(this, 'secret-value', { length: 48, special: false, minLower: 4, minUpper: 4, minNumeric: 4 });
+    const password = new Password(this, 'secret-value', {
+      length: 48,
+      special: false,
+      minLower: 4,
+      minUpper: 4,
+      minNumeric: 4,
+      keepers: kvOptions.secretRotation !== undefined ? { rotation: kvOptions.secretRotation } : undefined,
+    });
     this.keyVault = new KeyVault(this, 'vault', {
-      name: kvOptions.name ?? generateName(this, NAME_RULES.keyVault, 'kv', seed),
-      location: rg.location,
-      resourceGroupName: rg.name,
+      resourceGroup: rg,
       tenantId: client.tenantId,
-      skuName: 'standard',
-      rbacAuthorizationEnabled: true,
-      purgeProtectionEnabled: kvOptions.purgeProtectionEnabled ?? true,
-      softDeleteRetentionDays: kvOptions.softDeleteRetentionDays ?? 7,
-      publicNetworkAccessEnabled: true,
-      tags: props.tags,
+      name: kvOptions.name ?? generateName(this, NAME_RULES.keyVault, 'kv', seed),
+      purgeProtectionEnabled: kvOptions.purgeProtectionEnabled,
+      softDeleteRetentionDays: kvOptions.softDeleteRetentionDays,
+      networkDefaultAction: kvOptions.networkDefaultAction ?? 'Allow',
+      tags,
     });
     const deployerVault = grantDeployer
-      ? grantRole(this, 'deployer-vault', 'Key Vault Secrets Officer', this.keyVault.id, client.objectId, {
+      ? grantRole(this, 'deployer-vault', KEY_VAULT_ROLES.secretsOfficer, this.keyVault.keyVaultId, client.objectId, {
         id: 'deployer-vault',
         description: `Lets Terraform write the webhook secret of ${this.node.path} (cdktf-dataverse)`,
       })
       : undefined;
-    this.secret = new KeyVaultSecret(this, 'secret', {
+    this.secret = new VaultSecret(this, 'secret', {
+      keyVault: this.keyVault,
       name: 'dataverse-webhook-secret',
-      keyVaultId: this.keyVault.id,
       value: password.result,
-      contentType: 'text/plain',
+      expirationDate: kvOptions.secretExpirationDate,
       dependsOn: deployerVault ? [deployerVault] : undefined,
     });
 
     // The app.
-    this.functionAppName = appOptions.name ?? generateName(this, NAME_RULES.functionApp, 'func', seed);
-    this.servicePlan = new ServicePlan(this, 'plan', {
-      name: generateName(this, NAME_RULES.functionApp, 'plan', seed),
-      location: rg.location,
-      resourceGroupName: rg.name,
-      osType: 'Linux',
-      skuName: 'FC1',
-      tags: props.tags,
-    });
-    this.functionApp = new FunctionAppFlexConsumption(this, 'app', {
-      name: this.functionAppName,
-      location: rg.location,
-      resourceGroupName: rg.name,
-      servicePlanId: this.servicePlan.id,
-      runtimeName,
-      runtimeVersion: appOptions.runtimeVersion ?? '20',
-      maximumInstanceCount: appOptions.maximumInstanceCount ?? 100,
-      instanceMemoryInMb: appOptions.instanceMemoryInMb ?? 2048,
-      storageContainerType: 'blobContainer',
-      storageContainerEndpoint: `${this.storageAccount.primaryBlobEndpoint}${DEPLOYMENT_CONTAINER}`,
-      storageAuthenticationType: 'SystemAssignedIdentity',
-      identity: { type: 'SystemAssigned' },
-      httpsOnly: true,
-      publicNetworkAccessEnabled: true,
-      webdeployPublishBasicAuthenticationEnabled: false,
-      clientCertificateEnabled: false,
-      siteConfig: {
-        minimumTlsVersion: '1.2',
-        scmMinimumTlsVersion: '1.2',
-        remoteDebuggingEnabled: false,
-        http2Enabled: true,
-        applicationInsightsConnectionString: this.applicationInsights.connectionString,
-      },
+    const appName = appOptions.name ?? generateName(this, NAME_RULES.functionApp, 'func', seed);
+    this.functionApp = new FunctionApp(this, 'app', {
+      resourceGroup: rg,
+      name: appName,
+      servicePlanId: new FlexConsumptionPlan(this, 'plan', { resourceGroup: rg, name: generateName(this, NAME_RULES.functionApp, 'plan', seed), tags }).servicePlanId,
+      storageAccount: this.storageAccount,
+      deploymentContainerName: DEPLOYMENT_CONTAINER,
+      runtimeName: appOptions.runtimeName,
+      runtimeVersion: appOptions.runtimeVersion,
+      maximumInstanceCount: appOptions.maximumInstanceCount,
+      instanceMemoryInMb: appOptions.instanceMemoryInMb,
+      applicationInsightsConnectionString: this.applicationInsights.connectionString,
       appSettings: {
         ...(appOptions.appSettings ?? {}),
-        // azurerm 4.x writes a key-based AzureWebJobsStorage even for identity storage; an empty
-        // value plus __accountName makes the host use the managed identity.
-        AzureWebJobsStorage: '',
-        AzureWebJobsStorage__accountName: this.storageAccount.name,
         DATAVERSE_WEBHOOK_AUTH_TYPE: ServiceEndpointAuthType[this.authType] ?? String(this.authType),
         DATAVERSE_WEBHOOK_SECRET_NAME: this.secretName,
-        DATAVERSE_WEBHOOK_SECRET: `@Microsoft.KeyVault(SecretUri=${this.secret.versionlessId})`,
+        DATAVERSE_WEBHOOK_SECRET: `@Microsoft.KeyVault(SecretUri=${this.secret.versionlessUri})`,
         DATAVERSE_WEBHOOK_ROUTE: route,
         // Changes with the code: a new package restarts the app so that instances load it.
-        DATAVERSE_WEBHOOK_PACKAGE_HASH: packageHash,
+        DATAVERSE_WEBHOOK_PACKAGE_HASH: pkg?.hash ?? 'none',
       },
-      dependsOn: packageBlob ? [packageBlob] : undefined,
-      tags: props.tags,
+      dependsOn: pkg && [pkg.blob],
+      tags,
     });
-    this.principalId = this.functionApp.identity.principalId;
-    grantRole(this, 'app-storage', 'Storage Blob Data Owner', this.storageAccount.id, this.principalId, {
+    const principalId = this.functionApp.principalId!;
+    grantRole(this, 'app-storage', STORAGE_ROLES.blobDataOwner, this.storageAccount.storageAccountId, principalId, {
       id: 'app-storage',
       principalType: 'ServicePrincipal',
       description: `Host storage of ${this.node.path} through its managed identity (cdktf-dataverse)`,
     });
-    grantRole(this, 'app-secret', 'Key Vault Secrets User', this.secret.resourceVersionlessId, this.principalId, {
+    grantRole(this, 'app-secret', KEY_VAULT_ROLES.secretsUser, this.secret.resourceVersionlessId, principalId, {
       id: 'app-secret',
       principalType: 'ServicePrincipal',
       description: `Webhook secret of ${this.node.path}, read through a Key Vault reference (cdktf-dataverse)`,
     });
 
-    PolicySuppressions.of(this.functionApp).add(
-      'CKV_AZURE_221',
-      'Dataverse calls the webhook from its cloud service over the internet, so the app accepts public traffic; every call must carry the shared secret, which the receiver checks before reading the body.',
-    );
+    this.url = `https://${this.functionApp.defaultHostName}/api/${route}`;
+    const registration = this.registerInDataverse(props, password.result, appName);
+    this.endpoint = registration.endpoint;
+    this.steps = registration.steps;
+    this.secretOutputName = this.endpoint.secretOutputName!;
+    if (!pkg) useEntraIdForStorage(this);
+    addValidator(this, (problems) => this.validate(problems, props, codeProblem, route));
+  }
 
-    // Dataverse side.
-    this.url = `https://${this.functionApp.defaultHostname}/api/${route}`;
+  /** Name of the Function App. */
+  public get functionAppName(): string {
+    return this.functionApp.functionAppName;
+  }
+
+  /** Principal id of the app's system-assigned identity. */
+  public get principalId(): string {
+    return this.functionApp.principalId!;
+  }
+
+  /**
+   * Lets a principal invoke the function the way Dataverse does. The app is secured by the shared
+   * secret (header, query parameter or function key), not by an Azure role, so invoking means
+   * reading that secret: "Key Vault Secrets User" on the secret alone. Returns the role assignment.
+   */
+  public grantInvoke(principalId: string, options: GrantOptions = {}): RoleAssignment {
+    return this.secret.grantRead(principalId, options);
+  }
+
+  /**
+   * The Dataverse side: the webhook service endpoint and its steps (the one place that registers
+   * them, so that the shared outbound binding can replace it).
+   */
+  private registerInDataverse(props: WebhookFunctionProps, secret: string, appName: string): { endpoint: ServiceEndpoint; steps: ProcessingStep[] } {
     const authValue =
       this.authType === ServiceEndpointAuthType.WEBHOOK_KEY
-        ? password.result
-        : `<settings><setting name="${xmlAttribute(this.secretName)}" value="${password.result}" /></settings>`;
-    this.endpoint = new ServiceEndpoint(this, 'endpoint', {
+        ? secret
+        : `<settings><setting name="${xmlAttribute(this.secretName)}" value="${secret}" /></settings>`;
+    const endpoint = new ServiceEndpoint(this, 'endpoint', {
       environment: props.dataverse,
       name: props.endpointName ?? this.node.path,
-      description: props.endpointDescription ?? `Azure Function ${this.functionAppName} for ${this.node.path} (cdktf-dataverse)`,
+      description: props.endpointDescription ?? `Azure Function ${appName} for ${this.node.path} (cdktf-dataverse)`,
       contract: ServiceEndpointContract.WEBHOOK,
       authType: this.authType,
       userClaim: props.userClaim ?? UserClaim.NONE,
       url: this.url,
       authValue,
     });
-    this.steps = registerSteps(this, this.endpoint, props.steps);
-    this.authValueOutputName = this.endpoint.secretOutputName!;
-
-    for (const step of this.steps) {
+    const steps = registerSteps(this, endpoint, props.steps);
+    for (const step of steps) {
       if (step.mode === StepMode.SYNCHRONOUS) {
         annotate(
           step,
@@ -485,34 +419,13 @@ export class WebhookFunction extends Construct {
         );
       }
     }
-    useEntraIdForStorage(stack);
-    addValidator(this, (problems) => this.validate(problems, props, codeProblem, route));
+    return { endpoint, steps };
   }
 
   private validate(problems: Problems, props: WebhookFunctionProps, codeProblem: string | undefined, route: string): void {
     if (codeProblem) problems.add(codeProblem);
-    const provider = findProvider(TerraformStack.of(this), 'azurerm') as AzurermProvider | undefined;
-    problems.check(
-      provider?.storageUseAzuread !== false,
-      'the AzurermProvider sets storageUseAzuread: false, but the storage account has shared keys off, so Terraform could not upload the code package (released-package.zip). Fix: remove storageUseAzuread from the provider or set it to true.',
-    );
     checkExistingOrNew(problems, [['existingLogAnalyticsWorkspace', props.existingLogAnalyticsWorkspace, 'logAnalyticsWorkspace', props.logAnalyticsWorkspace]]);
-    const app = props.functionApp ?? {};
-    checkName(problems, NAME_RULES.functionApp, 'functionApp.name', app.name);
-    checkName(problems, NAME_RULES.storageAccount, 'storageAccount.name', props.storageAccount?.name);
-    checkName(problems, NAME_RULES.keyVault, 'keyVault.name', props.keyVault?.name);
-    checkName(problems, NAME_RULES.logAnalyticsWorkspace, 'logAnalyticsWorkspace.name', props.logAnalyticsWorkspace?.name);
-    checkInteger(problems, 'functionApp.maximumInstanceCount', app.maximumInstanceCount, 1, 1000);
-    checkInteger(problems, 'functionApp.instanceMemoryInMb', app.instanceMemoryInMb, 512, 4096, [512, 2048, 4096]);
-    checkInteger(problems, 'keyVault.softDeleteRetentionDays', props.keyVault?.softDeleteRetentionDays, 7, 90);
-    checkInteger(problems, 'logAnalyticsWorkspace.retentionInDays', props.logAnalyticsWorkspace?.retentionInDays, 30, 730);
-    if (app.runtimeName !== undefined && !isUnresolved(app.runtimeName)) {
-      problems.check(
-        RUNTIMES.includes(app.runtimeName),
-        `functionApp.runtimeName ${quote(app.runtimeName)} is not a Flex Consumption runtime. Fix: use one of ${RUNTIMES.join(', ')}.`,
-      );
-    }
-    for (const name of Object.keys(app.appSettings ?? {})) {
+    for (const name of Object.keys(props.functionApp?.appSettings ?? {})) {
       problems.check(
         !RESERVED_SETTINGS.test(name),
         `functionApp.appSettings: ${quote(name)} is set by the construct (storage, secret and package settings). Fix: remove it or rename it.`,
@@ -549,53 +462,6 @@ export class WebhookFunction extends Construct {
       );
     }
   }
-}
-
-/** Returns a problem text when `code` is not a function app folder, else undefined. */
-function checkCodeFolder(code: string): string | undefined {
-  const fix = 'Fix: point code at the folder that holds host.json (the function app root), e.g. path.join(__dirname, \'functions\', \'my-app\').';
-  if (typeof code !== 'string' || code.trim() === '') return `code is empty. ${fix}`;
-  const full = path.resolve(code);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(full);
-  } catch {
-    return `code ${quote(full)} does not exist. ${fix}`;
-  }
-  if (!stat.isDirectory()) return `code ${quote(full)} is a file, not a folder. ${fix}`;
-  if (!fs.existsSync(path.join(full, 'host.json'))) return `code ${quote(full)} has no host.json, so it is not a function app. ${fix}`;
-  return undefined;
-}
-
-function findProvider(stack: TerraformStack, type: string): TerraformProvider | undefined {
-  return stack.node.findAll().find((c): c is TerraformProvider => TerraformProvider.isTerraformProvider(c) && c.terraformResourceType === type);
-}
-
-/** Adds a `random` provider to the stack unless it has one (random_password needs it). */
-function ensureRandomProvider(stack: TerraformStack): void {
-  if (findProvider(stack, RandomProvider.tfResourceType)) return;
-  const id = stack.node.tryFindChild('random') === undefined ? 'random' : 'random-provider';
-  new RandomProvider(stack, id);
-}
-
-const STORAGE_AAD_MARK = Symbol.for('cdktf-dataverse.storageUseAzuread');
-
-/**
- * The storage account has shared keys off, so Terraform must reach blobs with Entra ID: an Aspect
- * (once per stack, idempotent) turns on `storage_use_azuread` on the stack's azurerm provider when
- * the app has not set it; an explicit `false` is reported by the validation instead.
- */
-function useEntraIdForStorage(stack: TerraformStack): void {
-  if ((stack as any)[STORAGE_AAD_MARK]) return;
-  Object.defineProperty(stack, STORAGE_AAD_MARK, { value: true });
-  Aspects.of(stack).add({
-    visit(node) {
-      if (node instanceof AzurermProvider && node.storageUseAzuread === undefined) {
-        node.storageUseAzuread = true;
-        annotate(node, 'info', 'storageUseAzuread set to true by WebhookFunction: its storage account has shared keys off, so Terraform uploads the code package with Entra ID.');
-      }
-    },
-  });
 }
 
 function xmlAttribute(value: string): string {

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { LinuxFunctionApp } from '@cdktf/provider-azurerm/lib/linux-function-app';
 import Ajv from 'ajv';
-import { Testing } from 'cdktf';
+import { TerraformVariable, Testing } from 'cdktf';
+import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import {
   ApiManagementTier,
@@ -12,6 +12,9 @@ import {
   CustomApiFieldType,
   CustomApiGateway,
   CustomApiGatewayProps,
+  FunctionApp,
+  ApiManagement,
+  WebhookFunction,
   ManifestFormat,
 } from '../../src';
 import { newStack, onlyResource, readAllFiles, resourcesOf, synthJson, tempDir, validationErrors } from '../helpers';
@@ -37,6 +40,7 @@ const creditScore: CustomApiDefinition = {
 /** The issue's snippet, with optional extra props. */
 function gatewayStack(extra: Partial<CustomApiGatewayProps> = {}, env = {}) {
   const ctx = newStack(env);
+  scopeForImports = ctx.stack;
   const gateway = new CustomApiGateway(ctx.stack, 'partners', {
     dataverse: ctx.dataverse,
     resourceGroup: ctx.rg,
@@ -66,6 +70,13 @@ function apiPolicyOf(synth: any): string {
   return all.find(([id]) => id.startsWith('partners_api-policy'))![1].xml_content;
 }
 
+let imported = 0;
+/** A function app that exists, imported into its own stack-level scope. */
+function importedApp(functionAppId: string, defaultHostName: string) {
+  return FunctionApp.fromFunctionAppAttributes(new Construct(scopeForImports!, `imported-${++imported}`), 'app', { functionAppId, defaultHostName });
+}
+let scopeForImports: Construct | undefined;
+
 function one(errors: string[], text: string): string {
   const hits = errors.filter((e) => e.includes(text));
   expect(hits, errors.join('\n')).toHaveLength(1);
@@ -83,9 +94,9 @@ describe('CustomApiGateway: default settings', () => {
     const { stack, gateway } = withExample();
     const apim = onlyResource(synthJson(stack), 'azurerm_api_management');
     expect(apim.sku_name).toBe('Consumption_0');
-    expect(apim.name).toBe(gateway.apiManagementName);
+    expect(apim.name).toBe(gateway.apiManagement.apiManagementName);
     expect(apim.name).toMatch(/^apim-test-partners-[0-9a-f]{8}$/);
-    expect(withExample().gateway.apiManagementName).toBe(apim.name);
+    expect(withExample().gateway.apiManagement.apiManagementName).toBe(apim.name);
     expect(gateway.gatewayUrl).toBe(`https://${apim.name}.azure-api.net`);
     expect(apim).toMatchObject({ publisher_name: 'Contoso', publisher_email: 'integration@contoso.com', public_network_access_enabled: true });
   });
@@ -121,7 +132,7 @@ describe('CustomApiGateway: default settings', () => {
 
   it('APIs accept HTTPS only and call Dataverse over HTTPS', () => {
     const { stack, gateway } = withExample();
-    gateway.addFunctionBackend({ routePrefix: 'orders', functionAppId: FUNCTION_APP_ID, defaultHostName: 'func-orders.azurewebsites.net' });
+    gateway.addFunctionBackend(importedApp(FUNCTION_APP_ID, 'func-orders.azurewebsites.net'), { routePrefix: 'orders' });
     const synth = synthJson(stack);
     for (const api of Object.values(resourcesOf(synth, 'azurerm_api_management_api')) as any[]) {
       expect(api.protocols).toEqual(['https']);
@@ -226,6 +237,7 @@ describe('CustomApiGateway: default settings', () => {
   it('the OpenAPI document is imported into the API and written next to the manifest', () => {
     const outdir = tempDir();
     const { app, stack, rg, dataverse } = newStack({ solutionUniqueName: undefined }, 'gw', outdir);
+    scopeForImports = stack;
     const gateway = new CustomApiGateway(stack, 'partners', { dataverse, resourceGroup: rg, publisherName: 'Contoso', publisherEmail: 'a@contoso.com' });
     gateway.addCustomApi(approveOrder);
     app.synth();
@@ -404,7 +416,7 @@ describe('CustomApiGateway: OpenAPI document', () => {
 
   it('lists the function route prefixes', () => {
     const { gateway } = withExample();
-    gateway.addFunctionBackend({ routePrefix: 'orders', functionAppId: FUNCTION_APP_ID, defaultHostName: 'func-orders.azurewebsites.net' });
+    gateway.addFunctionBackend(importedApp(FUNCTION_APP_ID, 'func-orders.azurewebsites.net'), { routePrefix: 'orders' });
     expect(gateway.openApiDocument()['x-function-routes']).toEqual([{ prefix: 'orders', url: `${gateway.gatewayUrl}/orders` }]);
   });
 });
@@ -412,7 +424,7 @@ describe('CustomApiGateway: OpenAPI document', () => {
 describe('CustomApiGateway: function backends', () => {
   it('a route prefix served by a function app, its key a secret named value read at deploy time', () => {
     const { stack, gateway } = withExample();
-    const result = gateway.addFunctionBackend({ routePrefix: 'orders', functionAppId: FUNCTION_APP_ID, defaultHostName: 'func-orders.azurewebsites.net' });
+    const result = gateway.addFunctionBackend(importedApp(FUNCTION_APP_ID, 'func-orders.azurewebsites.net'), { routePrefix: 'orders' });
     const synth = synthJson(stack);
     const keys = Object.values(synth.data.azurerm_function_app_host_keys) as any[];
     expect(keys).toHaveLength(1);
@@ -441,32 +453,43 @@ describe('CustomApiGateway: function backends', () => {
     expect(result.operations).toHaveLength(5);
   });
 
-  it('a function app created in the same stack: name and resource group from its id, or a key reference of your own', () => {
-    const { stack, rg, gateway } = withExample();
-    const app = new LinuxFunctionApp(stack, 'func', {
-      name: 'func-x',
-      location: rg.location,
-      resourceGroupName: rg.name,
-      servicePlanId: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Web/serverFarms/plan',
-      storageAccountName: 'st',
-      siteConfig: {},
-    });
-    gateway.addFunctionBackend({ routePrefix: 'hooks', functionAppId: app.id, defaultHostName: app.defaultHostname });
-    gateway.addFunctionBackend({ routePrefix: 'other', functionAppId: app.id, defaultHostName: app.defaultHostname, functionKey: app.siteCredential.get(0).password });
+  it("a WebhookFunction's app: host keys read by the app's name and resource group; or a key reference of your own", () => {
+    const { stack, rg, dataverse, gateway } = withExample();
+    const code = path.join(__dirname, '..', '..', 'examples', 'functions', 'validate-account');
+    const webhook = new WebhookFunction(stack, 'validate', { dataverse, resourceGroup: rg, code, steps: [{ table: 'account', message: 'Create' }] });
+    gateway.addFunctionBackend(webhook.functionApp, { routePrefix: 'hooks' });
+    gateway.addFunctionBackend(webhook.functionApp, { routePrefix: 'other', functionKey: webhook.secret.resource.value });
     expect(validationErrors(stack)).toEqual([]);
     const synth = synthJson(stack);
     const keys = Object.values(synth.data.azurerm_function_app_host_keys) as any[];
     expect(keys).toHaveLength(1);
-    expect(keys[0].name).toBe('${element(split("/", azurerm_linux_function_app.func.id), 8)}');
-    expect(keys[0].resource_group_name).toBe('${element(split("/", azurerm_linux_function_app.func.id), 4)}');
+    expect(keys[0]).toEqual({ name: '${azurerm_function_app_flex_consumption.validate_app_806D0FCE.name}', resource_group_name: '${azurerm_resource_group.rg.name}' });
+    const backends = Object.values(resourcesOf(synth, 'azurerm_api_management_backend')) as any[];
+    for (const b of backends) {
+      expect(b.url).toBe('https://${azurerm_function_app_flex_consumption.validate_app_806D0FCE.default_hostname}/api');
+      expect(b.resource_id).toBe('https://management.azure.com${azurerm_function_app_flex_consumption.validate_app_806D0FCE.id}');
+    }
+  });
+
+  it('an imported app: name and resource group from its id; a reference id is split at apply time', () => {
+    const { stack, gateway } = withExample();
+    const appId = new TerraformVariable(stack, 'app_id', { type: 'string' });
+    const app = FunctionApp.fromFunctionAppAttributes(stack, 'func', { functionAppId: appId.stringValue });
+    gateway.addFunctionBackend(app, { routePrefix: 'hooks' });
+    const synth = synthJson(stack);
+    const keys = Object.values(synth.data.azurerm_function_app_host_keys) as any[];
+    expect(keys[0].name).toBe('${element(split("/", var.app_id), 8)}');
+    expect(keys[0].resource_group_name).toBe('${element(split("/", var.app_id), 4)}');
+    expect(onlyResource(synth, 'azurerm_api_management_backend').url).toBe('https://${element(split("/", var.app_id), 8)}.azurewebsites.net/api');
   });
 
   it('no secret in any synthesized file; a literal key is refused before anything is written', () => {
     const outdir = tempDir();
     const { app, stack, rg, dataverse } = newStack({ solutionUniqueName: undefined }, 'gw', outdir);
+    scopeForImports = stack;
     const gateway = new CustomApiGateway(stack, 'partners', { dataverse, resourceGroup: rg, publisherName: 'Contoso', publisherEmail: 'a@contoso.com' });
     gateway.addCustomApi(approveOrder);
-    gateway.addFunctionBackend({ routePrefix: 'orders', functionAppId: FUNCTION_APP_ID, defaultHostName: 'func-orders.azurewebsites.net' });
+    gateway.addFunctionBackend(importedApp(FUNCTION_APP_ID, 'func-orders.azurewebsites.net'), { routePrefix: 'orders' });
     app.synth();
     const files = readAllFiles(outdir);
     const tfName = Object.keys(files).find((f) => f.endsWith('cdk.tf.json'))!;
@@ -482,27 +505,28 @@ describe('CustomApiGateway: function backends', () => {
 
     const literalDir = tempDir();
     const { app: app2, stack: stack2, dataverse: dv2 } = newStack({ solutionUniqueName: undefined }, 'gw', literalDir);
+    scopeForImports = stack2;
     const gw2 = new CustomApiGateway(stack2, 'partners', { dataverse: dv2, resourceGroup: { name: 'rg', location: 'westeurope' }, publisherName: 'C', publisherEmail: 'a@contoso.com' });
-    gw2.addFunctionBackend({ routePrefix: 'orders', functionAppId: FUNCTION_APP_ID, defaultHostName: 'func.azurewebsites.net', functionKey: 'sup3r-s3cret-key' });
+    gw2.addFunctionBackend(importedApp(FUNCTION_APP_ID, 'func.azurewebsites.net'), { routePrefix: 'orders', functionKey: 'sup3r-s3cret-key' });
     expect(() => app2.synth()).toThrow(/functionKey is a literal/);
     expect(Object.values(readAllFiles(literalDir)).some((t) => t.includes('sup3r-s3cret-key'))).toBe(false);
   });
 
   it('validation: repeated prefix, prefix equal to apiPath, bad id, host name with a scheme, bad base path, bad prefix', () => {
     const { stack, gateway } = gatewayStack();
-    gateway.addFunctionBackend({ routePrefix: 'orders', functionAppId: FUNCTION_APP_ID, defaultHostName: 'func.azurewebsites.net' });
-    gateway.addFunctionBackend({ routePrefix: 'orders', functionAppId: FUNCTION_APP_ID, defaultHostName: 'func.azurewebsites.net' });
-    gateway.addFunctionBackend({ routePrefix: 'dataverse', functionAppId: FUNCTION_APP_ID, defaultHostName: 'func.azurewebsites.net' });
-    gateway.addFunctionBackend({ routePrefix: 'a', functionAppId: 'func-orders', defaultHostName: 'func.azurewebsites.net' });
-    gateway.addFunctionBackend({ routePrefix: 'b', functionAppId: FUNCTION_APP_ID, defaultHostName: 'https://func.azurewebsites.net' });
-    gateway.addFunctionBackend({ routePrefix: 'c', functionAppId: FUNCTION_APP_ID, defaultHostName: 'func.azurewebsites.net', basePath: 'api?x' });
-    gateway.addFunctionBackend({ routePrefix: '/d/', functionAppId: FUNCTION_APP_ID, defaultHostName: 'func.azurewebsites.net' });
-    gateway.addFunctionBackend({ routePrefix: 'e'.repeat(60), functionAppId: FUNCTION_APP_ID, defaultHostName: 'func.azurewebsites.net' });
+    gateway.addFunctionBackend(importedApp(FUNCTION_APP_ID, 'func.azurewebsites.net'), { routePrefix: 'orders' });
+    gateway.addFunctionBackend(importedApp(FUNCTION_APP_ID, 'func.azurewebsites.net'), { routePrefix: 'orders' });
+    gateway.addFunctionBackend(importedApp(FUNCTION_APP_ID, 'func.azurewebsites.net'), { routePrefix: 'dataverse' });
+    gateway.addFunctionBackend(importedApp('func-orders', 'func.azurewebsites.net'), { routePrefix: 'a' });
+    gateway.addFunctionBackend(importedApp(FUNCTION_APP_ID, 'https://func.azurewebsites.net'), { routePrefix: 'b' });
+    gateway.addFunctionBackend(importedApp(FUNCTION_APP_ID, 'func.azurewebsites.net'), { routePrefix: 'c', basePath: 'api?x' });
+    gateway.addFunctionBackend(importedApp(FUNCTION_APP_ID, 'func.azurewebsites.net'), { routePrefix: '/d/' });
+    gateway.addFunctionBackend(importedApp(FUNCTION_APP_ID, 'func.azurewebsites.net'), { routePrefix: 'e'.repeat(60) });
     const errors = validationErrors(stack);
     one(errors, "longer than API Management's 80 characters");
     one(errors, "route prefix 'orders' is added twice");
     one(errors, "routePrefix 'dataverse' is the path of the Custom API routes");
-    one(errors, "functionAppId 'func-orders' is not a function app resource id");
+    one(errors, "functionAppId 'func-orders' is not the resource id of a Microsoft.Web/sites");
     one(errors, "defaultHostName 'https://func.azurewebsites.net' is not a host name");
     one(errors, "basePath 'api?x' is not a URL path");
     one(errors, "routePrefix '/d/' is not a path");
@@ -510,17 +534,17 @@ describe('CustomApiGateway: function backends', () => {
 });
 
 describe('CustomApiGateway: existing resources', () => {
-  const existingApiManagement = {
-    id: '/subscriptions/x/resourceGroups/rg-shared/providers/Microsoft.ApiManagement/service/apim-shared',
-    name: 'apim-shared',
-    gatewayUrl: 'https://apim-shared.azure-api.net/',
-    resourceGroupName: 'rg-shared',
-  };
+  const APIM_ID = '/subscriptions/x/resourceGroups/rg-shared/providers/Microsoft.ApiManagement/service/apim-shared';
+  let n = 0;
+  const shared = (scope: Construct, gatewayUrl = 'https://apim-shared.azure-api.net/') =>
+    ApiManagement.fromApiManagementAttributes(scope, `apim-${++n}`, { apiManagementId: APIM_ID, gatewayUrl });
   const existingIdentity = { id: '/subscriptions/x/resourceGroups/rg-shared/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-apim', clientId: '11111111-2222-3333-4444-555555555555' };
 
   it('uses an existing service and identity: nothing of them is created', () => {
     const ctx = newStack();
+    const existingApiManagement = shared(ctx.stack);
     const gateway = new CustomApiGateway(ctx.stack, 'partners', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, existingApiManagement, existingIdentity });
+    expect(gateway.apiManagement).toBe(existingApiManagement);
     gateway.addCustomApi(approveOrder);
     expect(validationErrors(ctx.stack)).toEqual([]);
     const synth = synthJson(ctx.stack);
@@ -543,7 +567,18 @@ describe('CustomApiGateway: existing resources', () => {
   });
 
   it('existing and creation options together: one aggregated error', () => {
-    const { stack } = gatewayStack({ existingApiManagement, existingIdentity, apiManagement: { tier: ApiManagementTier.PREMIUM } });
+    const ctx = newStack();
+    const gateway = new CustomApiGateway(ctx.stack, 'partners', {
+      dataverse: ctx.dataverse,
+      resourceGroup: ctx.rg,
+      publisherName: 'Contoso',
+      publisherEmail: 'integration@contoso.com',
+      existingApiManagement: shared(ctx.stack),
+      existingIdentity,
+      apiManagement: { tier: ApiManagementTier.PREMIUM },
+    });
+    const stack = ctx.stack;
+    expect(gateway).toBeDefined();
     const e = one(validationErrors(stack), 'conflicting props');
     expect(e).toContain('existingApiManagement with apiManagement');
     expect(e).toContain('existingApiManagement with publisherName');
@@ -555,7 +590,7 @@ describe('CustomApiGateway: existing resources', () => {
     new CustomApiGateway(ctx.stack, 'partners', {
       dataverse: ctx.dataverse,
       resourceGroup: ctx.rg,
-      existingApiManagement: { ...existingApiManagement, gatewayUrl: 'http://apim-shared.azure-api.net' },
+      existingApiManagement: shared(ctx.stack, 'http://apim-shared.azure-api.net'),
     });
     const errors = validationErrors(ctx.stack);
     one(errors, 'existingApiManagement needs existingIdentity');
@@ -617,7 +652,7 @@ describe('CustomApiGateway: validation', () => {
   });
 
   it('names and paths', () => {
-    one(errorsWith({ apiManagement: { name: '1apim' } }), "apiManagement.name: API Management service name '1apim' is not valid");
+    one(errorsWith({ apiManagement: { name: '1apim' } }), "[test/partners/service] name: API Management service name '1apim' is not valid");
     one(errorsWith({ apiName: 'my api' }), "apiName: API Management API name 'my api' is not valid");
     one(errorsWith({ apiPath: '/dataverse' }), "apiPath '/dataverse' is not a path");
     const custom = withExample({ apiPath: 'partners/v1', apiName: 'partners-v1' });

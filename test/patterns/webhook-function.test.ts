@@ -13,6 +13,7 @@ import {
   StepStage,
   WebhookFunction,
   WebhookFunctionProps,
+  LogAnalyticsWorkspace,
 } from '../../src';
 import { newStack, onlyResource, readAllFiles, resourcesOf, synthJson, tempDir, validationErrors } from '../helpers';
 
@@ -133,22 +134,31 @@ describe('WebhookFunction: default settings', () => {
 
   it('an existing Log Analytics workspace is used as it is', () => {
     const id = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/shared';
-    const synth = synthJson(build({ existingLogAnalyticsWorkspace: { id } }).stack);
+    const env = newStack();
+    const existing = LogAnalyticsWorkspace.fromLogAnalyticsWorkspaceAttributes(env.stack, 'shared-logs', { workspaceId: id });
+    expect(existing.workspaceName).toBe('shared');
+    const fn = new WebhookFunction(env.stack, 'validate', { dataverse: env.dataverse, resourceGroup: env.rg, code: CODE, steps, existingLogAnalyticsWorkspace: existing });
+    expect(fn.logAnalyticsWorkspace).toBe(existing);
+    const synth = synthJson(env.stack);
     expect(Object.keys(resourcesOf(synth, 'azurerm_log_analytics_workspace'))).toHaveLength(0);
     expect(onlyResource(synth, 'azurerm_application_insights').workspace_id).toBe(id);
   });
 
-  it('secret: 48 random characters from Terraform, in a Key Vault (RBAC, purge protection, 7 days), read by the app through a Key Vault reference', () => {
+  it('secret: 48 random characters from Terraform, in a Key Vault (RBAC, purge protection, 90 days, open network), read by the app through a Key Vault reference', () => {
     const synth = synthJson(build().stack);
     expect(onlyResource(synth, 'random_password')).toMatchObject({ length: 48, special: false });
     expect(onlyResource(synth, 'azurerm_key_vault')).toMatchObject({
       sku_name: 'standard',
       rbac_authorization_enabled: true,
       purge_protection_enabled: true,
-      soft_delete_retention_days: 7,
+      soft_delete_retention_days: 90,
       tenant_id: expect.stringMatching(/data\.azurerm_client_config\.\w+\.tenant_id/),
     });
+    // The app resolves its Key Vault reference from public addresses (no virtual network): the vault stays open.
+    expect(onlyResource(synth, 'azurerm_key_vault')).not.toHaveProperty('network_acls');
     const secret = onlyResource(synth, 'azurerm_key_vault_secret');
+    expect(secret).not.toHaveProperty('expiration_date');
+    expect(onlyResource(synth, 'random_password')).not.toHaveProperty('keepers');
     expect(secret.value).toMatch(/^\$\{random_password\.[\w-]+\.result\}$/);
     const settings = onlyResource(synth, 'azurerm_function_app_flex_consumption').app_settings;
     expect(settings.DATAVERSE_WEBHOOK_SECRET).toMatch(/^@Microsoft\.KeyVault\(SecretUri=\$\{azurerm_key_vault_secret\.\w+\.versionless_id\}\)$/);
@@ -193,7 +203,7 @@ describe('WebhookFunction: default settings', () => {
     const auth = synth.output[byColumn.authvalue.output];
     expect(auth.sensitive).toBe(true);
     expect(auth.value).toMatch(/^<settings><setting name="x-dataverse-webhook-secret" value="\$\{random_password\.[\w-]+\.result\}" \/><\/settings>$/);
-    expect(fn.authValueOutputName).toBe(byColumn.authvalue.output);
+    expect(fn.secretOutputName).toBe(byColumn.authvalue.output);
   });
 
   it('one step per entry: post-operation, asynchronous, rank 1, system job deleted, unless set', () => {
@@ -321,26 +331,26 @@ describe('WebhookFunction: validation', () => {
   });
 
   it('existingLogAnalyticsWorkspace with logAnalyticsWorkspace', () => {
-    expectError({ existingLogAnalyticsWorkspace: { id: '/x' }, logAnalyticsWorkspace: { retentionInDays: 60 } }, /conflicting props: existingLogAnalyticsWorkspace with logAnalyticsWorkspace/);
+    expectError({ existingLogAnalyticsWorkspace: { workspaceId: '/x', workspaceName: 'log' }, logAnalyticsWorkspace: { retentionInDays: 60 } }, /conflicting props: existingLogAnalyticsWorkspace with logAnalyticsWorkspace/);
   });
 
   it('names: Function App, storage account, Key Vault, Log Analytics workspace', () => {
-    expectError({ functionApp: { name: '-bad-' } }, /functionApp\.name: Function App name '-bad-' is not valid/);
-    expectError({ storageAccount: { name: 'Bad_Name' } }, /storageAccount\.name: storage account name 'Bad_Name' is not valid/);
-    expectError({ keyVault: { name: 'kv--double' } }, /keyVault\.name: Key Vault name 'kv--double' is not valid/);
-    expectError({ keyVault: { name: 'kv-this-name-is-far-too-long' } }, /keyVault\.name: .* must be 3 to 24/);
-    expectError({ logAnalyticsWorkspace: { name: 'la' } }, /logAnalyticsWorkspace\.name: Log Analytics workspace name 'la' is not valid/);
+    expectError({ functionApp: { name: '-bad-' } }, /\[test\/validate\/app\] name: Function App name '-bad-' is not valid/);
+    expectError({ storageAccount: { name: 'Bad_Name' } }, /\[test\/validate\/storage\] name: storage account name 'Bad_Name' is not valid/);
+    expectError({ keyVault: { name: 'kv--double' } }, /\[test\/validate\/vault\] name: Key Vault name 'kv--double' is not valid/);
+    expectError({ keyVault: { name: 'kv-this-name-is-far-too-long' } }, /\[test\/validate\/vault\] name: .* must be 3 to 24/);
+    expectError({ logAnalyticsWorkspace: { name: 'la' } }, /\[test\/validate\/logs\] name: Log Analytics workspace name 'la' is not valid/);
   });
 
   it('numbers: instance count, instance memory, soft delete days, retention', () => {
-    expectError({ functionApp: { maximumInstanceCount: 0 } }, /functionApp\.maximumInstanceCount 0 is out of range/);
-    expectError({ functionApp: { instanceMemoryInMb: 1024 } }, /functionApp\.instanceMemoryInMb 1024 is not allowed: use one of 512, 2048, 4096/);
-    expectError({ keyVault: { softDeleteRetentionDays: 3 } }, /keyVault\.softDeleteRetentionDays 3 is out of range/);
-    expectError({ logAnalyticsWorkspace: { retentionInDays: 7 } }, /logAnalyticsWorkspace\.retentionInDays 7 is out of range/);
+    expectError({ functionApp: { maximumInstanceCount: 0 } }, /\[test\/validate\/app\] maximumInstanceCount 0 is out of range/);
+    expectError({ functionApp: { instanceMemoryInMb: 1024 } }, /\[test\/validate\/app\] instanceMemoryInMb 1024 is not allowed: use one of 512, 2048, 4096/);
+    expectError({ keyVault: { softDeleteRetentionDays: 3 } }, /\[test\/validate\/vault\] softDeleteRetentionDays 3 is out of range/);
+    expectError({ logAnalyticsWorkspace: { retentionInDays: 7 } }, /\[test\/validate\/logs\] retentionInDays 7 is out of range/);
   });
 
   it('runtimeName', () => {
-    expectError({ functionApp: { runtimeName: 'ruby' } }, /functionApp\.runtimeName 'ruby' is not a Flex Consumption runtime/);
+    expectError({ functionApp: { runtimeName: 'ruby' } }, /\[test\/validate\/app\] runtimeName 'ruby' is not a Flex Consumption runtime/);
   });
 
   it('app settings the construct owns', () => {

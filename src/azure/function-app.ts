@@ -1,0 +1,261 @@
+import { FunctionAppFlexConsumption } from '@cdktf/provider-azurerm/lib/function-app-flex-consumption';
+import { ServicePlan } from '@cdktf/provider-azurerm/lib/service-plan';
+import { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { PolicySuppressions } from '../policy/suppressions';
+import { addValidator, isUnresolved, quote } from '../core/problems';
+import { checkImportedId, requireProps } from './imports';
+import { checkName, generateName, NAME_RULES } from './naming';
+import { checkInteger } from './props';
+import { ResourceGroupReference } from './resource-group';
+import { resourceGroupOfId, resourceNameOfId } from './resource-id';
+import { IStorageAccount } from './storage-account';
+
+/**
+ * A Function App: one this stack creates, or one that exists (`FunctionApp.fromFunctionAppAttributes`).
+ * What a consumer needs to call it or to put API Management in front of it.
+ */
+export interface IFunctionApp {
+  /** Resource id. */
+  readonly functionAppId: string;
+  /** App name. */
+  readonly functionAppName: string;
+  /** Default host name, e.g. `func-orders.azurewebsites.net` (no scheme). */
+  readonly defaultHostName: string;
+  /** Resource group of the app. */
+  readonly resourceGroupName: string;
+  /** Principal id of the app's system-assigned identity (undefined when unknown, e.g. imported without it). */
+  readonly principalId?: string;
+}
+
+/** Attributes of a Function App that exists. */
+export interface FunctionAppAttributes {
+  /** Resource id: `/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<name>`. */
+  readonly functionAppId: string;
+  /**
+   * Default host name.
+   * @default - `<name>.azurewebsites.net`
+   */
+  readonly defaultHostName?: string;
+  /**
+   * Principal id of its system-assigned identity.
+   * @default - unknown
+   */
+  readonly principalId?: string;
+}
+
+/** Properties of a FlexConsumptionPlan. */
+export interface FlexConsumptionPlanProps {
+  /** Resource group (name and location). */
+  readonly resourceGroup: ResourceGroupReference;
+  /**
+   * Plan name.
+   * @default - generated from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Tags.
+   * @default - none
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/** A Flex Consumption plan (FC1, Linux). */
+export class FlexConsumptionPlan extends Construct {
+  /** Resource id. */
+  public readonly servicePlanId: string;
+  /** The azurerm_service_plan resource. */
+  public readonly resource: ServicePlan;
+
+  constructor(scope: Construct, id: string, props: FlexConsumptionPlanProps) {
+    super(scope, id);
+    requireProps(this, 'FlexConsumptionPlan', props, ['resourceGroup']);
+    this.resource = new ServicePlan(this, 'Default', {
+      name: props.name ?? generateName(this, NAME_RULES.functionApp, 'plan', this.node.path),
+      location: props.resourceGroup.location,
+      resourceGroupName: props.resourceGroup.name,
+      osType: 'Linux',
+      skuName: 'FC1',
+      tags: props.tags,
+    });
+    this.servicePlanId = this.resource.id;
+  }
+}
+
+/** Properties of a FunctionApp (Flex Consumption). */
+export interface FunctionAppProps {
+  /** Resource group (name and location). */
+  readonly resourceGroup: ResourceGroupReference;
+  /** The storage account the app runs from; the app reaches it with its identity (give it "Storage Blob Data Owner"). */
+  readonly storageAccount: IStorageAccount;
+  /** Blob container of the deployment package in that account. */
+  readonly deploymentContainerName: string;
+  /**
+   * App name (2–60 letters, digits, hyphens; globally unique: it becomes `<name>.azurewebsites.net`).
+   * @default - generated from the construct path
+   */
+  readonly name?: string;
+  /**
+   * The plan.
+   * @default - a Flex Consumption plan is created beside the app (id `plan` under this construct)
+   */
+  readonly servicePlanId?: string;
+  /**
+   * Language runtime: `node`, `python`, `dotnet-isolated`, `java` or `powershell`.
+   * @default 'node'
+   */
+  readonly runtimeName?: string;
+  /**
+   * Runtime version, e.g. `20` or `22` for Node.
+   * @default '20'
+   */
+  readonly runtimeVersion?: string;
+  /**
+   * Highest number of instances (1–1000).
+   * @default 100
+   */
+  readonly maximumInstanceCount?: number;
+  /**
+   * Memory per instance in MB: 512, 2048 or 4096.
+   * @default 2048
+   */
+  readonly instanceMemoryInMb?: number;
+  /**
+   * App settings. `AzureWebJobsStorage*` are set by the construct.
+   * @default - none
+   */
+  readonly appSettings?: { [name: string]: string };
+  /**
+   * Application Insights connection string.
+   * @default - no Application Insights
+   */
+  readonly applicationInsightsConnectionString?: string;
+  /**
+   * Resources the app waits for (e.g. its package blob).
+   * @default - none
+   */
+  readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Tags.
+   * @default - none
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+const RUNTIMES = ['node', 'python', 'dotnet-isolated', 'java', 'powershell'];
+/** Settings the platform or this construct owns on a Flex app. */
+const OWN_SETTINGS = /^(AzureWebJobsStorage|FUNCTIONS_WORKER_RUNTIME|WEBSITE_RUN_FROM_PACKAGE|DEPLOYMENT_STORAGE_CONNECTION_STRING)/i;
+
+/**
+ * A Function App on the Flex Consumption plan with the library's one hardening for apps.
+ *
+ * Default settings:
+ * - Node 20, 2048 MB instances, up to 100 instances; a Flex Consumption plan (FC1, Linux).
+ * - HTTPS only, TLS 1.2 minimum (site and SCM), HTTP/2, remote debugging off, basic-auth
+ *   (WebDeploy/SCM) publishing off, no client certificates; system-assigned identity.
+ * - Deployment storage and host storage reached with the identity (no keys): azurerm 4.x writes
+ *   a key-based `AzureWebJobsStorage` even then, so the app sets it empty and sets
+ *   `AzureWebJobsStorage__accountName`; the host then uses the identity. azurerm (≤ 4.55 at least)
+ *   strips that setting when it reads the app, so each plan shows it as added; see the README.
+ * - Public network access on (CKV_AZURE_221 suppressed: Dataverse calls from its cloud service).
+ */
+export class FunctionApp extends Construct implements IFunctionApp {
+  /** Imports a Function App that exists. */
+  public static fromFunctionAppAttributes(scope: Construct, id: string, attrs: FunctionAppAttributes): IFunctionApp {
+    requireProps(scope, 'FunctionApp.fromFunctionAppAttributes', attrs, ['functionAppId']);
+    const imported = new Construct(scope, id);
+    checkImportedId(imported, 'functionAppId', attrs.functionAppId, 'Microsoft.Web/sites');
+    addValidator(imported, (problems) => {
+      const host = attrs.defaultHostName;
+      if (host === undefined || isUnresolved(host)) return;
+      problems.check(
+        HOST_NAME.test(host),
+        `defaultHostName ${quote(host)} is not a host name; the app is always called over https. Fix: pass the host name only, e.g. 'func-orders.azurewebsites.net'.`,
+      );
+    });
+    const name = resourceNameOfId(attrs.functionAppId);
+    return {
+      functionAppId: attrs.functionAppId,
+      functionAppName: name,
+      defaultHostName: attrs.defaultHostName ?? `${name}.azurewebsites.net`,
+      resourceGroupName: resourceGroupOfId(attrs.functionAppId) ?? '',
+      principalId: attrs.principalId,
+    };
+  }
+
+  public readonly functionAppId: string;
+  public readonly functionAppName: string;
+  public readonly defaultHostName: string;
+  public readonly resourceGroupName: string;
+  public readonly principalId?: string;
+  /** The plan created for the app (undefined with servicePlanId). */
+  public readonly plan?: FlexConsumptionPlan;
+  /** The azurerm_function_app_flex_consumption resource. */
+  public readonly resource: FunctionAppFlexConsumption;
+
+  constructor(scope: Construct, id: string, props: FunctionAppProps) {
+    super(scope, id);
+    requireProps(this, 'FunctionApp', props, ['resourceGroup', 'storageAccount', 'deploymentContainerName']);
+    const rg = props.resourceGroup;
+    if (props.servicePlanId === undefined) this.plan = new FlexConsumptionPlan(this, 'plan', { resourceGroup: rg, tags: props.tags });
+    const insights = props.applicationInsightsConnectionString;
+    this.resource = new FunctionAppFlexConsumption(this, 'Default', {
+      name: props.name ?? generateName(this, NAME_RULES.functionApp, 'func', this.node.path),
+      location: rg.location,
+      resourceGroupName: rg.name,
+      servicePlanId: props.servicePlanId ?? this.plan!.servicePlanId,
+      runtimeName: props.runtimeName ?? 'node',
+      runtimeVersion: props.runtimeVersion ?? '20',
+      maximumInstanceCount: props.maximumInstanceCount ?? 100,
+      instanceMemoryInMb: props.instanceMemoryInMb ?? 2048,
+      storageContainerType: 'blobContainer',
+      storageContainerEndpoint: `${props.storageAccount.primaryBlobEndpoint}${props.deploymentContainerName}`,
+      storageAuthenticationType: 'SystemAssignedIdentity',
+      identity: { type: 'SystemAssigned' },
+      httpsOnly: true,
+      publicNetworkAccessEnabled: true,
+      webdeployPublishBasicAuthenticationEnabled: false,
+      clientCertificateEnabled: false,
+      siteConfig: {
+        minimumTlsVersion: '1.2',
+        scmMinimumTlsVersion: '1.2',
+        remoteDebuggingEnabled: false,
+        http2Enabled: true,
+        applicationInsightsConnectionString: insights,
+      },
+      appSettings: {
+        ...(props.appSettings ?? {}),
+        // azurerm 4.x writes a key-based AzureWebJobsStorage even for identity storage (and on
+        // every update); an empty value plus __accountName makes the host use the identity. No
+        // ignore_changes: with it, azurerm's own key-based value would be written on the next update.
+        AzureWebJobsStorage: '',
+        AzureWebJobsStorage__accountName: props.storageAccount.storageAccountName,
+      },
+      dependsOn: props.dependsOn,
+      tags: props.tags,
+    });
+    // References (not the literal name): whatever reads the app (host keys) waits for it.
+    this.functionAppName = this.resource.name;
+    this.functionAppId = this.resource.id;
+    this.defaultHostName = this.resource.defaultHostname;
+    this.resourceGroupName = rg.name;
+    this.principalId = this.resource.identity.principalId;
+    PolicySuppressions.of(this.resource).add(
+      'CKV_AZURE_221',
+      'Its callers are cloud services outside any virtual network (Dataverse webhooks, API Management), so the app accepts public traffic; every call must carry a function key or the shared secret, which the receiver checks before reading the body.',
+    );
+    addValidator(this, (problems) => {
+      checkName(problems, NAME_RULES.functionApp, 'name', props.name);
+      checkInteger(problems, 'maximumInstanceCount', props.maximumInstanceCount, 1, 1000);
+      checkInteger(problems, 'instanceMemoryInMb', props.instanceMemoryInMb, 512, 4096, [512, 2048, 4096]);
+      const runtime = props.runtimeName;
+      if (runtime !== undefined && !isUnresolved(runtime)) {
+        problems.check(RUNTIMES.includes(runtime), `runtimeName ${quote(runtime)} is not a Flex Consumption runtime. Fix: use one of ${RUNTIMES.join(', ')}.`);
+      }
+      for (const name of Object.keys(props.appSettings ?? {})) {
+        problems.check(!OWN_SETTINGS.test(name), `appSettings: ${quote(name)} is set by the construct or the Flex Consumption platform (storage and package settings). Fix: remove it or rename it.`);
+      }
+    });
+  }
+}
