@@ -193,9 +193,9 @@ export class ApiManagement extends ApiManagementBase {
     const tier = props.tier ?? ApiManagementTier.CONSUMPTION;
     const vnet = props.virtualNetworkType ?? ApiManagementVirtualNetworkType.NONE;
     const ids = props.userAssignedIdentityIds ?? [];
-    this.apiManagementName = props.name ?? generateName(this, NAME_RULES.apiManagement, 'apim', this.node.path);
+    const name = props.name ?? generateName(this, NAME_RULES.apiManagement, 'apim', this.node.path);
     this.resource = new ApiManagementResource(this, 'Default', {
-      name: this.apiManagementName,
+      name,
       location: props.resourceGroup.location,
       resourceGroupName: props.resourceGroup.name,
       publisherName: props.publisherName ?? '',
@@ -210,9 +210,11 @@ export class ApiManagement extends ApiManagementBase {
       publicNetworkAccessEnabled: props.publicNetworkAccessEnabled ?? true,
       tags: props.tags,
     });
+    // A reference, not the literal name: APIs, named values and subscriptions then wait for the service.
+    this.apiManagementName = this.resource.name;
     this.apiManagementId = this.resource.id;
     this.resourceGroupName = props.resourceGroup.name;
-    this.gatewayUrl = `https://${this.apiManagementName}.azure-api.net`;
+    this.gatewayUrl = `https://${name}.azure-api.net`;
     suppressFindings(this.resource, tier, vnet, props);
     addValidator(this, (problems) => {
       if (props.publisherEmail !== undefined && !isUnresolved(props.publisherEmail)) {

@@ -82,24 +82,13 @@ export class FlexConsumptionPlan extends Construct {
   }
 }
 
-/** Properties of a FunctionApp (Flex Consumption). */
-export interface FunctionAppProps {
-  /** Resource group (name and location). */
-  readonly resourceGroup: ResourceGroupReference;
-  /** The storage account the app runs from; the app reaches it with its identity (give it "Storage Blob Data Owner"). */
-  readonly storageAccount: IStorageAccount;
-  /** Blob container of the deployment package in that account. */
-  readonly deploymentContainerName: string;
+/** How a Function App (Flex Consumption) is created: the options a pattern passes through. */
+export interface FunctionAppOptions {
   /**
    * App name (2–60 letters, digits, hyphens; globally unique: it becomes `<name>.azurewebsites.net`).
    * @default - generated from the construct path
    */
   readonly name?: string;
-  /**
-   * The plan.
-   * @default - a Flex Consumption plan is created beside the app (id `plan` under this construct)
-   */
-  readonly servicePlanId?: string;
   /**
    * Language runtime: `node`, `python`, `dotnet-isolated`, `java` or `powershell`.
    * @default 'node'
@@ -125,6 +114,21 @@ export interface FunctionAppProps {
    * @default - none
    */
   readonly appSettings?: { [name: string]: string };
+}
+
+/** Properties of a FunctionApp (Flex Consumption). */
+export interface FunctionAppProps extends FunctionAppOptions {
+  /** Resource group (name and location). */
+  readonly resourceGroup: ResourceGroupReference;
+  /** The storage account the app runs from; the app reaches it with its identity (give it "Storage Blob Data Owner"). */
+  readonly storageAccount: IStorageAccount;
+  /** Blob container of the deployment package in that account. */
+  readonly deploymentContainerName: string;
+  /**
+   * The plan.
+   * @default - a Flex Consumption plan is created beside the app (id `plan` under this construct)
+   */
+  readonly servicePlanId?: string;
   /**
    * Application Insights connection string.
    * @default - no Application Insights

@@ -60,12 +60,8 @@ abstract class KeyVaultBase extends Construct implements IKeyVault {
   }
 }
 
-/** Properties of a KeyVault. */
-export interface KeyVaultProps {
-  /** Resource group (name and location) of the vault. */
-  readonly resourceGroup: ResourceGroupReference;
-  /** Entra ID tenant of the vault (e.g. `DataAzurermClientConfig.tenantId`). */
-  readonly tenantId: string;
+/** How a Key Vault is created: the options a pattern passes through. */
+export interface KeyVaultOptions {
   /**
    * Vault name (3–24 letters, digits, hyphens; globally unique).
    * @default - generated from the construct path
@@ -101,6 +97,14 @@ export interface KeyVaultProps {
    * @default - none
    */
   readonly allowedSubnetIds?: string[];
+}
+
+/** Properties of a KeyVault. */
+export interface KeyVaultProps extends KeyVaultOptions {
+  /** Resource group (name and location) of the vault. */
+  readonly resourceGroup: ResourceGroupReference;
+  /** Entra ID tenant of the vault (e.g. `DataAzurermClientConfig.tenantId`). */
+  readonly tenantId: string;
   /**
    * Tags.
    * @default - none

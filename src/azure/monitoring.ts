@@ -22,10 +22,8 @@ export interface LogAnalyticsWorkspaceAttributes {
   readonly workspaceId: string;
 }
 
-/** Properties of a LogAnalyticsWorkspace. */
-export interface LogAnalyticsWorkspaceProps {
-  /** Resource group (name and location) of the workspace. */
-  readonly resourceGroup: ResourceGroupReference;
+/** How a Log Analytics workspace is created: the options a pattern passes through. */
+export interface LogAnalyticsWorkspaceOptions {
   /**
    * Workspace name (4–63 letters, digits, hyphens).
    * @default - generated from the construct path
@@ -36,6 +34,12 @@ export interface LogAnalyticsWorkspaceProps {
    * @default 30
    */
   readonly retentionInDays?: number;
+}
+
+/** Properties of a LogAnalyticsWorkspace. */
+export interface LogAnalyticsWorkspaceProps extends LogAnalyticsWorkspaceOptions {
+  /** Resource group (name and location) of the workspace. */
+  readonly resourceGroup: ResourceGroupReference;
   /**
    * Tags.
    * @default - none

@@ -68,10 +68,8 @@ abstract class StorageAccountBase extends Construct implements IStorageAccount {
   }
 }
 
-/** Properties of a StorageAccount. */
-export interface StorageAccountProps {
-  /** Resource group (name and location) of the account. */
-  readonly resourceGroup: ResourceGroupReference;
+/** How a storage account is created: the options a pattern passes through. */
+export interface StorageAccountOptions {
   /**
    * Account name (3–24 lowercase letters and digits; globally unique).
    * @default - generated from the construct path
@@ -83,16 +81,22 @@ export interface StorageAccountProps {
    */
   readonly replicationType?: string;
   /**
+   * Days deleted blobs and containers are kept (soft delete), 1–365.
+   * @default 7
+   */
+  readonly blobSoftDeleteDays?: number;
+}
+
+/** Properties of a StorageAccount. */
+export interface StorageAccountProps extends StorageAccountOptions {
+  /** Resource group (name and location) of the account. */
+  readonly resourceGroup: ResourceGroupReference;
+  /**
    * Shared key (account key and SAS) access. Off means Entra ID only; turn it on only for a
    * service that cannot use an identity (Event Hubs Capture configured by azurerm).
    * @default false
    */
   readonly sharedAccessKeyEnabled?: boolean;
-  /**
-   * Days deleted blobs and containers are kept (soft delete), 1–365.
-   * @default 7
-   */
-  readonly blobSoftDeleteDays?: number;
   /**
    * Tags.
    * @default - none
@@ -110,6 +114,7 @@ const REPLICATION = ['LRS', 'ZRS', 'GRS', 'RAGRS', 'GZRS', 'RAGZRS'];
  * - Shared keys off, Entra ID the default in the portal (`sharedAccessKeyEnabled` turns keys on).
  * - No cross-tenant replication.
  * - Soft delete of blobs and containers for 7 days.
+ * - With shared keys on: a SAS expiration policy of one day (exceeding it is logged).
  * - Public endpoint on (policy findings CKV_AZURE_59, CKV_AZURE_206, CKV_AZURE_33 suppressed
  *   with their reasons; with shared keys on, CKV2_AZURE_40 is left to the caller to accept).
  */
@@ -148,6 +153,8 @@ export class StorageAccount extends StorageAccountBase {
       crossTenantReplicationEnabled: false,
       publicNetworkAccessEnabled: true,
       blobProperties: { deleteRetentionPolicy: { days }, containerDeleteRetentionPolicy: { days } },
+      // Keys on (for a service without an identity): SAS tokens get an expiry policy (logged when exceeded).
+      sasPolicy: sharedKeys ? { expirationPeriod: '1.00:00:00', expirationAction: 'Log' } : undefined,
       tags: props.tags,
     });
     this.storageAccountId = this.resource.id;

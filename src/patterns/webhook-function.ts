@@ -3,16 +3,16 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { Construct } from 'constructs';
-import { FlexConsumptionPlan, FunctionApp } from '../azure/function-app';
+import { FlexConsumptionPlan, FunctionApp, FunctionAppOptions } from '../azure/function-app';
 import { checkCodeFolder, deployFunctionPackage, useEntraIdForStorage } from '../azure/function-package';
 import { grantRole } from '../azure/grants';
 import { GrantOptions } from '../azure/grants-api';
 import { requireProps } from '../azure/imports';
-import { KEY_VAULT_ROLES, KeyVault, VaultSecret } from '../azure/key-vault';
-import { ApplicationInsights, ILogAnalyticsWorkspace, LogAnalyticsWorkspace } from '../azure/monitoring';
+import { KEY_VAULT_ROLES, KeyVault, KeyVaultOptions, VaultSecret } from '../azure/key-vault';
+import { ApplicationInsights, ILogAnalyticsWorkspace, LogAnalyticsWorkspace, LogAnalyticsWorkspaceOptions } from '../azure/monitoring';
 import { generateName, NAME_RULES } from '../azure/naming';
 import { checkExistingOrNew } from '../azure/props';
-import { STORAGE_ROLES, StorageAccount } from '../azure/storage-account';
+import { STORAGE_ROLES, StorageAccount, StorageAccountOptions } from '../azure/storage-account';
 import { Problems, addValidator, annotate, isUnresolved, quote } from '../core/problems';
 import { ensureProvider } from '../core/providers';
 import { ServiceEndpointAuthType, ServiceEndpointContract, StepMode, UserClaim } from '../dataverse/enums';
@@ -21,65 +21,8 @@ import { ServiceEndpoint } from '../dataverse/service-endpoint';
 import { registerSteps } from '../dataverse/steps';
 import { OutboundIntegrationProps } from './integration-props';
 
-/** Options of the Function App (Flex Consumption plan). */
-export interface WebhookFunctionAppOptions {
-  /**
-   * Function App name (2–60 letters, digits, hyphens; globally unique: it becomes `<name>.azurewebsites.net`).
-   * @default - generated from the construct path and a hash of the environment URL
-   */
-  readonly name?: string;
-  /**
-   * Language runtime: `node`, `python`, `dotnet-isolated`, `java` or `powershell`.
-   * @default 'node'
-   */
-  readonly runtimeName?: string;
-  /**
-   * Runtime version, e.g. `20` or `22` for Node.
-   * @default '20'
-   */
-  readonly runtimeVersion?: string;
-  /**
-   * Highest number of instances the app scales out to (1–1000).
-   * @default 100
-   */
-  readonly maximumInstanceCount?: number;
-  /**
-   * Memory per instance in MB: 512, 2048 or 4096.
-   * @default 2048
-   */
-  readonly instanceMemoryInMb?: number;
-  /**
-   * Extra app settings. Names the construct sets itself (`AzureWebJobsStorage*`, `DATAVERSE_WEBHOOK_*`) cannot be overridden.
-   * @default - none
-   */
-  readonly appSettings?: { [name: string]: string };
-}
-
 /** Options of the Key Vault that holds the shared secret. */
-export interface WebhookKeyVaultOptions {
-  /**
-   * Vault name (3–24 letters, digits, hyphens; globally unique).
-   * @default - generated from the construct path and a hash of the environment URL
-   */
-  readonly name?: string;
-  /**
-   * Purge protection: a deleted vault cannot be purged before its retention ends.
-   * @default true
-   */
-  readonly purgeProtectionEnabled?: boolean;
-  /**
-   * Days a deleted vault (and secret) is kept, 7–90. Fixed when the vault is created: a vault
-   * deployed with an earlier version (7 days) needs `softDeleteRetentionDays: 7` to keep applying.
-   * @default 90
-   */
-  readonly softDeleteRetentionDays?: number;
-  /**
-   * Network rules of the vault: `Allow` or `Deny` (see KeyVaultProps.networkDefaultAction). The app
-   * resolves its Key Vault reference from its own network: with `Deny` it needs a virtual network
-   * integration whose subnet is allowed, and Terraform's address or subnet must be allowed too.
-   * @default 'Allow'
-   */
-  readonly networkDefaultAction?: string;
+export interface WebhookKeyVaultOptions extends KeyVaultOptions {
   /**
    * Expiry of the secret, RFC 3339. Rotate before it: change `secretRotation` (a new value is
    * generated, written to the vault and, by `cdktf-dataverse apply`, to the service endpoint) and
@@ -92,29 +35,6 @@ export interface WebhookKeyVaultOptions {
    * @default - the secret is generated once
    */
   readonly secretRotation?: string;
-}
-
-/** Options of the storage account the Function App runs from. */
-export interface WebhookStorageOptions {
-  /**
-   * Storage account name (3–24 lowercase letters and digits; globally unique).
-   * @default - generated from the construct path and a hash of the environment URL
-   */
-  readonly name?: string;
-}
-
-/** Options of the Log Analytics workspace created for Application Insights. */
-export interface WebhookLogAnalyticsOptions {
-  /**
-   * Workspace name (4–63 letters, digits, hyphens).
-   * @default - generated from the construct path
-   */
-  readonly name?: string;
-  /**
-   * Retention in days (30–730).
-   * @default 30
-   */
-  readonly retentionInDays?: number;
 }
 
 /** Properties of a WebhookFunction. */
@@ -141,25 +61,28 @@ export interface WebhookFunctionProps extends OutboundIntegrationProps {
    */
   readonly secretName?: string;
   /**
-   * Function App options.
-   * @default - see WebhookFunctionAppOptions
+   * Function App options. `DATAVERSE_WEBHOOK_*` app settings are the construct's.
+   * @default - the FunctionApp defaults
    */
-  readonly functionApp?: WebhookFunctionAppOptions;
+  readonly functionApp?: FunctionAppOptions;
   /**
-   * Key Vault options.
-   * @default - see WebhookKeyVaultOptions
+   * Key Vault options. The vault is open to every network by default (`networkDefaultAction:
+   * 'Allow'`): the app resolves its Key Vault reference from its own outbound addresses, which the
+   * trusted-services bypass does not cover; `Deny` needs a virtual network integration of the app
+   * whose subnet is allowed, and Terraform's own address or subnet.
+   * @default - the KeyVault defaults, with networkDefaultAction 'Allow'
    */
   readonly keyVault?: WebhookKeyVaultOptions;
   /**
    * Storage account options.
-   * @default - see WebhookStorageOptions
+   * @default - the StorageAccount defaults
    */
-  readonly storageAccount?: WebhookStorageOptions;
+  readonly storageAccount?: StorageAccountOptions;
   /**
    * Options of the Log Analytics workspace to create (not with existingLogAnalyticsWorkspace).
    * @default - a workspace with 30 days retention
    */
-  readonly logAnalyticsWorkspace?: WebhookLogAnalyticsOptions;
+  readonly logAnalyticsWorkspace?: LogAnalyticsWorkspaceOptions;
   /**
    * Send telemetry to this workspace instead of creating one.
    * @default - a workspace is created
@@ -264,9 +187,9 @@ export class WebhookFunction extends Construct {
     this.logAnalyticsWorkspace =
       props.existingLogAnalyticsWorkspace ??
       new LogAnalyticsWorkspace(this, 'logs', {
+        ...la,
         resourceGroup: rg,
         name: la.name ?? generateName(this, NAME_RULES.logAnalyticsWorkspace, 'log', seed),
-        retentionInDays: la.retentionInDays,
         tags,
       });
     this.applicationInsights = new ApplicationInsights(this, 'insights', {
@@ -279,6 +202,7 @@ export class WebhookFunction extends Construct {
 
     // Storage the app runs from, reached with its identity only; the code package in it.
     this.storageAccount = new StorageAccount(this, 'storage', {
+      ...props.storageAccount,
       resourceGroup: rg,
       name: props.storageAccount?.name ?? generateName(this, NAME_RULES.storageAccount, 'st', seed),
       tags,
@@ -303,11 +227,10 @@ export class WebhookFunction extends Construct {
       keepers: kvOptions.secretRotation !== undefined ? { rotation: kvOptions.secretRotation } : undefined,
     });
     this.keyVault = new KeyVault(this, 'vault', {
+      ...kvOptions,
       resourceGroup: rg,
       tenantId: client.tenantId,
       name: kvOptions.name ?? generateName(this, NAME_RULES.keyVault, 'kv', seed),
-      purgeProtectionEnabled: kvOptions.purgeProtectionEnabled,
-      softDeleteRetentionDays: kvOptions.softDeleteRetentionDays,
       networkDefaultAction: kvOptions.networkDefaultAction ?? 'Allow',
       tags,
     });
@@ -328,15 +251,12 @@ export class WebhookFunction extends Construct {
     // The app.
     const appName = appOptions.name ?? generateName(this, NAME_RULES.functionApp, 'func', seed);
     this.functionApp = new FunctionApp(this, 'app', {
+      ...appOptions,
       resourceGroup: rg,
       name: appName,
       servicePlanId: new FlexConsumptionPlan(this, 'plan', { resourceGroup: rg, name: generateName(this, NAME_RULES.functionApp, 'plan', seed), tags }).servicePlanId,
       storageAccount: this.storageAccount,
       deploymentContainerName: DEPLOYMENT_CONTAINER,
-      runtimeName: appOptions.runtimeName,
-      runtimeVersion: appOptions.runtimeVersion,
-      maximumInstanceCount: appOptions.maximumInstanceCount,
-      instanceMemoryInMb: appOptions.instanceMemoryInMb,
       applicationInsightsConnectionString: this.applicationInsights.connectionString,
       appSettings: {
         ...(appOptions.appSettings ?? {}),

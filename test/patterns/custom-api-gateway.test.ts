@@ -94,9 +94,10 @@ describe('CustomApiGateway: default settings', () => {
     const { stack, gateway } = withExample();
     const apim = onlyResource(synthJson(stack), 'azurerm_api_management');
     expect(apim.sku_name).toBe('Consumption_0');
-    expect(apim.name).toBe(gateway.apiManagement.apiManagementName);
+    // Everything in the service names it by reference, so it is created after the service.
+    expect(onlyResource(synthJson(stack), 'azurerm_api_management_api').api_management_name).toBe('${azurerm_api_management.partners_service_BCEB1F6B.name}');
     expect(apim.name).toMatch(/^apim-test-partners-[0-9a-f]{8}$/);
-    expect(withExample().gateway.apiManagement.apiManagementName).toBe(apim.name);
+    expect(withExample().gateway.gatewayUrl).toBe(gateway.gatewayUrl);
     expect(gateway.gatewayUrl).toBe(`https://${apim.name}.azure-api.net`);
     expect(apim).toMatchObject({ publisher_name: 'Contoso', publisher_email: 'integration@contoso.com', public_network_access_enabled: true });
   });
