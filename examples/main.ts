@@ -49,7 +49,7 @@ new RelayIntegration(stack, 'onprem', {
 
 // WebhookFunction: the function code comes from examples/functions/validate-account
 
-new WebhookFunction(stack, 'validate', {
+const validate = new WebhookFunction(stack, 'validate', {
   dataverse,
   resourceGroup: rg,
   code: path.join(__dirname, 'functions', 'validate-account'),
@@ -81,6 +81,10 @@ gateway.addCustomApi({
   requestParameters: [{ uniqueName: 'AccountNumber', type: CustomApiFieldType.STRING }],
   responseProperties: [{ uniqueName: 'Score', type: CustomApiFieldType.INTEGER }],
 });
+// The blocks compose: the webhook's Function App serves /validate behind the same gateway (its
+// function key is read at deploy time), and the ERP system gets a subscription (key in an output).
+gateway.addFunctionBackend(validate.functionApp, { routePrefix: 'validate' });
+gateway.addSubscription('erp');
 
 // The Power Platform provider mode (issue 7): a second stack, registered by Terraform itself.
 buildPowerPlatformStack(app);

@@ -3,9 +3,9 @@ import * as path from 'path';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
-import { App, TerraformStack, Testing } from 'cdktf';
-import { IConstruct } from 'constructs';
-import { describe, expect, it } from 'vitest';
+import { App, TerraformAsset, TerraformStack, Testing } from 'cdktf';
+import { IConstruct, Node } from 'constructs';
+import { describe, expect, it, vi } from 'vitest';
 import {
   DataverseEnvironment,
   ServiceEndpointAuthType,
@@ -14,6 +14,9 @@ import {
   WebhookFunction,
   WebhookFunctionProps,
   LogAnalyticsWorkspace,
+  FunctionApp,
+  StorageAccount,
+  KeyVault,
 } from '../../src';
 import { newStack, onlyResource, readAllFiles, resourcesOf, synthJson, tempDir, validationErrors } from '../helpers';
 
@@ -475,5 +478,61 @@ describe('WebhookFunction: synthesized files', () => {
     expect(text).toContain('released-package.zip');
     expect(JSON.parse(text).azurerm_function_app_flex_consumption).toBeDefined();
     expect(text).toMatchSnapshot();
+  });
+});
+
+describe('WebhookFunction: shared code and per-stack work', () => {
+  const assetsOf = (stack: TerraformStack) => stack.node.findAll().filter((c) => c instanceof TerraformAsset) as TerraformAsset[];
+
+  it('two functions on one folder share one asset (one zip); different folders give two', () => {
+    const env = newStack();
+    const a = new WebhookFunction(env.stack, 'a', { dataverse: env.dataverse, resourceGroup: env.rg, code: CODE, steps });
+    new WebhookFunction(env.stack, 'b', { dataverse: env.dataverse, resourceGroup: env.rg, code: `${CODE}/`, steps });
+    expect(assetsOf(env.stack)).toHaveLength(1);
+    expect(assetsOf(env.stack)[0].node.scope).toBe(a);
+    const blobs = Object.values(resourcesOf(synthJson(env.stack), 'azurerm_storage_blob')) as any[];
+    expect(blobs).toHaveLength(2);
+    expect(blobs[0].source).toBe(blobs[1].source);
+
+    const other = folder({ 'host.json': '{"version":"2.0"}', 'index.js': 'module.exports = {};' });
+    new WebhookFunction(env.stack, 'c', { dataverse: env.dataverse, resourceGroup: env.rg, code: other, steps });
+    expect(assetsOf(env.stack)).toHaveLength(2);
+  });
+
+  it('construction is linear: the tree is searched a fixed number of times per stack, not per function', () => {
+    const searches = (count: number) => {
+      const env = newStack();
+      const spy = vi.spyOn(Node.prototype, 'findAll');
+      for (let i = 0; i < count; i++) new WebhookFunction(env.stack, `fn${i}`, { dataverse: env.dataverse, resourceGroup: env.rg, code: CODE, steps });
+      const calls = spy.mock.calls.length;
+      spy.mockRestore();
+      return calls;
+    };
+    const one = searches(1);
+    expect(searches(10)).toBe(one);
+    expect(searches(30)).toBe(one);
+  });
+
+  it('grantInvoke: reading the shared secret (Key Vault Secrets User on that secret); returns the role assignment', () => {
+    const { stack, fn } = build();
+    const assignment = fn.grantInvoke('00000000-0000-0000-0000-0000000000cc');
+    expect(assignment.terraformResourceType).toBe('azurerm_role_assignment');
+    const r = (Object.values(resourcesOf(synthJson(stack), 'azurerm_role_assignment')) as any[]).find((x) => x.principal_id === '00000000-0000-0000-0000-0000000000cc');
+    expect(r).toMatchObject({ role_definition_name: 'Key Vault Secrets User', scope: '${azurerm_key_vault_secret.validate_secret_2F00F1C9.resource_versionless_id}' });
+  });
+
+  it('exposes its blocks; secret rotation and expiry reach the password and the secret', () => {
+    const { stack, fn } = build({ keyVault: { secretRotation: '2027-06', secretExpirationDate: '2027-06-30T00:00:00Z' } });
+    expect(fn.functionApp).toBeInstanceOf(FunctionApp);
+    expect(fn.storageAccount).toBeInstanceOf(StorageAccount);
+    expect(fn.keyVault).toBeInstanceOf(KeyVault);
+    const synth = synthJson(stack);
+    expect(onlyResource(synth, 'random_password').keepers).toEqual({ rotation: '2027-06' });
+    expect(onlyResource(synth, 'azurerm_key_vault_secret').expiration_date).toBe('2027-06-30T00:00:00Z');
+  });
+
+  it('JavaScript callers: a missing required prop is an error naming the construct and the props', () => {
+    const env = newStack();
+    expect(() => new WebhookFunction(env.stack, 'x', { dataverse: env.dataverse } as any)).toThrow('test/x: WebhookFunction needs resourceGroup, code, steps.');
   });
 });
