@@ -8,6 +8,7 @@ export * from './azure/key-vault';
 export * from './azure/monitoring';
 export * from './azure/function-app';
 export * from './azure/api-management';
+export * from './azure/api-management-function-api';
 
 // The Dataverse registration model
 export * from './dataverse/enums';

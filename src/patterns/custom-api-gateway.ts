@@ -1,15 +1,13 @@
 import { ApiManagementApi } from '@cdktf/provider-azurerm/lib/api-management-api';
-import { ApiManagementApiOperation } from '@cdktf/provider-azurerm/lib/api-management-api-operation';
 import { ApiManagementApiOperationPolicy } from '@cdktf/provider-azurerm/lib/api-management-api-operation-policy';
 import { ApiManagementApiPolicy } from '@cdktf/provider-azurerm/lib/api-management-api-policy';
-import { ApiManagementBackend } from '@cdktf/provider-azurerm/lib/api-management-backend';
 import { ApiManagementNamedValue } from '@cdktf/provider-azurerm/lib/api-management-named-value';
-import { DataAzurermFunctionAppHostKeys } from '@cdktf/provider-azurerm/lib/data-azurerm-function-app-host-keys';
 import { ApiManagementSubscription } from '@cdktf/provider-azurerm/lib/api-management-subscription';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ApiManagement, ApiManagementOptions, ApiManagementTier, IApiManagement } from '../azure/api-management';
+import { FunctionAppApi } from '../azure/api-management-function-api';
 import { IFunctionApp } from '../azure/function-app';
 import { requireProps } from '../azure/imports';
 import {
@@ -117,18 +115,6 @@ export interface GatewaySubscription {
   readonly secretOutputName: string;
 }
 
-/** What addFunctionBackend created. */
-export interface FunctionBackend {
-  /** The APIM API of the route prefix. */
-  readonly api: ApiManagementApi;
-  /** The backend (https, with the key header). */
-  readonly backend: ApiManagementBackend;
-  /** The secret named value holding the function key. */
-  readonly keyNamedValue: ApiManagementNamedValue;
-  /** Wildcard operations, one per method. */
-  readonly operations: ApiManagementApiOperation[];
-}
-
 /** Properties of a CustomApiGateway. */
 export interface CustomApiGatewayProps extends IntegrationBaseProps {
   /**
@@ -211,7 +197,6 @@ export interface CustomApiGatewayProps extends IntegrationBaseProps {
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const PATH = /^[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9][A-Za-z0-9-]*)*$/;
-const FUNCTION_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**
  * API Management in front of Dataverse Custom APIs (and, by route prefix, Azure Function apps):
@@ -393,77 +378,35 @@ export class CustomApiGateway extends Construct {
    * HTTPS, to `https://<defaultHostName>/api/...` with the function key in `x-functions-key`.
    * The key is a secret named value filled at deploy time.
    */
-  public addFunctionBackend(functionApp: IFunctionApp, options: FunctionBackendOptions): FunctionBackend {
+  public addFunctionBackend(functionApp: IFunctionApp, options: FunctionBackendOptions): FunctionAppApi {
     requireProps(this, 'CustomApiGateway.addFunctionBackend', { functionApp, ...options }, ['functionApp', 'routePrefix']);
     const prefix = options.routePrefix;
     const repeated = this.functionPrefixes.includes(prefix);
     this.functionPrefixes.push(prefix);
-    const scope = new Construct(this, repeated ? `function-${prefix}-repeat-${this.functionPrefixes.length}` : `function-${prefix}`);
-    const common = this.common;
-    const entityName = `${this.apiName}-${prefix.replace(/[^A-Za-z0-9-]/g, '-')}`;
-    const key =
-      options.functionKey ??
-      new DataAzurermFunctionAppHostKeys(scope, 'host-keys', { name: functionApp.functionAppName, resourceGroupName: functionApp.resourceGroupName }).defaultFunctionKey;
-    const keyNamedValue = new ApiManagementNamedValue(scope, 'key', { ...common, name: `${entityName}-key`, displayName: `${entityName}-key`, secret: true, value: key });
-    const basePath = (options.basePath ?? '/api').replace(/\/+$/, '');
-    const backend = new ApiManagementBackend(scope, 'backend', {
-      ...common,
-      name: entityName,
-      protocol: 'http',
-      url: `https://${functionApp.defaultHostName}${basePath}`,
-      resourceId: `https://management.azure.com${functionApp.functionAppId}`,
-      description: `Function app behind /${prefix} (${this.node.path})`,
-      credentials: { header: { 'x-functions-key': `{{${keyNamedValue.name}}}` } },
-      tls: { validateCertificateChain: true, validateCertificateName: true },
-    });
-    const api = new ApiManagementApi(scope, 'api', {
-      ...common,
-      name: entityName,
-      revision: '1',
-      displayName: `${prefix} (function app, ${this.node.path})`,
+    const name = `${this.apiName}-${prefix.replace(/[^A-Za-z0-9-]/g, '-')}`;
+    const backend = new FunctionAppApi(this, repeated ? `function-${prefix}-repeat-${this.functionPrefixes.length}` : `function-${prefix}`, {
+      ...options,
+      apiManagement: this.apiManagement,
+      functionApp,
+      name,
       path: prefix,
-      protocols: ['https'],
-      subscriptionRequired: this.props.subscriptionRequired ?? true,
+      displayName: `${prefix} (function app, ${this.node.path})`,
+      subscriptionRequired: this.props.subscriptionRequired,
+      policyXml: functionApiPolicyXml(this.policySettings, name),
     });
-    new ApiManagementApiPolicy(scope, 'api-policy', { ...common, apiName: api.name, xmlContent: functionApiPolicyXml(this.policySettings, entityName), dependsOn: [backend] });
-    const operations = FUNCTION_METHODS.map(
-      (method) =>
-        new ApiManagementApiOperation(scope, `operation-${method.toLowerCase()}`, {
-          ...common,
-          apiName: api.name,
-          operationId: `${method.toLowerCase()}-any`,
-          displayName: `${method} /${prefix}/*`,
-          method,
-          urlTemplate: '/*',
-        }),
-    );
-    addValidator(scope, (problems) => {
+    addValidator(backend, (problems) => {
       problems.check(!repeated, `addFunctionBackend: the route prefix ${quote(prefix)} is added twice. Fix: give each function app its own routePrefix.`);
-      if (!isUnresolved(prefix)) {
-        problems.check(
-          PATH.test(prefix) && prefix.length <= 100,
-          `addFunctionBackend: routePrefix ${quote(prefix)} is not a path: letters, digits and hyphens, segments separated by '/', no leading or trailing '/'. Fix: use e.g. 'orders'.`,
-        );
-        problems.check(
-          entityName.length <= 80,
-          `addFunctionBackend: routePrefix ${quote(prefix)} makes the backend name ${quote(entityName)} longer than API Management's 80 characters. Fix: use a shorter routePrefix or apiName.`,
-        );
-        problems.check(
-          prefix.toLowerCase() !== this.apiPath.toLowerCase(),
-          `addFunctionBackend: routePrefix ${quote(prefix)} is the path of the Custom API routes. Fix: choose another routePrefix, or set apiPath.`,
-        );
-      }
-      if (options.functionKey !== undefined) {
-        problems.check(
-          isUnresolved(options.functionKey),
-          'addFunctionBackend: functionKey is a literal; it would be written into cdk.tf.json. Fix: pass a Terraform reference (for example a function app host keys data source attribute), or omit it to read the default key.',
-        );
-      }
-      if (options.basePath !== undefined && !isUnresolved(options.basePath)) {
-        problems.check(/^(\/[A-Za-z0-9._~-]+)*\/?$/.test(options.basePath), `addFunctionBackend: basePath ${quote(options.basePath)} is not a URL path. Fix: use e.g. '/api', or '' for none.`);
-      }
+      if (isUnresolved(prefix)) return;
+      problems.check(
+        PATH.test(prefix) && prefix.length <= 100,
+        `addFunctionBackend: routePrefix ${quote(prefix)} is not a path: letters, digits and hyphens, segments separated by '/', no leading or trailing '/'. Fix: use e.g. 'orders'.`,
+      );
+      problems.check(
+        prefix.toLowerCase() !== this.apiPath.toLowerCase(),
+        `addFunctionBackend: routePrefix ${quote(prefix)} is the path of the Custom API routes. Fix: choose another routePrefix, or set apiPath.`,
+      );
     });
-    return { api, backend, keyNamedValue, operations };
+    return backend;
   }
 
   /**
