@@ -18,6 +18,7 @@ import { ensureProvider } from '../core/providers';
 import { ServiceEndpointAuthType, ServiceEndpointContract, StepMode, UserClaim } from '../dataverse/enums';
 import { ProcessingStep } from '../dataverse/processing-step';
 import { ServiceEndpoint } from '../dataverse/service-endpoint';
+import { checkWebhookSecret, webhookAuthValue, webhookSecretName } from '../dataverse/webhook-secret';
 import { registerSteps } from '../dataverse/steps';
 import { OutboundIntegrationProps } from './integration-props';
 
@@ -98,10 +99,6 @@ export interface WebhookFunctionProps extends OutboundIntegrationProps {
 }
 
 
-const WEBHOOK_AUTH_TYPES = [ServiceEndpointAuthType.WEBHOOK_KEY, ServiceEndpointAuthType.HTTP_HEADER, ServiceEndpointAuthType.HTTP_QUERY_STRING];
-/** RFC 9110 token: the characters a header name may hold. */
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
-const QUERY_NAME = /^[A-Za-z0-9._~-]+$/;
 const ROUTE = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/;
 const DEPLOYMENT_CONTAINER = 'app-package';
 const RESERVED_SETTINGS = /^DATAVERSE_WEBHOOK_/i;
@@ -172,10 +169,7 @@ export class WebhookFunction extends Construct {
     const kvOptions = props.keyVault ?? {};
     const grantDeployer = props.grantDeployerAccess ?? true;
     this.authType = props.authType ?? ServiceEndpointAuthType.HTTP_HEADER;
-    this.secretName =
-      this.authType === ServiceEndpointAuthType.WEBHOOK_KEY
-        ? 'code'
-        : (props.secretName ?? (this.authType === ServiceEndpointAuthType.HTTP_QUERY_STRING ? 'secret' : 'x-dataverse-webhook-secret'));
+    this.secretName = webhookSecretName(this.authType, props.secretName);
     const route = props.route ?? 'webhook';
     const runtimeName = appOptions.runtimeName ?? 'node';
     const codeProblem = checkCodeFolder(props.code);
@@ -315,10 +309,7 @@ export class WebhookFunction extends Construct {
    * them, so that the shared outbound binding can replace it).
    */
   private registerInDataverse(props: WebhookFunctionProps, secret: string, appName: string): { endpoint: ServiceEndpoint; steps: ProcessingStep[] } {
-    const authValue =
-      this.authType === ServiceEndpointAuthType.WEBHOOK_KEY
-        ? secret
-        : `<settings><setting name="${xmlAttribute(this.secretName)}" value="${secret}" /></settings>`;
+    const authValue = webhookAuthValue(this.authType, this.secretName, secret);
     const endpoint = new ServiceEndpoint(this, 'endpoint', {
       environment: props.dataverse,
       name: props.endpointName ?? this.node.path,
@@ -351,30 +342,7 @@ export class WebhookFunction extends Construct {
         `functionApp.appSettings: ${quote(name)} is set by the construct (storage, secret and package settings). Fix: remove it or rename it.`,
       );
     }
-    problems.check(
-      WEBHOOK_AUTH_TYPES.includes(this.authType),
-      `authType ${ServiceEndpointAuthType[this.authType] ?? this.authType} is not a webhook auth type. Fix: use ServiceEndpointAuthType.HTTP_HEADER, HTTP_QUERY_STRING or WEBHOOK_KEY.`,
-    );
-    if (props.secretName !== undefined && !isUnresolved(props.secretName)) {
-      const name = props.secretName;
-      if (this.authType === ServiceEndpointAuthType.WEBHOOK_KEY) {
-        problems.add(`secretName ${quote(name)} cannot be used with authType WEBHOOK_KEY: Dataverse always sends that key as the query parameter 'code'. Fix: remove secretName, or use HTTP_HEADER / HTTP_QUERY_STRING.`);
-      } else if (this.authType === ServiceEndpointAuthType.HTTP_HEADER) {
-        problems.check(
-          HEADER_NAME.test(name) && name.length <= 100,
-          `secretName ${quote(name)} is not an HTTP header name: letters, digits and !#$%&'*+.^_\`|~- only, at most 100 characters. Fix: use a name like 'x-dataverse-webhook-secret'.`,
-        );
-        problems.check(
-          !/^(x-ms-|authorization$|host$|content-|cookie$)/i.test(name),
-          `secretName ${quote(name)} is a header Dataverse, HTTP or Azure already uses. Fix: use your own name like 'x-dataverse-webhook-secret'.`,
-        );
-      } else {
-        problems.check(
-          QUERY_NAME.test(name) && name.length <= 100 && name.toLowerCase() !== 'code',
-          `secretName ${quote(name)} is not a usable query parameter name: letters, digits and ._~- only, at most 100 characters, not 'code' (reserved by Azure Functions keys). Fix: use a name like 'secret'.`,
-        );
-      }
-    }
+    checkWebhookSecret(problems, this.authType, props.secretName);
     if (!isUnresolved(route)) {
       problems.check(
         ROUTE.test(route) && route.length <= 200,
@@ -382,8 +350,4 @@ export class WebhookFunction extends Construct {
       );
     }
   }
-}
-
-function xmlAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
