@@ -1,6 +1,9 @@
 // The REST face of Dataverse Custom APIs behind API Management: routes, JSON schemas, the OpenAPI
 // document and the policy XML of each operation. Internal: not exported from src/index.ts.
+import { Problems, isUnresolved, quote } from '../core/problems';
+import { checkInteger } from '../azure/props';
 import { CustomApiBindingType, CustomApiDefinition, CustomApiFieldDefinition, CustomApiFieldType } from '../dataverse/custom-api';
+import type { CustomApiGatewayProps } from './custom-api-gateway';
 
 /** One Custom API as the gateway exposes it. @internal */
 export interface GatewayOperation {
@@ -274,4 +277,59 @@ export function functionApiPolicyXml(s: ApiPolicySettings, backendId: string): s
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The API policy settings from the gateway's props (defaults applied). @internal */
+export function apiPolicySettings(props: CustomApiGatewayProps, clientIdNamedValue: string): ApiPolicySettings {
+  const rate = props.rateLimit ?? { calls: 100 };
+  const cors = props.cors;
+  return {
+    resource: props.dataverse.url,
+    clientIdNamedValue,
+    rateLimit: props.rateLimitEnabled ?? true ? { calls: rate.calls, renewalPeriodSeconds: rate.renewalPeriodSeconds ?? 60 } : undefined,
+    quota: props.quota ? { calls: props.quota.calls, renewalPeriodSeconds: props.quota.renewalPeriodSeconds ?? 86400 } : undefined,
+    cors: cors
+      ? {
+        origins: cors.allowedOrigins,
+        methods: cors.allowedMethods ?? ['GET', 'POST'],
+        headers: cors.allowedHeaders ?? ['Content-Type', 'Ocp-Apim-Subscription-Key'],
+        allowCredentials: cors.allowCredentials ?? false,
+      }
+      : undefined,
+  };
+}
+
+/** Checks the rate limit, quota, CORS and body size props of a gateway. @internal */
+export function checkPolicyOptions(problems: Problems, p: CustomApiGatewayProps): void {
+  const rate = p.rateLimit;
+  if (rate) {
+    problems.check(p.rateLimitEnabled !== false, 'rateLimit is set but rateLimitEnabled is false. Fix: remove rateLimit, or turn rateLimitEnabled on.');
+    checkInteger(problems, 'rateLimit.calls', rate.calls, 1, 1_000_000_000);
+    checkInteger(problems, 'rateLimit.renewalPeriodSeconds', rate.renewalPeriodSeconds, 1, 300);
+  }
+  if (p.quota) {
+    checkInteger(problems, 'quota.calls', p.quota.calls, 1, 2_000_000_000);
+    checkInteger(problems, 'quota.renewalPeriodSeconds', p.quota.renewalPeriodSeconds, 1, 365 * 86400);
+  }
+  checkInteger(problems, 'maxRequestBodyBytes', p.maxRequestBodyBytes, 1, MAX_VALIDATED_BODY);
+  const cors = p.cors;
+  if (!cors) return;
+  problems.check(cors.allowedOrigins.length > 0, 'cors.allowedOrigins is empty. Fix: list the origins, e.g. https://portal.contoso.com, or remove cors.');
+  for (const origin of cors.allowedOrigins) {
+    if (isUnresolved(origin) || origin === '*') continue;
+    problems.check(
+      /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(origin),
+      `cors.allowedOrigins: ${quote(origin)} is not an origin (scheme and host, no path). Fix: use e.g. 'https://portal.contoso.com'.`,
+    );
+  }
+  problems.check(
+    !(cors.allowCredentials === true && cors.allowedOrigins.includes('*')),
+    "cors: allowCredentials cannot be combined with the '*' origin. Fix: list the origins explicitly, or turn allowCredentials off.",
+  );
+  for (const method of cors.allowedMethods ?? []) {
+    problems.check(
+      ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', '*'].includes(method),
+      `cors.allowedMethods: ${quote(method)} is not an HTTP method. Fix: use e.g. 'GET' or 'POST'.`,
+    );
+  }
 }

@@ -15,6 +15,8 @@ import {
   GatewayOperation,
   MAX_VALIDATED_BODY,
   apiPolicyXml,
+  apiPolicySettings,
+  checkPolicyOptions,
   functionApiPolicyXml,
   methodOf,
   gatewayRoute,
@@ -24,7 +26,7 @@ import {
 } from './custom-api-gateway-openapi';
 import { checkName, generateName, NAME_RULES } from '../azure/naming';
 import { Problems, addValidator, annotate, isUnresolved, quote } from '../core/problems';
-import { checkExistingOrNew, checkInteger } from '../azure/props';
+import { checkExistingOrNew } from '../azure/props';
 import { StackArtifacts, stableJson } from '../core/stack-artifacts';
 import { ApplicationUser } from '../dataverse/application-user';
 import { CustomApi, CustomApiDefinition } from '../dataverse/custom-api';
@@ -296,22 +298,7 @@ export class CustomApiGateway extends Construct {
       secret: false,
     });
 
-    const rate = props.rateLimit ?? { calls: 100 };
-    const cors = props.cors;
-    this.policySettings = {
-      resource: props.dataverse.url,
-      clientIdNamedValue: clientIdName,
-      rateLimit: props.rateLimitEnabled ?? true ? { calls: rate.calls, renewalPeriodSeconds: rate.renewalPeriodSeconds ?? 60 } : undefined,
-      quota: props.quota ? { calls: props.quota.calls, renewalPeriodSeconds: props.quota.renewalPeriodSeconds ?? 86400 } : undefined,
-      cors: cors
-        ? {
-          origins: cors.allowedOrigins,
-          methods: cors.allowedMethods ?? ['GET', 'POST'],
-          headers: cors.allowedHeaders ?? ['Content-Type', 'Ocp-Apim-Subscription-Key'],
-          allowCredentials: cors.allowCredentials ?? false,
-        }
-        : undefined,
-    };
+    this.policySettings = apiPolicySettings(props, clientIdName);
 
     this.api = new ApiManagementApi(this, 'api', {
       ...this.common,
@@ -473,18 +460,7 @@ export class CustomApiGateway extends Construct {
       );
     }
     checkName(problems, NAME_RULES.apiManagementEntity, 'apiName', p.apiName);
-    const rate = p.rateLimit;
-    if (rate) {
-      problems.check(p.rateLimitEnabled !== false, 'rateLimit is set but rateLimitEnabled is false. Fix: remove rateLimit, or turn rateLimitEnabled on.');
-      checkInteger(problems, 'rateLimit.calls', rate.calls, 1, 1_000_000_000);
-      checkInteger(problems, 'rateLimit.renewalPeriodSeconds', rate.renewalPeriodSeconds, 1, 300);
-    }
-    if (p.quota) {
-      checkInteger(problems, 'quota.calls', p.quota.calls, 1, 2_000_000_000);
-      checkInteger(problems, 'quota.renewalPeriodSeconds', p.quota.renewalPeriodSeconds, 1, 365 * 86400);
-    }
-    checkInteger(problems, 'maxRequestBodyBytes', p.maxRequestBodyBytes, 1, MAX_VALIDATED_BODY);
-    if (p.cors) this.validateCors(problems, p.cors);
+    checkPolicyOptions(problems, p);
     if (p.securityRoleName !== undefined) problems.length('securityRoleName', p.securityRoleName, 1, 100);
     for (const name of [...new Set(this.repeatedApis)]) {
       problems.add(`addCustomApi: the Custom API ${quote(name)} is added twice (unique names are case-insensitive). Fix: add each Custom API once.`);
@@ -492,26 +468,5 @@ export class CustomApiGateway extends Construct {
     const routes = this.apis.map((a) => `${methodOf(a.definition)} ${gatewayRoute({ definition: a.definition, entitySetName: a.boundEntitySetName }).toLowerCase()}`);
     const clash = routes.filter((r, i) => routes.indexOf(r) !== i);
     problems.check(clash.length === 0, `two Custom APIs map to the same route ${quote(clash[0])}. Fix: rename one of them.`);
-  }
-
-  private validateCors(problems: Problems, cors: GatewayCorsOptions): void {
-    problems.check(cors.allowedOrigins.length > 0, 'cors.allowedOrigins is empty. Fix: list the origins, e.g. https://portal.contoso.com, or remove cors.');
-    for (const origin of cors.allowedOrigins) {
-      if (isUnresolved(origin) || origin === '*') continue;
-      problems.check(
-        /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(origin),
-        `cors.allowedOrigins: ${quote(origin)} is not an origin (scheme and host, no path). Fix: use e.g. 'https://portal.contoso.com'.`,
-      );
-    }
-    problems.check(
-      !(cors.allowCredentials === true && cors.allowedOrigins.includes('*')),
-      "cors: allowCredentials cannot be combined with the '*' origin. Fix: list the origins explicitly, or turn allowCredentials off.",
-    );
-    for (const method of cors.allowedMethods ?? []) {
-      problems.check(
-        ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', '*'].includes(method),
-        `cors.allowedMethods: ${quote(method)} is not an HTTP method. Fix: use e.g. 'GET' or 'POST'.`,
-      );
-    }
   }
 }
