@@ -345,6 +345,7 @@ export class CustomApiGateway extends Construct {
    * properties) and adds the gateway operation that calls it. Returns the customapi record.
    */
   public addCustomApi(definition: CustomApiDefinition): CustomApi {
+    requireProps(this, 'CustomApiGateway.addCustomApi', definition, ['uniqueName']);
     const taken = this.apis.some((a) => a.uniqueName.toLowerCase() === definition.uniqueName.toLowerCase());
     if (taken) this.repeatedApis.push(definition.uniqueName);
     const scope = new Construct(this, taken ? `${definition.uniqueName}-repeat-${this.apis.length}` : definition.uniqueName);

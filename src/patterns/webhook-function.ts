@@ -162,6 +162,8 @@ export class WebhookFunction extends Construct {
   constructor(scope: Construct, id: string, props: WebhookFunctionProps) {
     super(scope, id);
     requireProps(this, 'WebhookFunction', props, ['dataverse', 'resourceGroup', 'code', 'steps']);
+    const badStep = (Array.isArray(props.steps) ? props.steps : [undefined]).findIndex((step) => step === null || typeof step !== 'object');
+    if (badStep >= 0) throw new Error(`${this.node.path}: WebhookFunction needs steps as a list of { table, message }; steps[${badStep}] is not one. Fix: pass e.g. [{ table: 'account', message: 'Create' }].`);
     const seed = props.dataverse.url;
     const rg = props.resourceGroup;
     const tags = props.tags;

@@ -472,6 +472,13 @@ describe('CustomApiGateway: function backends', () => {
     }
   });
 
+  it('JavaScript callers: missing props are errors naming the construct and the props', () => {
+    const { gateway, stack, dataverse } = gatewayStack();
+    expect(() => gateway.addCustomApi(undefined as any)).toThrow('test/partners: CustomApiGateway.addCustomApi needs props.');
+    expect(() => gateway.addFunctionBackend(undefined as any, { routePrefix: 'x' })).toThrow('test/partners: CustomApiGateway.addFunctionBackend needs functionApp.');
+    expect(() => new CustomApiGateway(stack, 'other', { dataverse } as any)).toThrow('test/other: CustomApiGateway needs resourceGroup.');
+  });
+
   it('an imported app: name and resource group from its id; a reference id is split at apply time', () => {
     const { stack, gateway } = withExample();
     const appId = new TerraformVariable(stack, 'app_id', { type: 'string' });

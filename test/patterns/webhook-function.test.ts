@@ -534,5 +534,8 @@ describe('WebhookFunction: shared code and per-stack work', () => {
   it('JavaScript callers: a missing required prop is an error naming the construct and the props', () => {
     const env = newStack();
     expect(() => new WebhookFunction(env.stack, 'x', { dataverse: env.dataverse } as any)).toThrow('test/x: WebhookFunction needs resourceGroup, code, steps.');
+    const props = { dataverse: env.dataverse, resourceGroup: env.rg, code: CODE };
+    expect(() => new WebhookFunction(env.stack, 'y', { ...props, steps: [null] } as any)).toThrow('test/y: WebhookFunction needs steps as a list of { table, message }; steps[0] is not one.');
+    expect(() => new WebhookFunction(env.stack, 'z', { ...props, steps: 'account' } as any)).toThrow('steps[0] is not one');
   });
 });
