@@ -14,8 +14,6 @@ export const CKV2_AZURE_32: PolicyRule = {
   appliesTo: ['azurerm_key_vault'],
   check(subject, index) {
     if (subject.kind !== 'resource') return notApplicable();
-    return connected(index, subject.element, ['azurerm_private_endpoint']).length > 0
-      ? compliant()
-      : nonCompliant('no azurerm_private_endpoint in the stack refers to the vault');
+    return connected(index, subject.element, ['azurerm_private_endpoint']).length > 0 ? compliant() : nonCompliant('no azurerm_private_endpoint in the stack refers to the vault');
   },
 };

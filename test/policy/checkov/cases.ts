@@ -26,18 +26,26 @@ const rg = { resourceGroupName: 'rg-test', location: 'westeurope' };
 
 export const account = (scope: Construct, config: Partial<StorageAccountConfig> = {}) =>
   new StorageAccount(scope, 'sa', { name: 'stpolicytest', accountTier: 'Standard', accountReplicationType: 'GZRS', ...rg, ...config });
-const storage = (config: Partial<StorageAccountConfig>): Build => (s) => {
-  account(s, config);
-};
-const vault = (config: Partial<KeyVaultConfig>): Build => (s) => {
-  new KeyVault(s, 'kv', { name: 'kv-policy-test', skuName: 'standard', tenantId: '00000000-0000-0000-0000-000000000000', ...rg, ...config });
-};
-const secret = (config: Partial<KeyVaultSecretConfig>): Build => (s) => {
-  new KeyVaultSecret(s, 'secret', { name: 'webhook', keyVaultId: 'kv-id', value: 'not-a-real-secret', ...config });
-};
-const plan = (config: Partial<ServicePlanConfig>): Build => (s) => {
-  new ServicePlan(s, 'plan', { name: 'plan-policy-test', osType: 'Linux', skuName: 'P1v3', ...rg, ...config });
-};
+const storage =
+  (config: Partial<StorageAccountConfig>): Build =>
+  (s) => {
+    account(s, config);
+  };
+const vault =
+  (config: Partial<KeyVaultConfig>): Build =>
+  (s) => {
+    new KeyVault(s, 'kv', { name: 'kv-policy-test', skuName: 'standard', tenantId: '00000000-0000-0000-0000-000000000000', ...rg, ...config });
+  };
+const secret =
+  (config: Partial<KeyVaultSecretConfig>): Build =>
+  (s) => {
+    new KeyVaultSecret(s, 'secret', { name: 'webhook', keyVaultId: 'kv-id', value: 'not-a-real-secret', ...config });
+  };
+const plan =
+  (config: Partial<ServicePlanConfig>): Build =>
+  (s) => {
+    new ServicePlan(s, 'plan', { name: 'plan-policy-test', osType: 'Linux', skuName: 'P1v3', ...rg, ...config });
+  };
 /** A private endpoint whose service connection targets `resourceId` (the way checkov sees a connection). */
 export const privateEndpoint = (scope: Construct, resourceId: string, subresource: string) =>
   new PrivateEndpoint(scope, 'pe', {
@@ -48,20 +56,22 @@ export const privateEndpoint = (scope: Construct, resourceId: string, subresourc
   });
 /** A container in an account of the stack, optionally with storage insights naming blob containers. */
 /** `access` null leaves container_access_type unset. */
-export const containerWithInsights = (insights: boolean, access: string | null = 'private'): Build => (s) => {
-  const sa = account(s);
-  new StorageContainer(s, 'container', { name: 'data', storageAccountId: sa.id, containerAccessType: access ?? undefined });
-  if (insights) {
-    new LogAnalyticsStorageInsights(s, 'insights', {
-      name: 'insights',
-      resourceGroupName: 'rg-test',
-      workspaceId: 'workspace-id',
-      storageAccountId: sa.id,
-      storageAccountKey: sa.primaryAccessKey,
-      blobContainerNames: ['data'],
-    });
-  }
-};
+export const containerWithInsights =
+  (insights: boolean, access: string | null = 'private'): Build =>
+  (s) => {
+    const sa = account(s);
+    new StorageContainer(s, 'container', { name: 'data', storageAccountId: sa.id, containerAccessType: access ?? undefined });
+    if (insights) {
+      new LogAnalyticsStorageInsights(s, 'insights', {
+        name: 'insights',
+        resourceGroupName: 'rg-test',
+        workspaceId: 'workspace-id',
+        storageAccountId: sa.id,
+        storageAccountKey: sa.primaryAccessKey,
+        blobContainerNames: ['data'],
+      });
+    }
+  };
 
 export const COVERAGE_CASES: CoverageCase[] = [
   {

@@ -1,20 +1,20 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
-import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
-import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
+import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import { LogAnalyticsStorageInsights } from '@cdktf/provider-azurerm/lib/log-analytics-storage-insights';
 import { ServicePlan } from '@cdktf/provider-azurerm/lib/service-plan';
+import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
+import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DataversePolicyChecks } from '../../../src';
-import { newStack } from '../../helpers';
 import { Build, COVERAGE_CASES, account, containerWithInsights, plan, privateEndpoint, rg, secret, storage, vault } from './cases';
 import { DEFAULT_STACKS, defaultApp } from './default-stacks';
 import { CHECKOV_FINDINGS, FIXED_BY_DEFAULT, PENDING_SUPPRESSIONS, isPendingSuppression } from './findings';
+import { DataversePolicyChecks } from '../../../src';
+import { newStack } from '../../helpers';
 
 /**
  * Findings of the pack on a default synth that checkov does not raise, because the pack's rule
@@ -64,7 +64,9 @@ describe('checkov coverage of the default synth of every pattern', () => {
         const reported = reports[stack].findings.some((f: any) => f.ruleId === finding.id && typeOf(f.address) === finding.resourceType);
         const fix = FIXED_BY_DEFAULT.find((f) => f.id === finding.id);
         if (!reported && !fix) {
-          missing.push(`${finding.id} on ${finding.resourceType} in '${stack}' is no longer reported: add it to FIXED_BY_DEFAULT (test/policy/checkov/findings.ts) with the default it relies on`);
+          missing.push(
+            `${finding.id} on ${finding.resourceType} in '${stack}' is no longer reported: add it to FIXED_BY_DEFAULT (test/policy/checkov/findings.ts) with the default it relies on`,
+          );
         }
       }
     }
@@ -185,12 +187,16 @@ describe('the checkov-coverage rules', () => {
     expect(evaluate('CKV2_AZURE_21', containerWithInsights(true, 'container')).findings[0].detail).toContain("'container'");
     expect(evaluate('CKV2_AZURE_21', containerWithInsights(true, 'blob')).rule).toMatchObject({ compliant: 1, nonCompliant: 0 });
     const imported = evaluate('CKV2_AZURE_21', (s) => {
-      new StorageContainer(s, 'container', { name: 'data', storageAccountId: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st', containerAccessType: 'private' });
+      new StorageContainer(s, 'container', {
+        name: 'data',
+        storageAccountId: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st',
+        containerAccessType: 'private',
+      });
     });
     expect(imported.findings[0].detail).toContain('refers to no storage account of this stack');
   });
 
-  it("CKV2_AZURE_33 and CKV2_AZURE_32: a private endpoint for another resource does not count", () => {
+  it('CKV2_AZURE_33 and CKV2_AZURE_32: a private endpoint for another resource does not count', () => {
     const elsewhere = evaluate('CKV2_AZURE_33', (s) => {
       account(s);
       const other = new StorageAccount(s, 'other', { name: 'stother', accountTier: 'Standard', accountReplicationType: 'GZRS', ...rg });
@@ -207,7 +213,9 @@ describe('the checkov-coverage rules', () => {
 
   it('CKV_AZURE_189 passes with ip rules or subnets; CKV_AZURE_109 compares Deny exactly, as checkov does', () => {
     expect(evaluate('CKV_AZURE_189', vault({ networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices', ipRules: ['203.0.113.0/24'] } })).rule).toMatchObject({ compliant: 1 });
-    expect(evaluate('CKV_AZURE_189', vault({ networkAcls: { defaultAction: 'Deny', bypass: 'None', virtualNetworkSubnetIds: ['subnet-id'] } })).rule).toMatchObject({ compliant: 1 });
+    expect(evaluate('CKV_AZURE_189', vault({ networkAcls: { defaultAction: 'Deny', bypass: 'None', virtualNetworkSubnetIds: ['subnet-id'] } })).rule).toMatchObject({
+      compliant: 1,
+    });
     expect(evaluate('CKV_AZURE_189', vault({})).findings[0].detail).toBe('public_network_access_enabled is not set and network_acls lists no ip_rules or subnets');
     expect(evaluate('CKV_AZURE_109', vault({})).findings[0].detail).toBe('network_acls is not set: the vault accepts every network');
     expect(evaluate('CKV_AZURE_109', vault({ networkAcls: { defaultAction: 'deny', bypass: 'AzureServices' } })).findings[0].detail).toBe("network_acls.default_action is 'deny'");

@@ -5,29 +5,19 @@ import * as path from 'path';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { App, TerraformStack } from 'cdktf';
-import {
-  CustomApiGateway,
-  DataverseEnvironment,
-  EventHubFanout,
-  OutboundQueueIntegration,
-  RelayIntegration,
-  ServiceBusEntityKind,
-  WebhookFunction,
-} from '../../../src';
+import { CustomApiGateway, DataverseEnvironment, EventHubFanout, OutboundQueueIntegration, RelayIntegration, ServiceBusEntityKind, WebhookFunction } from '../../../src';
 
 const CODE = path.join(__dirname, '..', '..', '..', 'examples', 'functions', 'validate-account');
 const steps = [{ table: 'account', message: 'Create' }];
 
 /** Stack name -> the pattern it holds (with the only props that have no default). */
 export const DEFAULT_STACKS: Record<string, (scope: TerraformStack, env: DataverseEnvironment, rg: ResourceGroup) => void> = {
-  'queue': (s, dataverse, resourceGroup) => new OutboundQueueIntegration(s, 'orders', { dataverse, resourceGroup, steps }),
-  'topic': (s, dataverse, resourceGroup) =>
-    new OutboundQueueIntegration(s, 'orders', { dataverse, resourceGroup, steps, entityKind: ServiceBusEntityKind.TOPIC }),
+  queue: (s, dataverse, resourceGroup) => new OutboundQueueIntegration(s, 'orders', { dataverse, resourceGroup, steps }),
+  topic: (s, dataverse, resourceGroup) => new OutboundQueueIntegration(s, 'orders', { dataverse, resourceGroup, steps, entityKind: ServiceBusEntityKind.TOPIC }),
   'fanout-capture': (s, dataverse, resourceGroup) => new EventHubFanout(s, 'changes', { dataverse, resourceGroup, steps, capture: {} }),
-  'relay': (s, dataverse, resourceGroup) => new RelayIntegration(s, 'onprem', { dataverse, resourceGroup, steps }),
-  'webhook': (s, dataverse, resourceGroup) => new WebhookFunction(s, 'validate', { dataverse, resourceGroup, steps, code: CODE }),
-  'gateway': (s, dataverse, resourceGroup) =>
-    new CustomApiGateway(s, 'partners', { dataverse, resourceGroup, publisherName: 'Contoso', publisherEmail: 'integration@contoso.com' }),
+  relay: (s, dataverse, resourceGroup) => new RelayIntegration(s, 'onprem', { dataverse, resourceGroup, steps }),
+  webhook: (s, dataverse, resourceGroup) => new WebhookFunction(s, 'validate', { dataverse, resourceGroup, steps, code: CODE }),
+  gateway: (s, dataverse, resourceGroup) => new CustomApiGateway(s, 'partners', { dataverse, resourceGroup, publisherName: 'Contoso', publisherEmail: 'integration@contoso.com' }),
 };
 
 /** An app with one stack per pattern; returns the app (synthesize it to write cdktf.out). */
