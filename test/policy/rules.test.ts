@@ -28,6 +28,7 @@ import {
   StepStage,
 } from '../../src';
 import { newStack } from '../helpers';
+import { COVERAGE_CASES } from './checkov/cases';
 
 type Build = (scope: Construct, dataverse: DataverseEnvironment) => void;
 
@@ -249,7 +250,8 @@ function endpoint(scope: Construct, environment: DataverseEnvironment, sasKeyNam
 
 describe('rule pack', () => {
   it('has a compliant and a non-compliant case for every rule', () => {
-    expect(CASES.map((c) => c.rule).sort()).toEqual(DataversePolicyChecks.rules().map((r) => r.id));
+    // The checkov-coverage rules have their cases in test/policy/checkov/cases.ts.
+    expect([...CASES, ...COVERAGE_CASES].map((c) => c.rule).sort()).toEqual(DataversePolicyChecks.rules().map((r) => r.id));
   });
 
   it('lists rules with checkov ids where checkov has the check, and the library ids otherwise', () => {

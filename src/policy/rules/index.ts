@@ -1,5 +1,6 @@
 import { PolicyRule } from '../rule';
 import { API_MANAGEMENT_RULES } from './api-management';
+import { CHECKOV_COVERAGE_RULES } from './checkov-coverage';
 import { DATAVERSE_RULES } from './dataverse';
 import { EVENT_HUBS_RULES } from './event-hubs';
 import { FUNCTION_APP_RULES } from './function-app';
@@ -16,6 +17,7 @@ export const ALL_RULES: PolicyRule[] = [
   ...API_MANAGEMENT_RULES,
   ...RELAY_RULES,
   ...DATAVERSE_RULES,
+  ...CHECKOV_COVERAGE_RULES,
 ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
 /** Rule by id. @internal */
