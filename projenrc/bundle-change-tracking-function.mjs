@@ -7,8 +7,9 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = process.cwd();
-const out = join(root, 'lib/runtime/change-tracking/function-app');
-const entry = join(root, 'lib/runtime/change-tracking/function.js');
+// Arguments (tests): [entry] [out folder]; defaults: the compiled function and its folder in lib/.
+const entry = process.argv[2] ?? join(root, 'lib/runtime/change-tracking/function.js');
+const out = process.argv[3] ?? join(root, 'lib/runtime/change-tracking/function-app');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 rmSync(out, { recursive: true, force: true });
