@@ -102,7 +102,7 @@ export class ServiceBusSink implements ChangeSink {
   readonly kind = 'serviceBus';
   constructor(private readonly sender: Pick<ServiceBusSender, 'createMessageBatch' | 'sendMessages'>) {}
 
-  open(): ChangeSinkWriter {
+  open(_table: string, _runId: string): ChangeSinkWriter {
     const sender = this.sender;
     return {
       async write(messages) {
@@ -131,7 +131,7 @@ export class EventHubSink implements ChangeSink {
   readonly kind = 'eventHub';
   constructor(private readonly producer: Pick<EventHubProducerClient, 'createBatch' | 'sendBatch'>) {}
 
-  open(table: string): ChangeSinkWriter {
+  open(table: string, _runId: string): ChangeSinkWriter {
     const producer = this.producer;
     return {
       async write(messages) {

@@ -75,7 +75,7 @@ function harness(tables: unknown[]) {
       }),
     });
     const context = new InvocationContext({ functionName: 'changeTrackingExport', invocationId: id, logHandler: (_level, ...args) => logs.push(args.join(' ')) });
-    const timer: Timer = { isPastDue: false, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+    const timer: Timer = { isPastDue: false, schedule: { adjustForDST: true }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
     await handler(timer, context);
     return sender.messages().slice(before).map((m: ServiceBusMessage) => m.body as ChangeMessage);
   };
@@ -176,12 +176,18 @@ describe('changeTrackingHandler (in-process)', () => {
   it('wrong settings fail the execution with every problem listed', async () => {
     const handler = changeTrackingHandler({ env: { [SETTINGS.environmentUrl]: 'http://contoso.crm.dynamics.com', [SETTINGS.tables]: '[{"name":"account"}]', [SETTINGS.sink]: 'kafka', [SETTINGS.pageSize]: '9000' } });
     const context = new InvocationContext({ functionName: 'x', invocationId: 'y', logHandler: () => {} });
-    const err = await handler({ isPastDue: false, scheduleStatus: { last: '', next: '', lastUpdated: '' } }, context).catch((e) => e);
+    const err = await handler({ isPastDue: false, schedule: { adjustForDST: true }, scheduleStatus: { last: '', next: '', lastUpdated: '' } }, context).catch((e) => e);
     expect(err.message).toContain('DATAVERSE_ENVIRONMENT_URL must be an https URL');
     expect(err.message).toContain('CHANGE_TRACKING_TABLES is not valid: CHANGE_TRACKING_TABLES[0].entitySetName must be an entity set name');
     expect(err.message).toContain('CHANGE_TRACKING_SINK must be serviceBus, eventHub or blob (got kafka)');
     expect(err.message).toContain('CHANGE_TRACKING_PAGE_SIZE must be an integer from 1 to 5000 (got 9000)');
     expect(err.message).toContain('CHANGE_TRACKING_STATE__blobServiceUri is not set');
+  });
+
+  it('the README documents every app setting the function reads', () => {
+    const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Change tracking runtime'), readme.indexOf('## Registering'));
+    for (const name of Object.values(SETTINGS)) expect(section).toContain(`\`${name}\``);
   });
 
   it('settings of each sink kind', () => {
