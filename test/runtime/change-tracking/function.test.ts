@@ -15,7 +15,7 @@ import { FakeServiceBusSender } from './fake-clients';
 import { ChangeMessage } from '../../../src/runtime/change-tracking/sinks';
 import { ChangeTrackingReader } from '../../../src/runtime/change-tracking/reader';
 import { BlobDeltaTokenStore, DeltaTokenClaim } from '../../../src/runtime/change-tracking/token-store';
-import { changeTrackingHandler, ExportRuntime } from '../../../src/runtime/change-tracking/function';
+import { azureRuntime, changeTrackingHandler, ExportRuntime } from '../../../src/runtime/change-tracking/function';
 import { loadSettings, SETTINGS } from '../../../src/runtime/change-tracking/settings';
 import { ServiceBusSink } from '../../../src/runtime/change-tracking/sinks';
 
@@ -159,6 +159,23 @@ describe('changeTrackingHandler (in-process)', () => {
     expect((await h.run('next')).map((m) => m.fullRead)).toEqual([false]);
   });
 
+  it('a stored token for other columns is not used: full read marked "token-unusable"', async () => {
+    fake.tables.clear();
+    fake.addTable('accounts', 'accountid');
+    const a = fake.create('accounts', { name: 'A', telephone1: '1' });
+    container = azurite.service().getContainerClient(`state${++n}`);
+    await container.create();
+    await harness([accountTable]).run('seed');
+    const widened = harness([{ ...accountTable, columns: ['name', 'telephone1'] }]);
+    const messages = await widened.run('wider');
+    expect(messages.map((m) => [m.operation, m.rowId ?? null, m.fullReadReason])).toEqual([
+      ['upsert', a, 'token-unusable'],
+      ['full-read-complete', null, 'token-unusable'],
+    ]);
+    expect(messages[0].columns).toEqual({ name: 'A', telephone1: '1' });
+    expect(widened.logs.some((l) => /account: the selected columns changed \(stored: name; now: name,telephone1\)/.test(l))).toBe(true);
+  });
+
   it('a failing table fails the execution, the other tables are still exported, and the failed table keeps its token', async () => {
     fake.tables.clear();
     fake.addTable('accounts', 'accountid');
@@ -188,6 +205,21 @@ describe('changeTrackingHandler (in-process)', () => {
     const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('### Change tracking runtime'), readme.indexOf('## Registering'));
     for (const name of Object.values(SETTINGS)) expect(section).toContain(`\`${name}\``);
+  });
+
+  it('azureRuntime builds the sink of each kind with the managed identity (no connection until a send)', async () => {
+    const base = env([accountTable]);
+    const kinds: Array<[Record<string, string>, string]> = [
+      [{}, 'serviceBus'],
+      [{ [SETTINGS.sink]: 'eventHub', [SETTINGS.eventHubNamespace]: 'contoso-eh.servicebus.windows.net', [SETTINGS.eventHubName]: 'changes' }, 'eventHub'],
+      [{ [SETTINGS.sink]: 'blob', [SETTINGS.outputBlobServiceUri]: 'https://contosoout.blob.core.windows.net', [SETTINGS.outputContainer]: 'changes', [SETTINGS.identityClientId]: '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9' }, 'blob'],
+    ];
+    for (const [extra, kind] of kinds) {
+      const runtime = azureRuntime(loadSettings({ ...base, ...extra }));
+      expect(runtime.sink.kind).toBe(kind);
+      expect(runtime.reader.initialUrl(accountTable)).toBe(`${fake.origin}/api/data/v9.2/accounts?$select=name`);
+      await runtime.close();
+    }
   });
 
   it('settings of each sink kind', () => {
