@@ -3,9 +3,7 @@
 // lib/runtime/change-tracking/function-app/ (host.json, package.json, index.js): that folder is
 // deployed as is. Its settings are listed in ./settings.ts and in the README.
 import { app, InvocationContext, Timer } from '@azure/functions';
-import { EventHubProducerClient } from '@azure/event-hubs';
 import { DefaultAzureCredential, ManagedIdentityCredential, TokenCredential } from '@azure/identity';
-import { ServiceBusClient } from '@azure/service-bus';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { runExport } from './export';
 import { ChangeTrackingReader } from './reader';
@@ -25,8 +23,11 @@ export interface ExportRuntime {
 /** Builds the runtime from the settings with the managed identity (replaced in tests). */
 export type RuntimeFactory = (settings: ChangeTrackingSettings) => ExportRuntime | Promise<ExportRuntime>;
 
-/** The production factory: managed identity for Dataverse, Blob Storage, Service Bus and Event Hubs. */
-export function azureRuntime(settings: ChangeTrackingSettings, webApi: WebApiOptions = {}): ExportRuntime {
+/**
+ * The production factory: managed identity for Dataverse, Blob Storage, Service Bus and Event Hubs.
+ * The Service Bus and Event Hubs SDKs load only when that sink is configured (shorter cold start).
+ */
+export async function azureRuntime(settings: ChangeTrackingSettings, webApi: WebApiOptions = {}): Promise<ExportRuntime> {
   const credential: TokenCredential = settings.identityClientId
     ? new ManagedIdentityCredential({ clientId: settings.identityClientId })
     : new DefaultAzureCredential();
@@ -39,11 +40,13 @@ export function azureRuntime(settings: ChangeTrackingSettings, webApi: WebApiOpt
   const store = new BlobDeltaTokenStore(new BlobServiceClient(settings.state.blobServiceUri, credential).getContainerClient(settings.state.container));
   const s = settings.sink;
   if (s.kind === 'serviceBus') {
+    const { ServiceBusClient } = await import('@azure/service-bus');
     const client = new ServiceBusClient(s.namespace, credential);
     const sender = client.createSender(s.entity);
     return { reader, store, sink: new ServiceBusSink(sender), close: async () => { await sender.close(); await client.close(); } };
   }
   if (s.kind === 'eventHub') {
+    const { EventHubProducerClient } = await import('@azure/event-hubs');
     const producer = new EventHubProducerClient(s.namespace, s.eventHub, credential);
     return { reader, store, sink: new EventHubSink(producer), close: () => producer.close() };
   }

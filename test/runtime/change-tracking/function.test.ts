@@ -215,7 +215,7 @@ describe('changeTrackingHandler (in-process)', () => {
       [{ [SETTINGS.sink]: 'blob', [SETTINGS.outputBlobServiceUri]: 'https://contosoout.blob.core.windows.net', [SETTINGS.outputContainer]: 'changes', [SETTINGS.identityClientId]: '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9' }, 'blob'],
     ];
     for (const [extra, kind] of kinds) {
-      const runtime = azureRuntime(loadSettings({ ...base, ...extra }));
+      const runtime = await azureRuntime(loadSettings({ ...base, ...extra }));
       expect(runtime.sink.kind).toBe(kind);
       expect(runtime.reader.initialUrl(accountTable)).toBe(`${fake.origin}/api/data/v9.2/accounts?$select=name`);
       await runtime.close();
