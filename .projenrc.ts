@@ -35,6 +35,15 @@ const project = new cdktf.ConstructLibraryCdktf({
     'ajv@^8.17.1',
     'fast-check@^4.3.0',
     '@azure/functions@^4.16.5',
+    // The change-tracking function app (src/runtime/change-tracking) is bundled at compile time into
+    // one self-contained file with these SDKs inside; the library itself never loads them.
+    // ~12.32: 12.33 and later need Node 22; the project and the function app run on Node 20.
+    '@azure/storage-blob@~12.32.0',
+    '@azure/service-bus@^7.9.5',
+    '@azure/event-hubs@^6.0.4',
+    'esbuild@~0.28.2',
+    // Blob storage on 127.0.0.1 for the token store and JSON Lines sink tests.
+    'azurite@3.35.0', // 3.36 and later need Node 21+
   ],
 
   // The command line that applies a stack's manifest (src/cli/main.ts).
@@ -102,6 +111,8 @@ const project = new cdktf.ConstructLibraryCdktf({
 // JSON files under src (the manifest's JSON Schema) ship beside the compiled code. Part of
 // `compile` itself, so that `npm run compile && npm pack` always packs a complete lib/.
 project.compileTask.exec("cd src && find . -name '*.json' | xargs -r -I{} cp --parents {} ../lib");
+// The change-tracking function app, bundled into a folder that deploys as is (no build step for users).
+project.compileTask.exec('node projenrc/bundle-change-tracking-function.mjs');
 
 // Only the compiled library, its schema and the docs travel in the npm package.
 project.npmignore?.exclude('/examples/', '/bench/', '/docs/', '/vitest.config.mts', '/cdktf.json', '/.ci/', '/cdktf.out/', '/bench-out/');
