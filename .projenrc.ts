@@ -36,6 +36,8 @@ const project = new cdktf.ConstructLibraryCdktf({
     'ajv@^8.17.1',
     'fast-check@^4.3.0',
     '@azure/functions@^4.16.5',
+    // The on-premises Service Bus listener example (examples/listeners/service-bus) is type-checked and tested.
+    '@azure/service-bus@^7.9.5',
   ],
 
   // The command line that applies a stack's manifest (src/cli/main.ts).
@@ -59,7 +61,8 @@ const project = new cdktf.ConstructLibraryCdktf({
     include: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'vitest.config.mts'],
     compilerOptions: {
       // Examples, tests and benchmarks import the public API by package name, from source.
-      paths: { 'cdktf-dataverse': ['./src/index.ts'], 'cdktf-dataverse/*': ['./src/*'] },
+      // `cdktf-dataverse/lib/*` is the path users import deep modules by (the runtime wrappers).
+      paths: { 'cdktf-dataverse': ['./src/index.ts'], 'cdktf-dataverse/lib/*': ['./src/*'], 'cdktf-dataverse/*': ['./src/*'] },
     },
   },
   gitignore: ['cdktf.out/', '.gen/', 'bench-out/', '*.tsbuildinfo'],
@@ -101,6 +104,7 @@ new TextFile(project, 'vitest.config.mts', {
     "    setupFiles: ['test/setup.ts'],",
     '    alias: [',
     "      { find: /^cdktf-dataverse$/, replacement: new URL('./src/index.ts', import.meta.url).pathname },",
+    "      { find: /^cdktf-dataverse\\/lib\\/(.*)$/, replacement: new URL('./src/$1', import.meta.url).pathname },",
     "      { find: /^cdktf-dataverse\\/(.*)$/, replacement: new URL('./src/$1', import.meta.url).pathname },",
     '    ],',
     '    testTimeout: 60_000,',
