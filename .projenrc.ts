@@ -39,6 +39,7 @@ const project = new cdktf.ConstructLibraryCdktf({
     // one self-contained file with these SDKs inside; the library itself never loads them.
     // ~12.32: 12.33 and later need Node 22; the project and the function app run on Node 20.
     '@azure/storage-blob@~12.32.0',
+    // Also used by the on-premises Service Bus listener example (examples/listeners/service-bus).
     '@azure/service-bus@^7.9.5',
     '@azure/event-hubs@^6.0.4',
     'esbuild@~0.28.2',
@@ -97,7 +98,8 @@ const project = new cdktf.ConstructLibraryCdktf({
     include: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'vitest.config.mts', '.projenrc.ts', 'projenrc/**/*.ts'],
     compilerOptions: {
       // Examples, tests and benchmarks import the public API by package name, from source.
-      paths: { 'cdktf-dataverse': ['./src/index.ts'], 'cdktf-dataverse/*': ['./src/*'] },
+      // `cdktf-dataverse/lib/*` is the path users import deep modules by (the runtime wrappers).
+      paths: { 'cdktf-dataverse': ['./src/index.ts'], 'cdktf-dataverse/lib/*': ['./src/*'], 'cdktf-dataverse/*': ['./src/*'] },
     },
   },
   gitignore: ['cdktf.out/', '.gen/', 'bench-out/', '*.tsbuildinfo'],
@@ -168,6 +170,7 @@ new TextFile(project, 'vitest.config.mts', {
     "    setupFiles: ['test/setup.ts'],",
     '    alias: [',
     "      { find: /^cdktf-dataverse$/, replacement: new URL('./src/index.ts', import.meta.url).pathname },",
+    "      { find: /^cdktf-dataverse\\/lib\\/(.*)$/, replacement: new URL('./src/$1', import.meta.url).pathname },",
     "      { find: /^cdktf-dataverse\\/(.*)$/, replacement: new URL('./src/$1', import.meta.url).pathname },",
     '    ],',
     '    testTimeout: 60_000,',

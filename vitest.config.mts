@@ -7,6 +7,7 @@ export default defineConfig({
     setupFiles: ['test/setup.ts'],
     alias: [
       { find: /^cdktf-dataverse$/, replacement: new URL('./src/index.ts', import.meta.url).pathname },
+      { find: /^cdktf-dataverse\/lib\/(.*)$/, replacement: new URL('./src/$1', import.meta.url).pathname },
       { find: /^cdktf-dataverse\/(.*)$/, replacement: new URL('./src/$1', import.meta.url).pathname },
     ],
     testTimeout: 60_000,

@@ -37,6 +37,7 @@ export * from './patterns/custom-api-gateway';
 // Receiver runtime (issue 4)
 export * from './runtime/remote-execution-context';
 export * from './runtime/webhook-auth';
+export * from './runtime/messages';
 
 // Power Platform provider mode (issue 7)
 export * from './dataverse/registration-mode';

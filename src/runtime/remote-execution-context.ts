@@ -1,6 +1,9 @@
 // The RemoteExecutionContext Dataverse posts (webhooks) or enqueues (Service Bus, Event Hubs),
 // decoded into plain objects. Shared by every receiver so that they all read the same shape.
 
+// eslint-disable-next-line import/no-cycle
+import { DataverseMessage, EventHubEventInput, ServiceBusMessageInput } from './messages';
+
 /** A Dataverse row as a receiver sees it (`Entity` in the SDK). */
 export interface DataverseEntity {
   /** Table logical name, e.g. `contact`. */
@@ -81,6 +84,26 @@ export class RemoteExecutionContext {
       throw new Error(`The body is not a RemoteExecutionContext: it lacks ${missing.join(', ')}. Check that the service endpoint's message format is Json.`);
     }
     return new RemoteExecutionContext(raw, 'body');
+  }
+
+  /**
+   * Decodes a message Dataverse sent to a Service Bus queue or topic: the body (JSON text, bytes
+   * or a parsed object) and Dataverse's application properties, with the trimmed signal
+   * (`MessageMaxSizeExceeded`). An XML or .NET binary body gets an error that names the fix
+   * (message format Json). See DataverseMessage.
+   * @param message a `ServiceBusReceivedMessage` or any object with `body`, `applicationProperties`, `contentType`, `messageId`
+   */
+  public static fromServiceBusMessage(message: ServiceBusMessageInput): DataverseMessage {
+    return DataverseMessage.fromServiceBus(message);
+  }
+
+  /**
+   * Decodes an event Dataverse sent to an event hub (body and properties). Same rules as
+   * `fromServiceBusMessage`.
+   * @param event a `ReceivedEventData` or any object with `body`, `properties`, `contentType`
+   */
+  public static fromEventHubMessage(event: EventHubEventInput): DataverseMessage {
+    return DataverseMessage.fromEventHub(event);
   }
 
   /** The message, e.g. `Create`, `Update`, `Delete` or a custom API unique name. */

@@ -117,10 +117,14 @@ export class TrimmedPayload {
     return false;
   }
 
-  /** Whether a Service Bus message (its application properties) carries a trimmed payload. */
+  /**
+   * Whether a Service Bus message (its application properties) carries a trimmed payload: the
+   * property is present (any case) and not `false`. Microsoft documents that Dataverse adds the
+   * property, not its value, so its presence is the signal.
+   */
   public static fromServiceBusProperties(properties: { [name: string]: any }): boolean {
     for (const [k, v] of Object.entries(properties ?? {})) {
-      if (k.toLowerCase() === TrimmedPayload.SERVICE_BUS_PROPERTY.toLowerCase()) return v === true || String(v).trim().toLowerCase() === 'true';
+      if (k.toLowerCase() === TrimmedPayload.SERVICE_BUS_PROPERTY.toLowerCase()) return v !== false && String(v).trim().toLowerCase() !== 'false';
     }
     return false;
   }
