@@ -71,15 +71,15 @@ gateway.addCustomApi({
   displayName: 'Approve order',
   bindingType: CustomApiBindingType.ENTITY,
   boundEntityLogicalName: 'salesorder',
-  requestParameters: [{ uniqueName: 'Comment', type: CustomApiFieldType.STRING, isOptional: true }],
-  responseProperties: [{ uniqueName: 'ApprovedOn', type: CustomApiFieldType.DATE_TIME }],
+  requestParameters: [{ uniqueName: 'Comment', fieldType: CustomApiFieldType.STRING, isOptional: true }],
+  responseProperties: [{ uniqueName: 'ApprovedOn', fieldType: CustomApiFieldType.DATE_TIME }],
 });
 gateway.addCustomApi({
   uniqueName: 'contoso_GetCreditScore',
   displayName: 'Credit score',
   isFunction: true,
-  requestParameters: [{ uniqueName: 'AccountNumber', type: CustomApiFieldType.STRING }],
-  responseProperties: [{ uniqueName: 'Score', type: CustomApiFieldType.INTEGER }],
+  requestParameters: [{ uniqueName: 'AccountNumber', fieldType: CustomApiFieldType.STRING }],
+  responseProperties: [{ uniqueName: 'Score', fieldType: CustomApiFieldType.INTEGER }],
 });
 
 // The Power Platform provider mode (issue 7): a second stack, registered by Terraform itself.
