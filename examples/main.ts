@@ -71,15 +71,15 @@ gateway.addCustomApi({
   displayName: 'Approve order',
   bindingType: CustomApiBindingType.ENTITY,
   boundEntityLogicalName: 'salesorder',
-  requestParameters: [{ uniqueName: 'Comment', type: CustomApiFieldType.STRING, isOptional: true }],
-  responseProperties: [{ uniqueName: 'ApprovedOn', type: CustomApiFieldType.DATE_TIME }],
+  requestParameters: [{ uniqueName: 'Comment', fieldType: CustomApiFieldType.STRING, isOptional: true }],
+  responseProperties: [{ uniqueName: 'ApprovedOn', fieldType: CustomApiFieldType.DATE_TIME }],
 });
 gateway.addCustomApi({
   uniqueName: 'contoso_GetCreditScore',
   displayName: 'Credit score',
   isFunction: true,
-  requestParameters: [{ uniqueName: 'AccountNumber', type: CustomApiFieldType.STRING }],
-  responseProperties: [{ uniqueName: 'Score', type: CustomApiFieldType.INTEGER }],
+  requestParameters: [{ uniqueName: 'AccountNumber', fieldType: CustomApiFieldType.STRING }],
+  responseProperties: [{ uniqueName: 'Score', fieldType: CustomApiFieldType.INTEGER }],
 });
 // The blocks compose: the webhook's Function App serves /validate behind the same gateway (its
 // function key is read at deploy time), and the ERP system gets a subscription (key in an output).

@@ -49,8 +49,8 @@ export enum CustomApiProcessingStepType {
 export interface CustomApiFieldDefinition {
   /** `uniquename` (at most 128 letters, digits or underscores), e.g. `Comment`. */
   readonly uniqueName: string;
-  /** `type`. */
-  readonly type: CustomApiFieldType;
+  /** `type`: the value's data type (`fieldType` here: `type` is a reserved word in several jsii languages). */
+  readonly fieldType: CustomApiFieldType;
   /**
    * `name` (at most 100 characters).
    * @default - the unique name
@@ -315,9 +315,9 @@ export class CustomApi extends DataverseRecord {
       }
     }
     if (p.enabledForWorkflow === true) {
-      for (const f of [...request, ...response].filter((x) => WORKFLOW_FORBIDDEN.includes(x.type))) {
+      for (const f of [...request, ...response].filter((x) => WORKFLOW_FORBIDDEN.includes(x.fieldType))) {
         problems.add(
-          `${what}: ${quote(f.uniqueName)} has type ${CustomApiFieldType[f.type]}, which a workflow-enabled API cannot use. Fix: use ENTITY_REFERENCE or STRING instead, or set enabledForWorkflow: false.`,
+          `${what}: ${quote(f.uniqueName)} has type ${CustomApiFieldType[f.fieldType]}, which a workflow-enabled API cannot use. Fix: use ENTITY_REFERENCE or STRING instead, or set enabledForWorkflow: false.`,
         );
       }
     }
@@ -412,7 +412,7 @@ function setFieldColumns(_record: DataverseRecord, set: (name: string, value: an
   set('name', f.name ?? f.uniqueName);
   set('displayname', f.displayName ?? f.uniqueName);
   set('description', f.description ?? f.displayName ?? f.uniqueName);
-  set('type', f.type);
+  set('type', f.fieldType);
   set('logicalentityname', f.logicalEntityName);
   if (request) set('isoptional', f.isOptional ?? false);
 }
@@ -430,13 +430,13 @@ function validateField(problems: Problems, api: CustomApi, f: CustomApiFieldDefi
   problems.length(`${what}: displayName`, f.displayName, 1, 100);
   problems.length(`${what}: description`, f.description, 1, 300);
   problems.check(
-    Object.values(CustomApiFieldType).includes(f.type),
-    `${what}: type ${quote(f.type)} is not a value of CustomApiFieldType. Fix: use e.g. CustomApiFieldType.STRING.`,
+    Object.values(CustomApiFieldType).includes(f.fieldType),
+    `${what}: fieldType ${quote(f.fieldType)} is not a value of CustomApiFieldType. Fix: use e.g. CustomApiFieldType.STRING.`,
   );
   if (f.logicalEntityName !== undefined) {
     problems.check(
-      ENTITY_TYPES.includes(f.type),
-      `${what}: logicalEntityName ${quote(f.logicalEntityName)} applies to ENTITY and ENTITY_REFERENCE values only, not ${CustomApiFieldType[f.type] ?? f.type}. Fix: remove logicalEntityName or change the type.`,
+      ENTITY_TYPES.includes(f.fieldType),
+      `${what}: logicalEntityName ${quote(f.logicalEntityName)} applies to ENTITY and ENTITY_REFERENCE values only, not ${CustomApiFieldType[f.fieldType] ?? f.fieldType}. Fix: remove logicalEntityName or change the fieldType.`,
     );
     if (!Token.isUnresolved(f.logicalEntityName)) {
       problems.check(

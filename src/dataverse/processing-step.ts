@@ -2,6 +2,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { StepImageType, StepMode, StepStage, StepSupportedDeployment } from './enums';
 import { DataverseRecord } from './record';
+import { checkMessage } from './sdk-messages';
 import { ServiceEndpoint } from './service-endpoint';
 import { Problems, quote } from '../core/problems';
 
@@ -45,7 +46,12 @@ export interface StepImageOptions {
 export interface StepDefinition {
   /** Logical name of the table, e.g. `salesorder`. */
   readonly table: string;
-  /** The message name, e.g. `Create`, `Update`, `Delete`, or a custom API unique name. */
+  /**
+   * The message name, e.g. `Create`, `Update`, `Delete`, or a custom API unique name (with its
+   * publisher prefix, e.g. `contoso_ApproveOrder`). Dataverse's own messages are matched without
+   * regard to case and written with Dataverse's casing; a name that is neither one of them nor a
+   * custom message (with `_`) is an error at synth.
+   */
   readonly message: string;
   /**
    * Pipeline stage.
@@ -131,13 +137,15 @@ export class ProcessingStep extends DataverseRecord {
     this.props = props;
     this.endpoint = props.endpoint;
     this.table = props.table;
-    this.message = props.message;
+    // Dataverse's casing for its own messages ('create' → 'Create'): the name, the lookups and the
+    // manifest carry it.
+    this.message = Token.isUnresolved(props.message) ? props.message : (checkMessage(props.message).canonical ?? props.message);
     this.stage = props.stage ?? StepStage.POST_OPERATION;
     this.mode = props.mode ?? StepMode.ASYNCHRONOUS;
     this.filteringAttributes = props.filteringAttributes ?? [];
     const async = this.mode === StepMode.ASYNCHRONOUS;
 
-    this.setColumn('name', props.name ?? `${props.endpoint.endpointName}: ${props.message} of ${props.table}`);
+    this.setColumn('name', props.name ?? `${props.endpoint.endpointName}: ${this.message} of ${props.table}`);
     this.setColumn('description', props.description ?? `Registered by cdktf-dataverse (${this.node.scope?.node.path ?? this.node.path})`);
     this.setColumn('stage', this.stage);
     this.setColumn('mode', this.mode);
@@ -152,8 +160,8 @@ export class ProcessingStep extends DataverseRecord {
       table: 'sdkmessage',
       entitySet: 'sdkmessages',
       idColumn: 'sdkmessageid',
-      filter: `name eq ${odataString(props.message)}`,
-      key: { message: props.message },
+      filter: `name eq ${odataString(this.message)}`,
+      key: { message: this.message },
     });
     this.addLookup({
       column: 'sdkmessagefilterid',
@@ -161,8 +169,8 @@ export class ProcessingStep extends DataverseRecord {
       table: 'sdkmessagefilter',
       entitySet: 'sdkmessagefilters',
       idColumn: 'sdkmessagefilterid',
-      filter: `primaryobjecttypecode eq ${odataString(props.table)} and sdkmessageid/name eq ${odataString(props.message)}`,
-      key: { table: props.table, message: props.message },
+      filter: `primaryobjecttypecode eq ${odataString(props.table)} and sdkmessageid/name eq ${odataString(this.message)}`,
+      key: { table: props.table, message: this.message },
     });
 
     (props.images ?? []).forEach((image) => this.addImage(image));
@@ -183,6 +191,15 @@ export class ProcessingStep extends DataverseRecord {
     super._validateRecord(problems);
     const p = this.props;
     const what = `step ${quote(`${p.message} of ${p.table}`)}`;
+    const literalOnly = (name: string, value: string) =>
+      `${what}: ${name} ${quote(value)} is a Terraform reference (unresolved token). The table, the message, filteringAttributes and image attributes must be literals: they name the step's row, its message lookup and its filters at synth. Fix: pass the literal text (e.g. 'salesorder', 'Update', ['statuscode']).`;
+    if (Token.isUnresolved(p.table)) problems.add(literalOnly('table', p.table));
+    if (Token.isUnresolved(p.message)) problems.add(literalOnly('message', p.message));
+    if (Token.isUnresolved(this.filteringAttributes)) {
+      problems.add(literalOnly('filteringAttributes', String(this.filteringAttributes)));
+    } else {
+      for (const name of this.filteringAttributes.filter((n) => Token.isUnresolved(n))) problems.add(literalOnly('filteringAttributes entry', name));
+    }
     if (!Token.isUnresolved(p.table)) {
       problems.check(
         LOGICAL_NAME.test(p.table) && p.table.length <= 128,
@@ -190,10 +207,14 @@ export class ProcessingStep extends DataverseRecord {
       );
     }
     if (!Token.isUnresolved(p.message)) {
-      problems.check(
-        MESSAGE_NAME.test(p.message) && p.message.length <= 256,
-        `${what}: message ${quote(p.message)} is not a message name. Fix: use the sdkmessage name, e.g. 'Create', 'Update', 'Delete' or a custom API unique name.`,
-      );
+      const known = checkMessage(p.message);
+      if (!(MESSAGE_NAME.test(p.message) && p.message.length <= 256)) {
+        problems.add(`${what}: message ${quote(p.message)} is not a message name. Fix: use the sdkmessage name, e.g. 'Create', 'Update', 'Delete' or a custom API unique name.`);
+      } else if (!known.canonical && !known.custom) {
+        problems.add(
+          `${what}: message ${quote(p.message)} is not an SDK message Dataverse has${known.closest ? ` — did you mean ${known.closest}?` : '.'} Fix: use ${known.closest ? `'${known.closest}'` : "the sdkmessage name, e.g. 'Create', 'Update' or 'Delete'"}; a custom message is a Custom API's unique name with its publisher prefix (e.g. 'contoso_ApproveOrder').`,
+        );
+      }
     }
     problems.check(
       [StepStage.PRE_VALIDATION, StepStage.PRE_OPERATION, StepStage.POST_OPERATION].includes(this.stage),
@@ -216,12 +237,12 @@ export class ProcessingStep extends DataverseRecord {
     if (this.mode === StepMode.SYNCHRONOUS && p.asyncAutoDelete === true) {
       problems.add(`${what}: asyncAutoDelete applies to asynchronous steps only. Fix: remove asyncAutoDelete or make the step asynchronous.`);
     }
-    if (this.filteringAttributes.length > 0 && !Token.isUnresolved(p.message) && p.message.toLowerCase() !== 'update') {
+    if (!Token.isUnresolved(this.filteringAttributes) && this.filteringAttributes.length > 0 && !Token.isUnresolved(p.message) && p.message.toLowerCase() !== 'update') {
       problems.add(
         `${what}: filteringAttributes [${this.filteringAttributes.join(', ')}] apply to the Update message only; Dataverse ignores them for ${p.message}. Fix: remove filteringAttributes from this step.`,
       );
     }
-    checkLogicalNames(problems, `${what}: filteringAttributes`, this.filteringAttributes);
+    if (!Token.isUnresolved(this.filteringAttributes)) checkLogicalNames(problems, `${what}: filteringAttributes`, this.filteringAttributes);
     if (p.rank !== undefined) {
       problems.check(
         Number.isInteger(p.rank) && p.rank >= 0,
@@ -289,11 +310,18 @@ export class StepImage extends DataverseRecord {
       );
     }
     problems.length(`${what}: alias`, this.alias, 1, 256);
+    const attributes = this.props.attributes ?? [];
+    const tokens = Token.isUnresolved(attributes) ? [String(attributes)] : attributes.filter((a) => Token.isUnresolved(a));
+    for (const token of tokens) {
+      problems.add(
+        `${what}: attributes entry ${quote(token)} is a Terraform reference (unresolved token). Image attributes must be literals: they are written into the image's column list at synth. Fix: list the column logical names as text (e.g. ['name', 'statuscode']).`,
+      );
+    }
     problems.check(
       this.column('messagepropertyname') !== undefined,
       `${what}: the message ${quote(step.message)} has no known entity property. Fix: set messagePropertyName (for example 'Target').`,
     );
-    checkLogicalNames(problems, `${what}: attributes`, this.props.attributes ?? []);
+    if (!Token.isUnresolved(attributes)) checkLogicalNames(problems, `${what}: attributes`, attributes);
   }
 }
 

@@ -2,7 +2,7 @@
 // resources of `microsoft/power-platform`, so that `cdktf deploy` registers them and `cdktf destroy`
 // removes them. Generic over DataverseRecord / ManifestRecord: any record kind renders the same way.
 // Not exported from src/index.ts (internal; tests import it by path).
-import { dependable, Fn, IAspect, TerraformProvider, TerraformStack, Token } from 'cdktf';
+import { DataResource, dependable, Fn, IAspect, TerraformProvider, TerraformStack, Token } from 'cdktf';
 import { annotate } from '../core/problems';
 import { IConstruct } from 'constructs';
 import type { DataverseEnvironment } from './environment';
@@ -17,6 +17,21 @@ import { PowerPlatformRest, PowerPlatformRestHeader, PowerPlatformRestOperation 
 export const WEB_API_PATH = '/api/data/v9.2';
 /** Construct id of a record's resource (a child of the record). @internal */
 export const RECORD_RESOURCE_ID = 'power-platform';
+/** Construct id of the `terraform_data` that holds a record's columns that cannot change after creation. @internal */
+export const IMMUTABLE_RESOURCE_ID = 'power-platform-immutable';
+/** Construct id of the resource that disables an application user before it is deleted. @internal */
+export const DISABLE_BEFORE_DELETE_ID = 'power-platform-disable-before-delete';
+
+/**
+ * Columns Dataverse sets once, at creation: the Web API ignores a new value on update without an
+ * error, so a change must replace the row (delete, then create). Per table.
+ * @internal
+ */
+export const IMMUTABLE_COLUMNS: { readonly [table: string]: readonly string[] } = {
+  customapi: ['uniquename', 'bindingtype', 'boundentitylogicalname', 'isfunction', 'allowedcustomprocessingsteptype'],
+  customapirequestparameter: ['uniquename', 'type', 'isoptional', 'logicalentityname'],
+  customapiresponseproperty: ['uniquename', 'type', 'logicalentityname'],
+};
 
 /** One record and what it was rendered as. @internal */
 export interface RenderedRecord {
@@ -27,6 +42,13 @@ export interface RenderedRecord {
   readonly resource: PowerPlatformRest;
   /** One `powerplatform_rest` per association, in the record's order. */
   readonly associations: PowerPlatformRest[];
+  /**
+   * The `terraform_data` whose `triggers_replace` holds the columns that cannot change after
+   * creation (Custom API tables); the record's resource is replaced when it is.
+   */
+  readonly immutable?: DataResource;
+  /** The resource whose destroy disables an application user before the user is deleted. */
+  readonly disableBeforeDelete?: PowerPlatformRest;
 }
 
 /** Everything the mode added to the stack. @internal */
@@ -101,7 +123,7 @@ function newState(env: DataverseEnvironment): RenderState {
   annotate(
     env,
     'info',
-    `Records are registered by Terraform: one powerplatform_rest per record (microsoft/power-platform ${PowerPlatformProvider.VERSION}; the provider marks powerplatform_rest as deprecated and warns on each plan).`,
+    `Records are registered by Terraform: one powerplatform_rest per record (microsoft/power-platform ${PowerPlatformProvider.VERSION_CONSTRAINT}; the provider marks powerplatform_rest as deprecated and warns on each plan).`,
   );
   return { provider, explicitProvider: env.powerPlatformProvider, byRecord: new Map(), lookups: new Map() };
 }
@@ -123,19 +145,49 @@ function renderRecord(env: DataverseEnvironment, state: RenderState, record: Dat
     headers,
     expectedHttpStatus: [204],
   };
+  const immutable = immutableValues(env, record, manifest);
+  const immutableData = immutable
+    ? new DataResource(record, IMMUTABLE_RESOURCE_ID, { triggersReplace: immutable })
+    : undefined;
   const resource = new PowerPlatformRest(record, RECORD_RESOURCE_ID, {
     provider: state.explicitProvider,
     create: write,
     update: write,
     read: { scope, method: 'GET', url: `${rowUrl}?$select=${readColumns(manifest).join(',')}`, expectedHttpStatus: [200, 404] },
     destroy: { scope, method: 'DELETE', url: rowUrl, expectedHttpStatus: [204, 404] },
+    // The provider replaces a powerplatform_rest only when a scope changes; a changed immutable
+    // column replaces the terraform_data, and that replaces the row (DELETE, then PATCH).
+    // A plain address, not the construct: cdktf would write it as "${...}", which Terraform
+    // refuses in replace_triggered_by (hashicorp/terraform-cdk#3196, #3532).
+    lifecycle: immutableData ? { replaceTriggeredBy: [`${DataResource.tfResourceType}.${immutableData.friendlyUniqueId}`] } : undefined,
   });
+
+  // Dataverse deletes only disabled users. A powerplatform_rest sends one request on destroy, so
+  // the disabling is a resource of its own: it has no create, read or update (nothing is sent on
+  // apply), only a destroy that PATCHes isdisabled. It depends on the user, so Terraform destroys
+  // it first; If-Match: * keeps the PATCH from creating a user that is already gone (404).
+  const disableBeforeDelete = manifest.table === 'systemuser'
+    ? new PowerPlatformRest(record, DISABLE_BEFORE_DELETE_ID, {
+      provider: state.explicitProvider,
+      dependsOn: [resource],
+      destroy: {
+        scope,
+        method: 'PATCH',
+        url: rowUrl,
+        body: '{"isdisabled":true}',
+        headers: [{ name: 'If-Match', value: '*' }],
+        expectedHttpStatus: [204, 404],
+      },
+    })
+    : undefined;
 
   const associations = manifest.associations.map((association) => {
     const targetId = lookupId(association.target);
     return new PowerPlatformRest(record, `${RECORD_RESOURCE_ID}-${association.relationship}-${associationKey(association)}`, {
       provider: state.explicitProvider,
-      dependsOn: [resource],
+      // After the disabling resource: on destroy the roles are removed while the user is enabled,
+      // then the user is disabled, then deleted.
+      dependsOn: disableBeforeDelete ? [resource, disableBeforeDelete] : [resource],
       create: {
         scope,
         method: 'POST',
@@ -147,12 +199,33 @@ function renderRecord(env: DataverseEnvironment, state: RenderState, record: Dat
     });
   });
 
-  const rendered: RenderedRecord = { record, manifest, resource, associations };
+  const rendered: RenderedRecord = { record, manifest, resource, associations, immutable: immutableData, disableBeforeDelete };
   state.byRecord.set(record, rendered);
   for (const lookup of [...manifest.lookups, ...manifest.associations.map((a) => a.target)]) {
     const entry = state.lookups.get(lookupKey(lookup))!;
     if (!entry.users.includes(rendered)) entry.users.push(rendered);
   }
+}
+
+/**
+ * The values of the record's immutable columns, and those of the record it belongs to (a Custom
+ * API's parameters and properties: Dataverse deletes them with the API, so a replaced API must
+ * replace them too). Undefined for tables without immutable columns.
+ */
+function immutableValues(env: DataverseEnvironment, record: DataverseRecord, manifest: ManifestRecord): { [key: string]: any } | undefined {
+  const own = IMMUTABLE_COLUMNS[manifest.table];
+  if (!own) return undefined;
+  const values: { [key: string]: any } = {};
+  const columns = record.columnValues();
+  for (const c of own) if (columns[c] !== undefined) values[c] = columns[c];
+  for (const ref of manifest.references) {
+    const parentColumns = IMMUTABLE_COLUMNS[ref.table];
+    const parent = env.records.find((r) => r.recordId === ref.id);
+    if (!parentColumns || !parent) continue;
+    const pc = parent.columnValues();
+    for (const c of parentColumns) if (pc[c] !== undefined) values[`${ref.table}.${c}`] = pc[c];
+  }
+  return values;
 }
 
 /** The lookup's data source, created on first use (one per distinct query). */
@@ -165,7 +238,7 @@ function lookupSource(env: DataverseEnvironment, state: RenderState, lookup: Man
     environmentId: env.environmentId!,
     entityCollection: lookup.entitySet,
     filter: lookup.filter,
-    select: [lookup.idColumn],
+    selectColumns: [lookup.idColumn],
     // Two, so that the postcondition can tell "exactly one" from "several".
     top: 2,
     lifecycle: {

@@ -70,7 +70,7 @@ export function dataversePath(op: GatewayOperation, id: string = '{id}'): string
 export function fieldSchema(f: CustomApiFieldDefinition): any {
   const description = f.description ?? f.displayName;
   const base = (() => {
-    switch (f.type) {
+    switch (f.fieldType) {
       case CustomApiFieldType.BOOLEAN: return { type: 'boolean' };
       case CustomApiFieldType.DATE_TIME: return { type: 'string', format: 'date-time' };
       case CustomApiFieldType.DECIMAL: return { type: 'number', format: 'decimal' };
@@ -239,7 +239,7 @@ export function functionUriExpression(op: GatewayOperation): string {
   (d.requestParameters ?? []).forEach((p, i) => {
     lines.push(`v = context.Request.Url.Query.GetValueOrDefault("${p.uniqueName}", (string)null);`);
     lines.push(
-      `if (v != null) { args.Add("${p.uniqueName}=@p${i + 1}"); aliases.Add("@p${i + 1}=" + Uri.EscapeDataString(${odataLiteral(p.type)})); }`,
+      `if (v != null) { args.Add("${p.uniqueName}=@p${i + 1}"); aliases.Add("@p${i + 1}=" + Uri.EscapeDataString(${odataLiteral(p.fieldType)})); }`,
     );
   });
   lines.push(`return ${path} + "(" + string.Join(",", args) + ")" + (aliases.Count > 0 ? "?" + string.Join("&", aliases) : "");`);

@@ -1,5 +1,5 @@
 // Typed cdktf binding of the `powerplatform_data_records` data source (microsoft/power-platform
-// 3.9.0, internal/services/data_record/datasource_data_record.go and docs/data-sources/data_records.md).
+// 3.9.0 to 4.x, schema unchanged between them; internal/services/data_record/datasource_data_record.go and docs/data-sources/data_records.md).
 import { numberToTerraform, stringToTerraform, TerraformDataSource, TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
 import { PowerPlatformProvider } from './provider';
@@ -17,10 +17,10 @@ export interface DataPowerPlatformDataRecordsConfig extends TerraformMetaArgumen
    */
   readonly filter?: string;
   /**
-   * Columns to return (`$select`).
+   * Columns to return (`select` in Terraform, `$select` in OData).
    * @default - all columns
    */
-  readonly select?: string[];
+  readonly selectColumns?: string[];
   /**
    * OData `$orderby`.
    * @default - Dataverse's order
@@ -49,7 +49,7 @@ export class DataPowerPlatformDataRecords extends TerraformDataSource {
       terraformResourceType: DataPowerPlatformDataRecords.TF_RESOURCE_TYPE,
       terraformGeneratorMetadata: {
         providerName: PowerPlatformProvider.TF_RESOURCE_TYPE,
-        providerVersion: PowerPlatformProvider.VERSION,
+        providerVersion: PowerPlatformProvider.VERSION_CONSTRAINT,
       },
       provider: config.provider,
       dependsOn: config.dependsOn,
@@ -71,7 +71,7 @@ export class DataPowerPlatformDataRecords extends TerraformDataSource {
       environment_id: stringToTerraform(q.environmentId),
       entity_collection: stringToTerraform(q.entityCollection),
       filter: stringToTerraform(q.filter),
-      select: q.select?.map((c) => stringToTerraform(c)),
+      select: q.selectColumns?.map((c) => stringToTerraform(c)),
       order_by: stringToTerraform(q.orderBy),
       top: numberToTerraform(q.top),
     });

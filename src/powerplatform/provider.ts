@@ -1,6 +1,8 @@
 // Typed cdktf binding of the Power Platform Terraform provider (`microsoft/power-platform`).
 // No prebuilt bindings exist; the attributes follow the provider's schema
-// (internal/provider/provider.go in microsoft/terraform-provider-power-platform, release 3.9.0).
+// (internal/provider/provider.go in microsoft/terraform-provider-power-platform, releases 3.9.0
+// to 4.1.0: that file, internal/services/rest and internal/services/data_record have no change
+// between the tags v3.9.0 and v4.1.0, so one binding serves both majors).
 import { Construct } from 'constructs';
 import { booleanToTerraform as booleanValue, stringToTerraform as stringValue, TerraformProvider } from 'cdktf';
 import { compact } from './synth';
@@ -110,8 +112,8 @@ export interface PowerPlatformProviderConfig {
 }
 
 /**
- * The Power Platform Terraform provider (`microsoft/power-platform`), pinned to
- * `PowerPlatformProvider.VERSION`.
+ * The Power Platform Terraform provider (`microsoft/power-platform`), constrained to
+ * `PowerPlatformProvider.VERSION_CONSTRAINT` (3.9.0 up to, not including, 5.0.0).
  */
 export class PowerPlatformProvider extends TerraformProvider {
   /** Provider type name. */
@@ -119,11 +121,13 @@ export class PowerPlatformProvider extends TerraformProvider {
   /** Registry source address. */
   public static readonly SOURCE = 'microsoft/power-platform';
   /**
-   * The exact provider release the bindings follow (written to `required_providers`). Its
-   * `powerplatform_rest` schema is the one these bindings were written against: a `scope` in every
-   * request block and absolute URLs.
+   * The provider releases the bindings accept (written to `required_providers`): 3.9.0 and every
+   * later 3.x and 4.x release. The provider settings and the `powerplatform_rest` and
+   * `powerplatform_data_records` schemas are the same in 3.9.0 and 4.1.0 (a `scope` in every
+   * request block, absolute URLs), so a stack that also uses 4.x resources plans with the same
+   * provider. 5.0.0 may change them: the range stops before it.
    */
-  public static readonly VERSION = '3.9.0';
+  public static readonly VERSION_CONSTRAINT = '>= 3.9.0, < 5.0.0';
 
   /** Whether `x` is a TerraformProvider of type `powerplatform` (any binding of it). */
   public static isPowerPlatformProvider(x: any): boolean {
@@ -138,7 +142,7 @@ export class PowerPlatformProvider extends TerraformProvider {
       terraformResourceType: PowerPlatformProvider.TF_RESOURCE_TYPE,
       terraformGeneratorMetadata: {
         providerName: PowerPlatformProvider.TF_RESOURCE_TYPE,
-        providerVersion: PowerPlatformProvider.VERSION,
+        providerVersion: PowerPlatformProvider.VERSION_CONSTRAINT,
       },
       terraformProviderSource: PowerPlatformProvider.SOURCE,
     });

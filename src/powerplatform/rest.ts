@@ -1,4 +1,4 @@
-// Typed cdktf binding of the `powerplatform_rest` resource (microsoft/power-platform 3.9.0,
+// Typed cdktf binding of the `powerplatform_rest` resource (microsoft/power-platform 3.9.0 to 4.x, schema unchanged between them;
 // internal/services/rest/resource_rest.go and docs/resources/rest.md).
 import { numberToTerraform, stringToTerraform, TerraformMetaArguments, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
@@ -61,10 +61,10 @@ export interface PowerPlatformRestTimeouts {
    */
   readonly update?: string;
   /**
-   * Delete timeout.
+   * Delete (destroy) timeout (`delete` in Terraform).
    * @default - the provider's
    */
-  readonly delete?: string;
+  readonly deleteTimeout?: string;
 }
 
 /** Configuration of a `powerplatform_rest` resource. */
@@ -123,7 +123,7 @@ export class PowerPlatformRest extends TerraformResource {
       terraformResourceType: PowerPlatformRest.TF_RESOURCE_TYPE,
       terraformGeneratorMetadata: {
         providerName: PowerPlatformProvider.TF_RESOURCE_TYPE,
-        providerVersion: PowerPlatformProvider.VERSION,
+        providerVersion: PowerPlatformProvider.VERSION_CONSTRAINT,
       },
       provider: config.provider,
       dependsOn: config.dependsOn,
@@ -162,7 +162,7 @@ export class PowerPlatformRest extends TerraformResource {
           create: stringToTerraform(t.create),
           read: stringToTerraform(t.read),
           update: stringToTerraform(t.update),
-          delete: stringToTerraform(t.delete),
+          delete: stringToTerraform(t.deleteTimeout),
         })
         : undefined,
     });

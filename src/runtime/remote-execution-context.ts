@@ -20,6 +20,11 @@ export interface DataverseEntity {
    * @default - empty
    */
   readonly formattedValues?: { [column: string]: string };
+  /**
+   * Related rows sent with the row (`RelatedEntities`), by relationship schema name.
+   * @default - empty
+   */
+  readonly relatedEntities?: { [relationship: string]: DataverseEntity[] };
 }
 
 /** A lookup (`EntityReference` in the SDK). */
@@ -46,7 +51,10 @@ const CONTRACTS_SUFFIX = /:http:\/\/schemas\.microsoft\.com\/.*$/;
  *   SharedVariables, Pre/PostEntityImages, Attributes, FormattedValues) become plain objects.
  * - `\/Date(<ms>[±hhmm])\/` strings become Date objects (the milliseconds are UTC; the offset is
  *   informational and ignored).
- * - `Entity` → `{ logicalName, id, attributes, formattedValues }`; `EntityReference` →
+ * - `Entity` → `{ logicalName, id, attributes, formattedValues, relatedEntities }`, with or
+ *   without `__type`: Dataverse types the `Target` of InputParameters but sends the values of
+ *   Pre/PostEntityImages and the rows of an EntityCollection without `__type`, so any object with
+ *   a `LogicalName` and an `Attributes` key/value list is decoded as an entity. `EntityReference` →
  *   `{ logicalName, id, name }`; `OptionSetValue` and `Money` → their number;
  *   `OptionSetValueCollection` → an array of numbers; `EntityCollection` → an array of entities;
  *   `AliasedValue` → its decoded value.
@@ -242,13 +250,26 @@ function decodeCollection(value: unknown, where: string): { [key: string]: any }
 }
 
 function decodeImages(value: unknown, where: string): { [alias: string]: DataverseEntity } {
-  const images = decodeCollection(value, where);
-  for (const [alias, image] of Object.entries(images)) {
-    if (image === null || typeof image !== 'object' || !('attributes' in image)) {
-      throw new Error(`${where}: image ${JSON.stringify(alias)} is not an Entity.`);
+  if (value === undefined || value === null) return {};
+  if (!isKeyValueArray(value)) {
+    throw new Error(`${where} is ${JSON.stringify(value).slice(0, 80)}: expected an array of { "key": ..., "value": ... } pairs.`);
+  }
+  const images: { [alias: string]: DataverseEntity } = {};
+  for (const { key, value: image } of value) {
+    const t = typeName(image);
+    if (!isEntityShaped(image) || (t !== undefined && t !== 'Entity')) {
+      throw new Error(
+        `${where}: image ${JSON.stringify(String(key))} is not an Entity (expected an object with "LogicalName" and an "Attributes" list of { "key": ..., "value": ... } pairs, got ${JSON.stringify(image)?.slice(0, 80)}).`,
+      );
     }
+    images[String(key)] = decodeEntity(image);
   }
   return images;
+}
+
+/** An entity as Dataverse serializes it: `LogicalName` and an `Attributes` key/value list (with or without `__type`). */
+function isEntityShaped(value: unknown): value is { LogicalName: unknown; Attributes: unknown[] } {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && 'LogicalName' in value && isKeyValueArray((value as any).Attributes);
 }
 
 function typeName(value: any): string | undefined {
@@ -266,13 +287,37 @@ function decodeReference(value: any): DataverseEntityReference {
 }
 
 function decodeEntity(value: any): DataverseEntity {
-  const formatted = decodeCollection(value.FormattedValues, 'FormattedValues');
+  const where = `Entity(${value.LogicalName})`;
+  const formatted = decodeCollection(value.FormattedValues, `${where}.FormattedValues`);
   return {
     logicalName: String(value.LogicalName ?? ''),
     id: String(value.Id ?? ''),
-    attributes: decodeCollection(value.Attributes, `Entity(${value.LogicalName}).Attributes`),
+    attributes: decodeCollection(value.Attributes, `${where}.Attributes`),
     formattedValues: formatted as { [column: string]: string },
+    relatedEntities: decodeRelatedEntities(value.RelatedEntities, `${where}.RelatedEntities`),
   };
+}
+
+/**
+ * `RelatedEntities`: key/value pairs whose key is a Relationship (`{ SchemaName, PrimaryEntityRole }`)
+ * and whose value is an EntityCollection.
+ */
+function decodeRelatedEntities(value: unknown, where: string): { [relationship: string]: DataverseEntity[] } {
+  if (value === undefined || value === null) return {};
+  if (!isKeyValueArray(value)) {
+    throw new Error(`${where} is ${JSON.stringify(value).slice(0, 80)}: expected an array of { "key": ..., "value": ... } pairs.`);
+  }
+  const out: { [relationship: string]: DataverseEntity[] } = {};
+  for (const { key, value: rows } of value) {
+    const name = key !== null && typeof key === 'object' ? String((key as any).SchemaName ?? '') : String(key);
+    const decoded = decodeValue(rows);
+    out[name] = Array.isArray(decoded) ? decoded.filter(isDecodedEntity) : isDecodedEntity(decoded) ? [decoded] : [];
+  }
+  return out;
+}
+
+function isDecodedEntity(value: unknown): value is DataverseEntity {
+  return value !== null && typeof value === 'object' && 'attributes' in value && 'logicalName' in value;
 }
 
 /** Decodes one value of a collection or attribute. */
@@ -282,7 +327,9 @@ function decodeValue(value: any): any {
   if (Array.isArray(value)) {
     return value.map(decodeValue);
   }
-  switch (typeName(value)) {
+  const type = typeName(value);
+  if (type === undefined && isEntityShaped(value)) return decodeEntity(value);
+  switch (type) {
     case 'Entity':
       return decodeEntity(value);
     case 'EntityReference':
@@ -293,7 +340,7 @@ function decodeValue(value: any): any {
     case 'OptionSetValueCollection':
       return Array.isArray(value.Values) ? value.Values.map(decodeValue) : value;
     case 'EntityCollection':
-      return Array.isArray(value.Entities) ? value.Entities.map(decodeEntity) : [];
+      return Array.isArray(value.Entities) ? value.Entities.map((e: unknown) => (isEntityShaped(e) ? decodeEntity(e) : decodeValue(e))) : [];
     case 'EntityReferenceCollection':
       return Array.isArray(value.Values) ? value.Values.map(decodeReference) : [];
     case 'AliasedValue':

@@ -28,8 +28,8 @@ const approve: CustomApiDefinition = {
   displayName: 'Approve order',
   bindingType: CustomApiBindingType.ENTITY,
   boundEntityLogicalName: 'salesorder',
-  requestParameters: [{ uniqueName: 'Comment', type: CustomApiFieldType.STRING, isOptional: true }],
-  responseProperties: [{ uniqueName: 'ApprovedOn', type: CustomApiFieldType.DATE_TIME }],
+  requestParameters: [{ uniqueName: 'Comment', fieldType: CustomApiFieldType.STRING, isOptional: true }],
+  responseProperties: [{ uniqueName: 'ApprovedOn', fieldType: CustomApiFieldType.DATE_TIME }],
 };
 
 describe('CustomApi records', () => {
@@ -109,7 +109,7 @@ describe('CustomApi records', () => {
     const { dataverse } = withApi({
       uniqueName: 'contoso_Ping',
       displayName: 'Ping',
-      requestParameters: [{ uniqueName: 'Text', type: CustomApiFieldType.STRING }],
+      requestParameters: [{ uniqueName: 'Text', fieldType: CustomApiFieldType.STRING }],
     });
     const [api, param] = dataverse.toManifest().records;
     expect(api.columns.bindingtype).toBe(0);
@@ -206,16 +206,16 @@ describe('CustomApi validation', () => {
 
   it('a function needs at least one response property', () => {
     one(errorsOf({ ...base, isFunction: true }), 'must return at least one response property');
-    expect(errorsOf({ ...base, isFunction: true, responseProperties: [{ uniqueName: 'R', type: CustomApiFieldType.INTEGER }] })).toEqual([]);
+    expect(errorsOf({ ...base, isFunction: true, responseProperties: [{ uniqueName: 'R', fieldType: CustomApiFieldType.INTEGER }] })).toEqual([]);
   });
 
   it('a bound API must not declare Target', () => {
     one(
-      errorsOf({ ...base, bindingType: CustomApiBindingType.ENTITY, boundEntityLogicalName: 'account', requestParameters: [{ uniqueName: 'Target', type: CustomApiFieldType.ENTITY_REFERENCE }] }),
+      errorsOf({ ...base, bindingType: CustomApiBindingType.ENTITY, boundEntityLogicalName: 'account', requestParameters: [{ uniqueName: 'Target', fieldType: CustomApiFieldType.ENTITY_REFERENCE }] }),
       "implicit 'Target' parameter",
     );
     // A global API may have a parameter named Target.
-    expect(errorsOf({ ...base, requestParameters: [{ uniqueName: 'Target', type: CustomApiFieldType.ENTITY_REFERENCE }] })).toEqual([]);
+    expect(errorsOf({ ...base, requestParameters: [{ uniqueName: 'Target', fieldType: CustomApiFieldType.ENTITY_REFERENCE }] })).toEqual([]);
   });
 
   it('a workflow-enabled API cannot use ENTITY, ENTITY_COLLECTION or STRING_ARRAY', () => {
@@ -223,50 +223,50 @@ describe('CustomApi validation', () => {
       ...base,
       enabledForWorkflow: true,
       requestParameters: [
-        { uniqueName: 'A', type: CustomApiFieldType.ENTITY },
-        { uniqueName: 'B', type: CustomApiFieldType.STRING_ARRAY },
-        { uniqueName: 'C', type: CustomApiFieldType.ENTITY_REFERENCE },
+        { uniqueName: 'A', fieldType: CustomApiFieldType.ENTITY },
+        { uniqueName: 'B', fieldType: CustomApiFieldType.STRING_ARRAY },
+        { uniqueName: 'C', fieldType: CustomApiFieldType.ENTITY_REFERENCE },
       ],
-      responseProperties: [{ uniqueName: 'D', type: CustomApiFieldType.ENTITY_COLLECTION }],
+      responseProperties: [{ uniqueName: 'D', fieldType: CustomApiFieldType.ENTITY_COLLECTION }],
     });
     expect(errors.filter((e) => e.includes('workflow-enabled'))).toHaveLength(3);
-    expect(errorsOf({ ...base, requestParameters: [{ uniqueName: 'A', type: CustomApiFieldType.ENTITY }] })).toEqual([]);
+    expect(errorsOf({ ...base, requestParameters: [{ uniqueName: 'A', fieldType: CustomApiFieldType.ENTITY }] })).toEqual([]);
   });
 
   it('parameter and property names are unique (case-insensitive)', () => {
     one(
-      errorsOf({ ...base, requestParameters: [{ uniqueName: 'Code', type: CustomApiFieldType.STRING }, { uniqueName: 'code', type: CustomApiFieldType.STRING }] }),
+      errorsOf({ ...base, requestParameters: [{ uniqueName: 'Code', fieldType: CustomApiFieldType.STRING }, { uniqueName: 'code', fieldType: CustomApiFieldType.STRING }] }),
       'two request parameters are named',
     );
     one(
-      errorsOf({ ...base, responseProperties: [{ uniqueName: 'R', type: CustomApiFieldType.STRING }, { uniqueName: 'R', type: CustomApiFieldType.STRING }] }),
+      errorsOf({ ...base, responseProperties: [{ uniqueName: 'R', fieldType: CustomApiFieldType.STRING }, { uniqueName: 'R', fieldType: CustomApiFieldType.STRING }] }),
       'two response properties are named',
     );
   });
 
   it('isOptional exists on request parameters only', () => {
-    one(errorsOf({ ...base, responseProperties: [{ uniqueName: 'R', type: CustomApiFieldType.STRING, isOptional: true }] }), 'exists on request parameters only');
+    one(errorsOf({ ...base, responseProperties: [{ uniqueName: 'R', fieldType: CustomApiFieldType.STRING, isOptional: true }] }), 'exists on request parameters only');
   });
 
   it('logicalEntityName only for ENTITY and ENTITY_REFERENCE, and a logical name', () => {
-    one(errorsOf({ ...base, requestParameters: [{ uniqueName: 'A', type: CustomApiFieldType.STRING, logicalEntityName: 'account' }] }), 'applies to ENTITY and ENTITY_REFERENCE');
-    one(errorsOf({ ...base, requestParameters: [{ uniqueName: 'A', type: CustomApiFieldType.ENTITY_REFERENCE, logicalEntityName: 'Account' }] }), 'is not a table logical name');
-    const { dataverse } = withApi({ ...base, requestParameters: [{ uniqueName: 'A', type: CustomApiFieldType.ENTITY_REFERENCE, logicalEntityName: 'account' }] });
+    one(errorsOf({ ...base, requestParameters: [{ uniqueName: 'A', fieldType: CustomApiFieldType.STRING, logicalEntityName: 'account' }] }), 'applies to ENTITY and ENTITY_REFERENCE');
+    one(errorsOf({ ...base, requestParameters: [{ uniqueName: 'A', fieldType: CustomApiFieldType.ENTITY_REFERENCE, logicalEntityName: 'Account' }] }), 'is not a table logical name');
+    const { dataverse } = withApi({ ...base, requestParameters: [{ uniqueName: 'A', fieldType: CustomApiFieldType.ENTITY_REFERENCE, logicalEntityName: 'account' }] });
     expect(dataverse.toManifest().records[1].columns.logicalentityname).toBe('account');
   });
 
   it('field names: letters, digits, underscores; lengths uniquename 128, name/displayname 100, description 300', () => {
-    one(errorsOf({ ...base, requestParameters: [{ uniqueName: 'Order No', type: CustomApiFieldType.STRING }] }), 'letters, digits and underscores only');
-    one(errorsOf({ ...base, requestParameters: [{ uniqueName: 'x'.repeat(129), type: CustomApiFieldType.STRING }] }), ': uniqueName');
-    one(errorsOf({ ...base, requestParameters: [{ uniqueName: 'A', name: 'x'.repeat(101), type: CustomApiFieldType.STRING }] }), ': name');
-    one(errorsOf({ ...base, requestParameters: [{ uniqueName: 'A', displayName: 'x'.repeat(101), type: CustomApiFieldType.STRING }] }), ': displayName');
-    one(errorsOf({ ...base, requestParameters: [{ uniqueName: 'A', description: 'x'.repeat(301), type: CustomApiFieldType.STRING }] }), ': description');
+    one(errorsOf({ ...base, requestParameters: [{ uniqueName: 'Order No', fieldType: CustomApiFieldType.STRING }] }), 'letters, digits and underscores only');
+    one(errorsOf({ ...base, requestParameters: [{ uniqueName: 'x'.repeat(129), fieldType: CustomApiFieldType.STRING }] }), ': uniqueName');
+    one(errorsOf({ ...base, requestParameters: [{ uniqueName: 'A', name: 'x'.repeat(101), fieldType: CustomApiFieldType.STRING }] }), ': name');
+    one(errorsOf({ ...base, requestParameters: [{ uniqueName: 'A', displayName: 'x'.repeat(101), fieldType: CustomApiFieldType.STRING }] }), ': displayName');
+    one(errorsOf({ ...base, requestParameters: [{ uniqueName: 'A', description: 'x'.repeat(301), fieldType: CustomApiFieldType.STRING }] }), ': description');
   });
 
   it('unknown enum values are reported', () => {
     one(errorsOf({ ...base, bindingType: 7 as CustomApiBindingType }), 'is not a binding type');
     one(errorsOf({ ...base, allowedCustomProcessingStepType: 9 as CustomApiProcessingStepType }), 'is not a value of CustomApiProcessingStepType');
-    one(errorsOf({ ...base, requestParameters: [{ uniqueName: 'A', type: 42 as CustomApiFieldType }] }), 'is not a value of CustomApiFieldType');
+    one(errorsOf({ ...base, requestParameters: [{ uniqueName: 'A', fieldType: 42 as CustomApiFieldType }] }), 'is not a value of CustomApiFieldType');
   });
 
   it('options are written as given', () => {

@@ -26,15 +26,15 @@ const approveOrder: CustomApiDefinition = {
   displayName: 'Approve order',
   bindingType: CustomApiBindingType.ENTITY,
   boundEntityLogicalName: 'salesorder',
-  requestParameters: [{ uniqueName: 'Comment', type: CustomApiFieldType.STRING, isOptional: true }],
-  responseProperties: [{ uniqueName: 'ApprovedOn', type: CustomApiFieldType.DATE_TIME }],
+  requestParameters: [{ uniqueName: 'Comment', fieldType: CustomApiFieldType.STRING, isOptional: true }],
+  responseProperties: [{ uniqueName: 'ApprovedOn', fieldType: CustomApiFieldType.DATE_TIME }],
 };
 const creditScore: CustomApiDefinition = {
   uniqueName: 'contoso_GetCreditScore',
   displayName: 'Credit score',
   isFunction: true,
-  requestParameters: [{ uniqueName: 'AccountNumber', type: CustomApiFieldType.STRING }],
-  responseProperties: [{ uniqueName: 'Score', type: CustomApiFieldType.INTEGER }],
+  requestParameters: [{ uniqueName: 'AccountNumber', fieldType: CustomApiFieldType.STRING }],
+  responseProperties: [{ uniqueName: 'Score', fieldType: CustomApiFieldType.INTEGER }],
 };
 
 /** The snippet, with optional extra props. */
@@ -266,7 +266,7 @@ describe('CustomApiGateway: operations', () => {
 
   it('unbound action: POST /<name> → /<name>', () => {
     const { stack, gateway } = gatewayStack();
-    gateway.addCustomApi({ uniqueName: 'contoso_Submit', displayName: 'Submit', requestParameters: [{ uniqueName: 'Count', type: CustomApiFieldType.INTEGER }] });
+    gateway.addCustomApi({ uniqueName: 'contoso_Submit', displayName: 'Submit', requestParameters: [{ uniqueName: 'Count', fieldType: CustomApiFieldType.INTEGER }] });
     const xml = policyOf(synthJson(stack), 'contoso_Submit');
     expect(xml).toContain('<rewrite-uri template="/contoso_Submit" copy-unmatched-params="false" />');
     expect(xml).toContain('<validate-content');
@@ -309,8 +309,8 @@ describe('CustomApiGateway: operations', () => {
     gateway.addCustomApi({
       ...creditScore,
       requestParameters: [
-        { uniqueName: 'AccountNumber', type: CustomApiFieldType.STRING },
-        { uniqueName: 'Year', type: CustomApiFieldType.INTEGER, isOptional: true },
+        { uniqueName: 'AccountNumber', fieldType: CustomApiFieldType.STRING },
+        { uniqueName: 'Year', fieldType: CustomApiFieldType.INTEGER, isOptional: true },
       ],
     });
     const xml = policyOf(synthJson(stack), 'contoso_GetCreditScore');
@@ -338,7 +338,7 @@ describe('CustomApiGateway: operations', () => {
       isFunction: true,
       bindingType: CustomApiBindingType.ENTITY,
       boundEntityLogicalName: 'account',
-      responseProperties: [{ uniqueName: 'Balance', type: CustomApiFieldType.MONEY }],
+      responseProperties: [{ uniqueName: 'Balance', fieldType: CustomApiFieldType.MONEY }],
     });
     const xml = policyOf(synthJson(stack), 'contoso_GetBalance');
     expect(xml).toContain('return &quot;/accounts(&quot; + context.Request.MatchedParameters[&quot;id&quot;] + &quot;)/Microsoft.Dynamics.CRM.contoso_GetBalance&quot;');
@@ -373,7 +373,7 @@ describe('CustomApiGateway: operations', () => {
       displayName: 'All types',
       requestParameters: types.map((t) => ({
         uniqueName: t,
-        type: (CustomApiFieldType as any)[t],
+        fieldType: (CustomApiFieldType as any)[t],
         ...(t === 'ENTITY_REFERENCE' ? { logicalEntityName: 'account' } : {}),
       })),
     });

@@ -14,13 +14,39 @@ function rendered(s: TerraformStack, value: string): string {
 }
 
 describe('PowerPlatformProvider', () => {
-  it('pins microsoft/power-platform 3.9.0 in required_providers', () => {
+  it('accepts microsoft/power-platform 3.9.0 up to 5.0.0 in required_providers (the 3.x and 4.x majors)', () => {
     const s = stack();
     new PowerPlatformProvider(s, 'pp');
     const synth = JSON.parse(Testing.synth(s));
-    expect(synth.terraform.required_providers.powerplatform).toEqual({ source: 'microsoft/power-platform', version: '3.9.0' });
+    expect(synth.terraform.required_providers.powerplatform).toEqual({ source: 'microsoft/power-platform', version: '>= 3.9.0, < 5.0.0' });
     expect(synth.provider.powerplatform).toEqual([{}]);
-    expect(PowerPlatformProvider.VERSION).toBe('3.9.0');
+    expect(PowerPlatformProvider.VERSION_CONSTRAINT).toBe('>= 3.9.0, < 5.0.0');
+  });
+
+  it('the constraint admits 3.9.0, 3.9.1, 4.0.0 and 4.1.0 and refuses 3.8.x and 5.0.0 (Terraform constraint semantics)', () => {
+    // Terraform's ">= a, < b": every comma-separated condition must hold.
+    const parts = PowerPlatformProvider.VERSION_CONSTRAINT.split(',').map((c) => c.trim().match(/^(>=|<|<=|>|=)\s*(\d+)\.(\d+)\.(\d+)$/)!);
+    expect(parts.every((p) => p !== null)).toBe(true);
+    const cmp = (a: number[], b: number[]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+    const ok = (v: string) => {
+      const n = v.split('.').map(Number);
+      return parts.every(([, op, ...b]) => {
+        const c = cmp(n, b.map(Number));
+        return op === '>=' ? c >= 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c === 0;
+      });
+    };
+    expect(['3.9.0', '3.9.1', '4.0.0', '4.1.0', '4.99.0'].filter(ok)).toEqual(['3.9.0', '3.9.1', '4.0.0', '4.1.0', '4.99.0']);
+    expect(['3.8.9', '3.0.0', '5.0.0', '5.1.0'].filter(ok)).toEqual([]);
+  });
+
+  it('every binding (provider, powerplatform_rest, powerplatform_data_records) synthesizes the same constraint, so the stack has one required_providers entry', () => {
+    const s = stack();
+    new PowerPlatformProvider(s, 'pp');
+    new PowerPlatformRest(s, 'r', { create: { scope: 's', method: 'POST', url: 'u' } });
+    new DataPowerPlatformDataRecords(s, 'q', { environmentId: 'e', entityCollection: 'roles' });
+    const synth = JSON.parse(Testing.synth(s));
+    expect(Object.keys(synth.terraform.required_providers)).toEqual(['powerplatform']);
+    expect(synth.terraform.required_providers.powerplatform.version).toBe('>= 3.9.0, < 5.0.0');
   });
 
   it('writes the settings under their schema names, and the alias', () => {
@@ -79,7 +105,7 @@ describe('PowerPlatformRest', () => {
       update: op('PATCH'),
       read: op('GET'),
       destroy: op('DELETE'),
-      timeouts: { create: '5m', delete: '1m' },
+      timeouts: { create: '5m', deleteTimeout: '1m' },
     });
     const synth = JSON.parse(Testing.synth(s));
     const r = synth.resource.powerplatform_rest.rest;
@@ -115,7 +141,7 @@ describe('DataPowerPlatformDataRecords', () => {
       environmentId: '00000000-0000-0000-0000-000000000001',
       entityCollection: 'roles',
       filter: "name eq 'System Administrator'",
-      select: ['roleid'],
+      selectColumns: ['roleid'],
       orderBy: 'name asc',
       top: 2,
     });

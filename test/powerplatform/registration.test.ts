@@ -346,8 +346,9 @@ describe('Power Platform provider mode', () => {
     const user = new TestAppUser(stack, 'app-user', dataverse, ['Basic User', 'Sales Manager']);
     const synth = synthJson(stack);
     const all = resourcesOf(synth, 'powerplatform_rest');
-    const userId = Object.entries(all).find(([, r]: any) => r.create.method === 'PATCH')![0];
-    const associations = Object.values(all).filter((r: any) => r.create.method === 'POST') as any[];
+    const userId = Object.entries(all).find(([, r]: any) => r.create?.method === 'PATCH')![0];
+    const disableId = Object.entries(all).find(([, r]: any) => r.create === undefined && r.destroy.method === 'PATCH')![0];
+    const associations = Object.values(all).filter((r: any) => r.create?.method === 'POST') as any[];
     expect(associations).toHaveLength(2);
     const queries = synth.data.powerplatform_data_records;
     const row = `${ENV_URL}/api/data/v9.2/systemusers(${user.recordId})`;
@@ -371,7 +372,7 @@ describe('Power Platform provider mode', () => {
       // No read (a relationship's rows change independently) and no update: nothing to drift.
       expect(a.read).toBeUndefined();
       expect(a.update).toBeUndefined();
-      expect(a.depends_on).toEqual([`powerplatform_rest.${userId}`]);
+      expect(a.depends_on).toEqual([`powerplatform_rest.${userId}`, `powerplatform_rest.${disableId}`]);
     }
     // The record's own lookup (business unit) and the role lookups: three queries.
     expect(Object.keys(queries)).toHaveLength(3);
@@ -394,7 +395,7 @@ describe('Power Platform provider mode', () => {
     const { stack, dataverse } = ordersStack();
     const synth = synthJson(stack);
     expect(synth.provider.powerplatform).toEqual([{}]);
-    expect(synth.terraform.required_providers.powerplatform).toEqual({ source: 'microsoft/power-platform', version: '3.9.0' });
+    expect(synth.terraform.required_providers.powerplatform).toEqual({ source: 'microsoft/power-platform', version: '>= 3.9.0, < 5.0.0' });
     expect(renderPowerPlatformRegistration(dataverse).provider.node.path).toBe('test/dataverse/power-platform-provider');
     expect((Object.values(resourcesOf(synth, 'powerplatform_rest'))[0] as any).provider).toBeUndefined();
   });

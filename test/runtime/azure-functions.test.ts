@@ -22,8 +22,33 @@ describe('dataverseWebhook (@azure/functions v4)', () => {
     }, { verifier });
     const res = await fn(request(fixture('update-with-images.json')), invocation());
     expect(res.status).toBe(200);
-    expect(seen?.context.inputParameters.Target.attributes.firstname).toBe('James');
+    expect(seen?.context.inputParameters.Target.attributes.firstname).toBe('Jamie');
     expect(seen?.trimmed).toBe(false);
+  });
+
+  it('200 on the documented body whose images carry no __type; the handler reads the images', async () => {
+    const body = fixture('update-with-images.json');
+    expect(JSON.parse(body).PreEntityImages[0].value.__type).toBeUndefined();
+    let pre: any;
+    let post: any;
+    const fn = dataverseWebhook(({ context }) => {
+      pre = context.preEntityImages.PreImage;
+      post = context.postEntityImages.AsynchronousStepPrimaryName;
+    }, { verifier });
+    const res = await fn(request(body), invocation());
+    expect(res.status).toBe(200);
+    expect(res.jsonBody).toEqual({ ok: true });
+    expect(pre.attributes.firstname).toBe('Jim');
+    expect(pre.attributes.parentcustomerid.name).toBe('Fourth Coffee');
+    expect(post.attributes.fullname).toBe('Jamie Reyes');
+
+    // A Delete with an untyped pre-image, too.
+    let deleted: any;
+    const onDelete = dataverseWebhook(({ context }) => {
+      deleted = context.preEntityImages.PreImage.attributes.name;
+    }, { verifier });
+    expect((await onDelete(request(fixture('delete.json')), invocation())).status).toBe(200);
+    expect(deleted).toBe('Fourth Coffee');
   });
 
   it('401 on a missing or wrong secret, without reading the body', async () => {
