@@ -25,6 +25,10 @@ const result = await build({
   // Provided by the Functions host's Node.js worker at run time; @azure/functions falls back to
   // its test mode when it is absent (outside the host).
   external: ['@azure/functions-core'],
+  // Some bundled ESM packages call createRequire(import.meta.url); in a CommonJS bundle
+  // import.meta is empty, so give it this file's URL.
+  define: { 'import.meta.url': '__bundleFileUrl' },
+  banner: { js: "var __bundleFileUrl = require('node:url').pathToFileURL(__filename).href;" },
   minify: true,
   keepNames: true,
   legalComments: 'none',

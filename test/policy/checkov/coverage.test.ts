@@ -62,7 +62,7 @@ describe('checkov coverage of the default synth of every pattern', () => {
     for (const finding of CHECKOV_FINDINGS) {
       for (const stack of finding.stacks) {
         const reported = reports[stack].findings.some((f: any) => f.ruleId === finding.id && typeOf(f.address) === finding.resourceType);
-        const fix = FIXED_BY_DEFAULT.find((f) => f.id === finding.id);
+        const fix = FIXED_BY_DEFAULT.find((f) => f.id === finding.id && (f.stacks ?? finding.stacks).includes(stack));
         if (!reported && !fix) {
           missing.push(
             `${finding.id} on ${finding.resourceType} in '${stack}' is no longer reported: add it to FIXED_BY_DEFAULT (test/policy/checkov/findings.ts) with the default it relies on`,
@@ -78,7 +78,7 @@ describe('checkov coverage of the default synth of every pattern', () => {
       const finding = CHECKOV_FINDINGS.find((f) => f.id === fix.id);
       expect(finding, fix.id).toBeDefined();
       expect(fix.default.length, fix.id).toBeGreaterThan(10);
-      for (const stack of finding!.stacks) {
+      for (const stack of fix.stacks ?? finding!.stacks) {
         const resources = Object.values(templates[stack].resource?.[finding!.resourceType] ?? {});
         expect(resources.length, `${fix.id} ${stack}`).toBeGreaterThan(0);
         for (const config of resources) expect(valueAt(config, fix.path), `${fix.id} ${stack} ${fix.path}`).not.toBeUndefined();

@@ -59,9 +59,14 @@ export interface FixedByDefault {
   readonly default: string;
   /** Attribute path in the resource's synthesized configuration (`/` between blocks). */
   readonly path: string;
+  /** The stacks whose resources the default fixes (the others still report it). @default every stack of the finding */
+  readonly stacks?: string[];
 }
 
-export const FIXED_BY_DEFAULT: FixedByDefault[] = [];
+export const FIXED_BY_DEFAULT: FixedByDefault[] = [
+  // The StorageAccount block keeps deleted blobs and containers (7 days by default).
+  { id: 'CKV2_AZURE_38', default: 'blob soft delete on (StorageAccount block)', path: 'blob_properties/delete_retention_policy', stacks: ['webhook'] },
+];
 
 /**
  * New findings of the checkov-coverage rules that the patterns do not suppress yet: the pattern
