@@ -4,6 +4,7 @@ import * as path from 'path';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { App, TerraformStack, Testing } from 'cdktf';
+import { IConstruct } from 'constructs';
 import { DataverseEnvironment, DataverseEnvironmentProps } from '../src';
 
 /** A stack with an azurerm provider, a resource group and a Dataverse environment. */
@@ -50,6 +51,11 @@ export function validationErrors(stack: TerraformStack): string[] {
       .map((l) => l.trim())
       .filter((l) => l.startsWith('['));
   }
+}
+
+/** The warning Annotations of a construct and its children. */
+export function warningsOf(construct: IConstruct): string[] {
+  return construct.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
 }
 
 /** Runs a full `app.synth()` into a fresh temporary folder; returns the stack folder. */

@@ -1,10 +1,10 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { StepImageType, StepMode, StepStage, StepSupportedDeployment } from './enums';
+import { ServiceEndpointContract, StepImageType, StepMode, StepStage, StepSupportedDeployment } from './enums';
 import { DataverseRecord } from './record';
 import { checkMessage } from './sdk-messages';
 import { ServiceEndpoint } from './service-endpoint';
-import { Problems, quote } from '../core/problems';
+import { Problems, annotate, quote } from '../core/problems';
 
 /** A Dataverse logical name: lowercase letters, digits and underscores, starting with a letter. */
 const LOGICAL_NAME = /^[a-z][a-z0-9_]*$/;
@@ -174,6 +174,10 @@ export class ProcessingStep extends DataverseRecord {
     });
 
     (props.images ?? []).forEach((image) => this.addImage(image));
+    const warning = SYNCHRONOUS_WARNINGS[props.endpoint.contract];
+    if (this.mode === StepMode.SYNCHRONOUS && warning && !Token.isUnresolved(props.table)) {
+      annotate(this, 'warning', `Step ${this.message} of ${props.table} is synchronous: ${warning}`);
+    }
   }
 
   /** Registers an entity image on this step. */
@@ -231,7 +235,7 @@ export class ProcessingStep extends DataverseRecord {
     }
     if (this.mode === StepMode.SYNCHRONOUS && this.endpoint.acceptsAsynchronousOnly) {
       problems.add(
-        `${what}: mode SYNCHRONOUS is not possible here: a ${ServiceEndpointContractName(this.endpoint)} endpoint accepts asynchronous steps only. Fix: remove mode (asynchronous is the default), or ${this.endpoint.contract === 1 ? 'for a synchronous call use the REST contract (a hybrid connection) or a TWO_WAY relay' : 'use a WebhookFunction for a synchronous call'}.`,
+        `${what}: mode SYNCHRONOUS is not possible here: a ${ServiceEndpointContractName(this.endpoint)} endpoint accepts asynchronous steps only. Fix: remove mode (asynchronous is the default), or ${this.endpoint.contract === ServiceEndpointContract.ONE_WAY ? 'for a synchronous call use the REST contract (a hybrid connection) or a TWO_WAY relay' : 'use a WebhookFunction for a synchronous call'}.`,
       );
     }
     if (this.mode === StepMode.SYNCHRONOUS && p.asyncAutoDelete === true) {
@@ -324,6 +328,29 @@ export class StepImage extends DataverseRecord {
     if (!Token.isUnresolved(attributes)) checkLogicalNames(problems, `${what}: attributes`, attributes);
   }
 }
+
+/**
+ * Service Bus and Event Hubs endpoints on a synchronous step. Source: Microsoft Learn, "Work with
+ * Microsoft Dataverse data in your Azure solution": a service endpoint registered on a synchronous
+ * step sends the execution context at once; when the operation then fails and is rolled back, the
+ * request already sent cannot be recalled.
+ */
+const SENT_AT_ONCE =
+  "Dataverse sends the message at once, inside the user's operation. If the operation then fails and is rolled back, the message has been sent and cannot be recalled: consumers may see a change that never happened; a failed send fails the operation. Keep the step asynchronous (the default) unless the operation must not succeed without the message.";
+const WAITS_FOR_LISTENER =
+  "the user's operation waits for the listener's reply and fails (rolled back) when the listener is not connected, answers with an error, or the operation passes Dataverse's 2-minute limit.";
+
+/** What a synchronous step means, per contract of its endpoint. */
+const SYNCHRONOUS_WARNINGS: { [contract: number]: string | undefined } = {
+  [ServiceEndpointContract.QUEUE]: SENT_AT_ONCE,
+  [ServiceEndpointContract.PERSISTENT_QUEUE]: SENT_AT_ONCE,
+  [ServiceEndpointContract.TOPIC]: SENT_AT_ONCE,
+  [ServiceEndpointContract.EVENT_HUB]: SENT_AT_ONCE,
+  [ServiceEndpointContract.REST]: WAITS_FOR_LISTENER,
+  [ServiceEndpointContract.TWO_WAY]: WAITS_FOR_LISTENER,
+  [ServiceEndpointContract.WEBHOOK]:
+    "the user's operation waits for the function. Dataverse gives a webhook 60 seconds and the whole operation, all synchronous steps included, 2 minutes; any answer other than 2xx (or a timeout) fails the step and rolls the operation back. Keep the function fast, and make it asynchronous unless it must be able to reject the operation.",
+};
 
 function defaultAlias(type: StepImageType): string {
   return type === StepImageType.PRE_IMAGE ? 'PreImage' : type === StepImageType.POST_IMAGE ? 'PostImage' : 'Image';

@@ -12,13 +12,14 @@ import type { DataverseEnvironment } from './environment';
 import { DataverseRecord } from './record';
 import { Problems, quote } from '../core/problems';
 
-/** Contracts whose endpoints accept asynchronous steps only. */
+/**
+ * Contracts whose endpoints accept asynchronous steps only: a one-way relay has no reply to wait
+ * for, and Event Grid / data lake endpoints are delivered by system jobs. Service Bus and Event
+ * Hubs endpoints take synchronous steps too (the message is sent at once and cannot be recalled on
+ * rollback: ProcessingStep warns).
+ */
 const ASYNC_ONLY_CONTRACTS = new Set<ServiceEndpointContract>([
   ServiceEndpointContract.ONE_WAY,
-  ServiceEndpointContract.QUEUE,
-  ServiceEndpointContract.TOPIC,
-  ServiceEndpointContract.PERSISTENT_QUEUE,
-  ServiceEndpointContract.EVENT_HUB,
   ServiceEndpointContract.EVENT_GRID,
   ServiceEndpointContract.MANAGED_DATA_LAKE,
 ]);

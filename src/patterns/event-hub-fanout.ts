@@ -17,7 +17,7 @@ import { MessageFormat, ServiceEndpointAuthType, ServiceEndpointContract, UserCl
 import { DataverseEnvironment } from '../dataverse/environment';
 import { ProcessingStep, StepDefinition } from '../dataverse/processing-step';
 import { ServiceEndpoint } from '../dataverse/service-endpoint';
-import { registerSteps } from '../dataverse/steps';
+import { bindOutbound } from '../dataverse/outbound-binding';
 
 /**
  * Event Hubs tier. Basic is not offered: it has a single consumer group (no fan-out) and no capture.
@@ -284,8 +284,9 @@ const CONTAINER_RULE: NameRule = {
  * - A service endpoint (contract EventHub (7), SAS key auth, JSON, no user claim, address
  *   `sb://<namespace>.servicebus.windows.net/`, path = the hub name) whose key comes from a
  *   sensitive Terraform output.
- * - One processing step per entry of `steps`: post-operation, asynchronous (a synchronous step is
- *   an error: Event Hubs endpoints accept asynchronous steps only), rank 1, system job deleted on success.
+ * - One processing step per entry of `steps`: post-operation, asynchronous, rank 1, system job
+ *   deleted on success. A synchronous step is allowed with a warning: the event is sent at once
+ *   and cannot be recalled when the operation rolls back.
  * - `addSubscriber(name)` adds one consumer group per subscriber; with `principalId` also
  *   "Azure Event Hubs Data Receiver" scoped to the event hub.
  * - No capture; with `capture`, Avro files every 300 s or 314572800 bytes, empty windows skipped,
@@ -451,22 +452,20 @@ export class EventHubFanout extends Construct {
     });
 
     // Dataverse side: the endpoint and its steps.
-    this.endpoint = new ServiceEndpoint(this, 'endpoint', {
-      environment: props.dataverse,
-      name: props.endpointName ?? this.node.path,
-      description: props.endpointDescription ?? `Event Hubs fan-out for ${this.node.path} (cdktf-dataverse)`,
+    const binding = bindOutbound(this, 'EventHubFanout', props, {
+      defaultDescription: `Event Hubs fan-out for ${this.node.path} (cdktf-dataverse)`,
       contract: ServiceEndpointContract.EVENT_HUB,
       authType: ServiceEndpointAuthType.SAS_KEY,
       messageFormat: props.messageFormat ?? MessageFormat.JSON,
-      userClaim: props.userClaim ?? UserClaim.NONE,
       namespaceAddress: `sb://${this.namespaceName}.servicebus.windows.net/`,
       solutionNamespace: this.namespaceName,
       path: this.eventHubName,
       sasKeyName: ruleName,
       sasKey: this.authorizationRule.primaryKey,
     });
-    this.steps = registerSteps(this, this.endpoint, props.steps);
-    this.sasKeyOutputName = this.endpoint.secretOutputName!;
+    this.endpoint = binding.endpoint;
+    this.steps = binding.steps;
+    this.sasKeyOutputName = binding.secretOutputName;
 
     annotate(
       this,

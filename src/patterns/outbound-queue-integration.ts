@@ -17,7 +17,7 @@ import { MessageFormat, ServiceEndpointAuthType, ServiceEndpointContract, UserCl
 import { DataverseEnvironment } from '../dataverse/environment';
 import { ProcessingStep, StepDefinition } from '../dataverse/processing-step';
 import { ServiceEndpoint } from '../dataverse/service-endpoint';
-import { registerSteps } from '../dataverse/steps';
+import { bindOutbound } from '../dataverse/outbound-binding';
 import { PolicySuppressions } from '../policy/suppressions';
 
 /** Whether Dataverse posts to a queue (one consumer) or a topic (many subscriptions). */
@@ -426,22 +426,20 @@ export class OutboundQueueIntegration extends Construct {
 
     // Dataverse side: the endpoint and its steps.
     const topicMode = kind === ServiceBusEntityKind.TOPIC;
-    this.endpoint = new ServiceEndpoint(this, 'endpoint', {
-      environment: props.dataverse,
-      name: props.endpointName ?? this.node.path,
-      description: props.endpointDescription ?? `Service Bus ${kind} for ${this.node.path} (cdktf-dataverse)`,
+    const binding = bindOutbound(this, 'OutboundQueueIntegration', props, {
+      defaultDescription: `Service Bus ${kind} for ${this.node.path} (cdktf-dataverse)`,
       contract: topicMode ? ServiceEndpointContract.TOPIC : ServiceEndpointContract.QUEUE,
       authType: ServiceEndpointAuthType.SAS_KEY,
       messageFormat: props.messageFormat ?? MessageFormat.JSON,
-      userClaim: props.userClaim ?? UserClaim.NONE,
       namespaceAddress: `sb://${this.namespaceName}.servicebus.windows.net/`,
       solutionNamespace: this.namespaceName,
       path: this.entityName,
       sasKeyName: ruleName,
-      sasKey,
+      sasKey: sasKey,
     });
-    this.steps = registerSteps(this, this.endpoint, props.steps);
-    this.sasKeyOutputName = this.endpoint.secretOutputName!;
+    this.endpoint = binding.endpoint;
+    this.steps = binding.steps;
+    this.sasKeyOutputName = binding.secretOutputName;
 
     annotate(
       this,

@@ -8,11 +8,11 @@ import { Problems, addValidator, annotate, isUnresolved, quote } from '../core/p
 import { checkExistingOrNew } from '../azure/props';
 import { ResourceGroupReference } from '../azure/resource-group';
 import { isResourceIdOf, resourceGroupOfId } from '../azure/resource-id';
-import { MessageFormat, ServiceEndpointAuthType, ServiceEndpointContract, StepMode, UserClaim } from '../dataverse/enums';
+import { MessageFormat, ServiceEndpointAuthType, ServiceEndpointContract, UserClaim } from '../dataverse/enums';
 import { DataverseEnvironment } from '../dataverse/environment';
 import { ProcessingStep, StepDefinition } from '../dataverse/processing-step';
 import { ServiceEndpoint } from '../dataverse/service-endpoint';
-import { registerSteps } from '../dataverse/steps';
+import { bindOutbound } from '../dataverse/outbound-binding';
 
 /** Options for the Relay namespace the pattern creates (always the Standard tier, the only one). */
 export interface RelayNamespaceOptions {
@@ -266,32 +266,21 @@ export class RelayIntegration extends Construct {
       sasKey = this.dataverseRule.primaryKey;
     }
 
-    this.endpoint = new ServiceEndpoint(this, 'endpoint', {
-      environment: props.dataverse,
-      name: props.endpointName ?? this.node.path,
-      description: props.endpointDescription ?? `Azure Relay for ${this.node.path} (cdktf-dataverse)`,
+    const binding = bindOutbound(this, 'RelayIntegration', props, {
+      defaultDescription: `Azure Relay for ${this.node.path} (cdktf-dataverse)`,
       contract: this.contract,
       authType: ServiceEndpointAuthType.SAS_KEY,
       messageFormat: props.messageFormat ?? MessageFormat.JSON,
-      userClaim: props.userClaim ?? UserClaim.NONE,
       namespaceAddress,
       solutionNamespace: this.namespaceName,
       path: this.relayPath,
       sasKeyName,
       sasKey,
     });
-    this.steps = registerSteps(this, this.endpoint, props.steps);
-    this.sasKeyOutputName = this.endpoint.secretOutputName!;
+    this.endpoint = binding.endpoint;
+    this.steps = binding.steps;
+    this.sasKeyOutputName = binding.secretOutputName;
 
-    const contractName = ServiceEndpointContract[this.contract] ?? `${this.contract}`;
-    const synchronous = this.steps.filter((s) => s.mode === StepMode.SYNCHRONOUS);
-    if (synchronous.length > 0 && (this.contract === ServiceEndpointContract.REST || this.contract === ServiceEndpointContract.TWO_WAY)) {
-      annotate(
-        this,
-        'warning',
-        `synchronous step(s) ${synchronous.map((s) => `'${s.message} of ${s.table}'`).join(', ')} on the ${contractName} contract: the user's operation waits for the listener's reply and fails (rolled back) when the listener is not connected, answers with an error, or the operation passes Dataverse's 2-minute limit. Supported: synchronous and asynchronous steps on REST (the created hybrid connection) and on an existing TWO_WAY relay; asynchronous only on ONE_WAY. azurerm cannot create WCF relays (ONE_WAY / TWO_WAY): reference one with existingWcfRelay.`,
-      );
-    }
     if (this.listenerKeyOutputName) {
       annotate(
         this,

@@ -13,13 +13,13 @@ import { ApplicationInsights, ILogAnalyticsWorkspace, LogAnalyticsWorkspace, Log
 import { generateName, NAME_RULES } from '../azure/naming';
 import { checkExistingOrNew } from '../azure/props';
 import { STORAGE_ROLES, StorageAccount, StorageAccountOptions } from '../azure/storage-account';
-import { Problems, addValidator, annotate, isUnresolved, quote } from '../core/problems';
+import { Problems, addValidator, isUnresolved, quote } from '../core/problems';
 import { ensureProvider } from '../core/providers';
-import { ServiceEndpointAuthType, ServiceEndpointContract, StepMode, UserClaim } from '../dataverse/enums';
+import { ServiceEndpointAuthType, ServiceEndpointContract } from '../dataverse/enums';
 import { ProcessingStep } from '../dataverse/processing-step';
 import { ServiceEndpoint } from '../dataverse/service-endpoint';
 import { checkWebhookSecret, webhookAuthValue, webhookSecretName } from '../dataverse/webhook-secret';
-import { registerSteps } from '../dataverse/steps';
+import { bindOutbound, checkStepList } from '../dataverse/outbound-binding';
 import { OutboundIntegrationProps } from './integration-props';
 
 /** Options of the Key Vault that holds the shared secret. */
@@ -162,8 +162,7 @@ export class WebhookFunction extends Construct {
   constructor(scope: Construct, id: string, props: WebhookFunctionProps) {
     super(scope, id);
     requireProps(this, 'WebhookFunction', props, ['dataverse', 'resourceGroup', 'code', 'steps']);
-    const badStep = (Array.isArray(props.steps) ? props.steps : [undefined]).findIndex((step) => step === null || typeof step !== 'object');
-    if (badStep >= 0) throw new Error(`${this.node.path}: WebhookFunction needs steps as a list of { table, message }; steps[${badStep}] is not one. Fix: pass e.g. [{ table: 'account', message: 'Create' }].`);
+    checkStepList(this, 'WebhookFunction', props.steps);
     const seed = props.dataverse.url;
     const rg = props.resourceGroup;
     const tags = props.tags;
@@ -279,10 +278,16 @@ export class WebhookFunction extends Construct {
     });
 
     this.url = `https://${this.functionApp.defaultHostName}/api/${route}`;
-    const registration = this.registerInDataverse(props, password.result, appName);
-    this.endpoint = registration.endpoint;
-    this.steps = registration.steps;
-    this.secretOutputName = this.endpoint.secretOutputName!;
+    const binding = bindOutbound(this, 'WebhookFunction', props, {
+      defaultDescription: `Azure Function ${appName} for ${this.node.path} (cdktf-dataverse)`,
+      contract: ServiceEndpointContract.WEBHOOK,
+      authType: this.authType,
+      url: this.url,
+      authValue: webhookAuthValue(this.authType, this.secretName, password.result),
+    });
+    this.endpoint = binding.endpoint;
+    this.steps = binding.steps;
+    this.secretOutputName = binding.secretOutputName;
     if (!pkg) useEntraIdForStorage(this);
     addValidator(this, (problems) => this.validate(problems, props, codeProblem, route));
   }
@@ -304,35 +309,6 @@ export class WebhookFunction extends Construct {
    */
   public grantInvoke(principalId: string, options: GrantOptions = {}): RoleAssignment {
     return this.secret.grantRead(principalId, options);
-  }
-
-  /**
-   * The Dataverse side: the webhook service endpoint and its steps (the one place that registers
-   * them, so that the shared outbound binding can replace it).
-   */
-  private registerInDataverse(props: WebhookFunctionProps, secret: string, appName: string): { endpoint: ServiceEndpoint; steps: ProcessingStep[] } {
-    const authValue = webhookAuthValue(this.authType, this.secretName, secret);
-    const endpoint = new ServiceEndpoint(this, 'endpoint', {
-      environment: props.dataverse,
-      name: props.endpointName ?? this.node.path,
-      description: props.endpointDescription ?? `Azure Function ${appName} for ${this.node.path} (cdktf-dataverse)`,
-      contract: ServiceEndpointContract.WEBHOOK,
-      authType: this.authType,
-      userClaim: props.userClaim ?? UserClaim.NONE,
-      url: this.url,
-      authValue,
-    });
-    const steps = registerSteps(this, endpoint, props.steps);
-    for (const step of steps) {
-      if (step.mode === StepMode.SYNCHRONOUS) {
-        annotate(
-          step,
-          'warning',
-          `Step ${step.message} of ${step.table} calls the webhook synchronously: the user's operation waits for the function. Dataverse gives a webhook 60 seconds and the whole operation, all synchronous steps included, 2 minutes; any answer other than 2xx (or a timeout) fails the step and rolls the operation back. Keep the function fast, and make it asynchronous unless it must be able to reject the operation.`,
-        );
-      }
-    }
-    return { endpoint, steps };
   }
 
   private validate(problems: Problems, props: WebhookFunctionProps, codeProblem: string | undefined, route: string): void {

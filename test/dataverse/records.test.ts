@@ -10,7 +10,7 @@ import {
   StepMode,
   StepStage,
 } from '../../src';
-import { newStack, validationErrors } from '../helpers';
+import { newStack, validationErrors, warningsOf } from '../helpers';
 
 function secret(stack: TerraformStack, id = 'key'): string {
   return new TerraformVariable(stack, id, { type: 'string', sensitive: true }).stringValue;
@@ -64,7 +64,8 @@ describe('ServiceEndpoint', () => {
     });
     expect(record.writeOnly).toEqual(['saskey']);
     expect(record.fromOutputs).toEqual([{ column: 'saskey', output: endpoint.secretOutputName, sensitive: true }]);
-    expect(endpoint.acceptsAsynchronousOnly).toBe(true);
+    // Service Bus takes synchronous steps too (with a warning on the step)
+    expect(endpoint.acceptsAsynchronousOnly).toBe(false);
     expect(validationErrors(stack)).toEqual([]);
   });
 
@@ -164,7 +165,6 @@ describe('ProcessingStep', () => {
 
   const rules: Array<[string, any, string]> = [
     ['asynchronous only at stage 40', { stage: StepStage.PRE_OPERATION, mode: StepMode.ASYNCHRONOUS }, 'an asynchronous step must be registered at stage POST_OPERATION (40), not PRE_OPERATION (20)'],
-    ['Service Bus endpoints take asynchronous steps only', { mode: StepMode.SYNCHRONOUS }, 'mode SYNCHRONOUS is not possible here: a Service Bus queue endpoint accepts asynchronous steps only'],
     ['filtering attributes only for Update', { message: 'Create', filteringAttributes: ['name'] }, 'filteringAttributes [name] apply to the Update message only; Dataverse ignores them for Create'],
     ['table is a logical name', { table: 'SalesOrder' }, "table 'SalesOrder' is not a logical name"],
     ['message is a message name', { message: 'Create Order' }, "message 'Create Order' is not a message name"],
@@ -187,6 +187,34 @@ describe('ProcessingStep', () => {
     expect(hit, errors.join('\n')).toBeDefined();
     expect(hit).toContain('[test/step]');
     expect(hit).toContain('Fix:');
+  });
+
+  it.each([
+    ['queue', ServiceEndpointContract.QUEUE],
+    ['topic', ServiceEndpointContract.TOPIC],
+    ['event hub', ServiceEndpointContract.EVENT_HUB],
+  ])('a synchronous step on a %s endpoint is allowed, with a warning that the send cannot be recalled', (_kind, contract) => {
+    const { stack, dataverse } = newStack();
+    const endpoint = queueEndpoint(stack, dataverse, { contract });
+    const sync = new ProcessingStep(stack, 'sync', { endpoint, table: 'salesorder', message: 'Update', stage: StepStage.PRE_OPERATION, mode: StepMode.SYNCHRONOUS });
+    const async = new ProcessingStep(stack, 'async', { endpoint, table: 'salesorder', message: 'Create' });
+    expect(validationErrors(stack)).toEqual([]);
+    expect(sync.toManifestRecord().columns).toMatchObject({ mode: 0, stage: 20, asyncautodelete: false });
+    const warnings = warningsOf(sync);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('Step Update of salesorder is synchronous: Dataverse sends the message at once');
+    expect(warnings[0]).toContain('rolled back, the message has been sent and cannot be recalled');
+    expect(warningsOf(async)).toEqual([]);
+  });
+
+  it('a one-way relay endpoint takes asynchronous steps only', () => {
+    const { stack, dataverse } = newStack();
+    const endpoint = queueEndpoint(stack, dataverse, { contract: ServiceEndpointContract.ONE_WAY, namespaceAddress: 'https://relay-x.servicebus.windows.net/' });
+    new ProcessingStep(stack, 'step', { endpoint, table: 'salesorder', message: 'Update', stage: StepStage.PRE_OPERATION, mode: StepMode.SYNCHRONOUS });
+    const errors = validationErrors(stack);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('[test/step]');
+    expect(errors[0]).toContain('mode SYNCHRONOUS is not possible here: a Relay one-way endpoint accepts asynchronous steps only. Fix: remove mode');
   });
 
   it('reports every problem of a step together', () => {

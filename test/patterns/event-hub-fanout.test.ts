@@ -309,7 +309,6 @@ describe('EventHubFanout: validation', () => {
     ['capture interval', { capture: { intervalInSeconds: 30 } }, 'capture.intervalInSeconds 30 is out of range: it must be a whole number from 60 to 900'],
     ['capture size', { capture: { sizeLimitInBytes: 1024 } }, 'capture.sizeLimitInBytes 1024 is out of range: it must be a whole number from 10485760 to 524288000'],
     ['capture name format', { capture: { archiveNameFormat: '{Namespace}/{EventHub}/{Year}' } }, 'capture.archiveNameFormat \'{Namespace}/{EventHub}/{Year}\' lacks {PartitionId}, {Month}, {Day}, {Hour}, {Minute}, {Second}'],
-    ['synchronous step', { steps: [{ table: 'account', message: 'Update', mode: StepMode.SYNCHRONOUS, stage: StepStage.PRE_OPERATION }] }, 'mode SYNCHRONOUS is not possible here: a Event Hubs endpoint accepts asynchronous steps only'],
     ['no steps', { steps: [] }, 'steps is empty'],
   ];
   for (const [title, props, expected] of cases) {

@@ -14,7 +14,7 @@ import {
   StepStage,
   UserClaim,
 } from '../../src';
-import { newStack, onlyResource, resourcesOf, synthJson, validationErrors } from '../helpers';
+import { newStack, onlyResource, resourcesOf, synthJson, validationErrors, warningsOf } from '../helpers';
 
 const steps = [
   { table: 'salesorder', message: 'Create' },
@@ -136,9 +136,10 @@ describe('OutboundQueueIntegration: read with the testing helpers', () => {
     expect(stack).toBeDeployable();
   });
 
-  it('a synchronous step makes the stack undeployable', () => {
-    const { stack } = build({ steps: [{ table: 'salesorder', message: 'Create', mode: StepMode.SYNCHRONOUS, stage: StepStage.PRE_OPERATION }] });
-    expect(stack).not.toBeDeployable();
+  it('a synchronous step deploys, with a warning that the message is sent at once and cannot be recalled', () => {
+    const { stack, orders } = build({ steps: [{ table: 'salesorder', message: 'Create', mode: StepMode.SYNCHRONOUS, stage: StepStage.PRE_OPERATION }] });
+    expect(stack).toBeDeployable();
+    expect(warningsOf(orders.steps[0])).toEqual([expect.stringContaining('Step Create of salesorder is synchronous: Dataverse sends the message at once')]);
   });
 });
 
@@ -301,7 +302,6 @@ describe('OutboundQueueIntegration: options', () => {
     ['rule name', { authorizationRuleName: 'send rule' }, "authorizationRuleName: authorization rule name 'send rule' is not valid"],
     ['empty steps', { steps: [] }, 'steps is empty: nothing would be registered in Dataverse'],
     ['repeated step', { steps: [steps[0], steps[0]] }, "steps: two steps share the key 'salesorder-Create' (same table and message)"],
-    ['synchronous step', { steps: [{ table: 'salesorder', message: 'Create', stage: StepStage.PRE_OPERATION, mode: StepMode.SYNCHRONOUS }] }, 'a Service Bus queue endpoint accepts asynchronous steps only'],
   ])('validation: %s', (_name, props, expected) => {
     const errors = errorsOf(props);
     const hit = errors.find((e) => e.includes(expected));

@@ -11,7 +11,7 @@ import {
   StepStage,
   WcfRelayReference,
 } from '../../src';
-import { fullSynth, newStack, onlyResource, readAllFiles, resourcesOf, secretLeaks, synthJson, tempDir, validationErrors } from '../helpers';
+import { fullSynth, newStack, onlyResource, readAllFiles, resourcesOf, secretLeaks, synthJson, tempDir, validationErrors, warningsOf } from '../helpers';
 
 const steps = [{ table: 'contact', message: 'Update', filteringAttributes: ['emailaddress1'] }];
 const EXISTING_ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-hybrid/providers/Microsoft.Relay/namespaces/relay-shared';
@@ -132,11 +132,10 @@ describe('RelayIntegration: default settings', () => {
     expect(validationErrors(stack)).toEqual([]);
     const step = dataverse.toManifest().records.find((x: any) => x.table === 'sdkmessageprocessingstep')!;
     expect(step.columns).toMatchObject({ mode: 0, stage: 20, asyncautodelete: false });
-    const warnings = messages(r, '@cdktf/warn');
+    const warnings = warningsOf(r);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain("synchronous step(s) 'Update of contact' on the REST contract");
-    expect(warnings[0]).toContain('asynchronous only on ONE_WAY');
-    expect(warnings[0]).toContain('azurerm cannot create WCF relays (ONE_WAY / TWO_WAY): reference one with existingWcfRelay');
+    expect(warnings[0]).toContain("Step Update of contact is synchronous: the user's operation waits for the listener's reply");
+    expect(warnings[0]).toContain("Dataverse's 2-minute limit");
   });
 });
 
@@ -183,7 +182,7 @@ describe('RelayIntegration: existing WCF relay', () => {
     expect(r.hybridConnection).toBeUndefined();
     expect(r.listenerKeyOutputName).toBeUndefined();
     expect(r.namespaceName).toBe('contoso-wcf');
-    expect(messages(r, '@cdktf/warn')[0]).toContain('on the TWO_WAY contract');
+    expect(warningsOf(r)).toEqual([expect.stringContaining("Step Update of contact is synchronous: the user's operation waits for the listener's reply")]);
   });
 
   it('ONE_WAY: asynchronous steps register; a synchronous one is an error that names the synchronous contracts', () => {

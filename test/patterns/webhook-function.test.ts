@@ -222,7 +222,7 @@ describe('WebhookFunction: default settings', () => {
     const { fn } = build();
     const create = warnings(fn.steps[0]);
     expect(create).toHaveLength(1);
-    expect(create[0]).toMatch(/Create of account calls the webhook synchronously/);
+    expect(create[0]).toMatch(/Step Create of account is synchronous: the user's operation waits for the function/);
     expect(create[0]).toMatch(/60 seconds/);
     expect(create[0]).toMatch(/2 minutes/);
     expect(create[0]).toMatch(/rolls the operation back/);
@@ -535,7 +535,8 @@ describe('WebhookFunction: shared code and per-stack work', () => {
     const env = newStack();
     expect(() => new WebhookFunction(env.stack, 'x', { dataverse: env.dataverse } as any)).toThrow('test/x: WebhookFunction needs resourceGroup, code, steps.');
     const props = { dataverse: env.dataverse, resourceGroup: env.rg, code: CODE };
-    expect(() => new WebhookFunction(env.stack, 'y', { ...props, steps: [null] } as any)).toThrow('test/y: WebhookFunction needs steps as a list of { table, message }; steps[0] is not one.');
-    expect(() => new WebhookFunction(env.stack, 'z', { ...props, steps: 'account' } as any)).toThrow('steps[0] is not one');
+    expect(() => new WebhookFunction(env.stack, 'y', { ...props, steps: [null] } as any)).toThrow('test/y: WebhookFunction needs steps as a list of { table, message }; steps[0] is null. Fix:');
+    expect(() => new WebhookFunction(env.stack, 'z', { ...props, steps: 'account' } as any)).toThrow('steps is "account". Fix:');
+    expect(() => new WebhookFunction(env.stack, 'w', { ...props, steps: [{ table: 'account', message: 'Create' }, 3] } as any)).toThrow('steps[1] is 3. Fix:');
   });
 });

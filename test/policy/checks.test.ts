@@ -205,7 +205,7 @@ describe('OutboundQueueIntegration under the rule pack', () => {
     expect(suppressions.every((s) => s.path === 'test/orders/namespace' && s.used === 1)).toBe(true);
     expect(suppressions.find((s) => s.ruleId === 'CKV_AZURE_204')!.reason).toContain('publicNetworkAccessEnabled: false');
     const rules = DataversePolicyChecks.reportOf(stack).rules;
-    for (const id of ['CKV_AZURE_205', 'DV_ENDPOINT_KEY_SCOPE', 'DV_ASYNC_ONLY', 'DV_SENSITIVE_OUTPUT', 'DV_MANAGE_KEY']) {
+    for (const id of ['CKV_AZURE_205', 'DV_ENDPOINT_KEY_SCOPE', 'DV_SENSITIVE_OUTPUT', 'DV_MANAGE_KEY']) {
       expect(rules.find((r) => r.id === id), id).toMatchObject({ nonCompliant: 0 });
       expect(rules.find((r) => r.id === id)!.checked, id).toBeGreaterThan(0);
     }

@@ -21,7 +21,13 @@ const logicalName = fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/);
 const messageName = fc.constantFrom('Create', 'Update', 'Delete', 'Assign', 'SetState', 'contoso_Approve');
 const stage = fc.constantFrom(StepStage.PRE_VALIDATION, StepStage.PRE_OPERATION, StepStage.POST_OPERATION);
 const mode = fc.constantFrom(StepMode.SYNCHRONOUS, StepMode.ASYNCHRONOUS);
-const contract = fc.constantFrom(ServiceEndpointContract.QUEUE, ServiceEndpointContract.TOPIC, ServiceEndpointContract.EVENT_HUB, ServiceEndpointContract.WEBHOOK);
+const contract = fc.constantFrom(
+  ServiceEndpointContract.QUEUE,
+  ServiceEndpointContract.TOPIC,
+  ServiceEndpointContract.EVENT_HUB,
+  ServiceEndpointContract.WEBHOOK,
+  ServiceEndpointContract.ONE_WAY,
+);
 
 /** Validation errors of one step on a fresh endpoint of the given contract. */
 function stepErrors(c: ServiceEndpointContract, step: { table: string; message: string; stage: StepStage; mode: StepMode; imageType?: StepImageType }) {
@@ -69,21 +75,21 @@ describe('registration validators (property-based)', () => {
     );
   });
 
-  it('a synchronous step is an error on queue, topic and hub endpoints, never for that reason on a webhook', () => {
+  it('a synchronous step is an error on a one-way relay only; queue, topic, hub and webhook endpoints take it', () => {
     fc.assert(
       fc.property(contract, logicalName, messageName, stage, (c, table, message, s) => {
         const errors = stepErrors(c, { table, message, stage: s, mode: StepMode.SYNCHRONOUS });
         const flagged = errors.some((e) => e.includes('accepts asynchronous steps only'));
-        expect(flagged).toBe(c !== ServiceEndpointContract.WEBHOOK);
+        expect(flagged).toBe(c === ServiceEndpointContract.ONE_WAY);
       }),
       RUNS,
     );
   });
 
-  it('a valid combination has no error: asynchronous at 40 anywhere, synchronous at any stage on a webhook', () => {
+  it('a valid combination has no error: asynchronous at 40 anywhere, synchronous at any stage but on a one-way relay', () => {
     fc.assert(
       fc.property(contract, logicalName, messageName, stage, mode, (c, table, message, s, m) => {
-        const valid = m === StepMode.ASYNCHRONOUS ? s === StepStage.POST_OPERATION : c === ServiceEndpointContract.WEBHOOK;
+        const valid = m === StepMode.ASYNCHRONOUS ? s === StepStage.POST_OPERATION : c !== ServiceEndpointContract.ONE_WAY;
         fc.pre(valid);
         expect(stepErrors(c, { table, message, stage: s, mode: m })).toEqual([]);
       }),

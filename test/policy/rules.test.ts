@@ -13,7 +13,7 @@ import { ServicebusQueueAuthorizationRule } from '@cdktf/provider-azurerm/lib/se
 import { StorageAccount, StorageAccountConfig } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageAccountNetworkRulesA as StorageAccountNetworkRules } from '@cdktf/provider-azurerm/lib/storage-account-network-rules';
 import { StorageAccountQueuePropertiesA as StorageAccountQueueProperties } from '@cdktf/provider-azurerm/lib/storage-account-queue-properties';
-import { TerraformOutput, Testing } from 'cdktf';
+import { TerraformOutput, TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -223,22 +223,22 @@ const CASES: Case[] = [
   {
     rule: 'DV_ASYNC_ONLY',
     compliant: (s, dataverse) => {
-      const e = endpoint(s, dataverse, 'send', new ServicebusQueueAuthorizationRule(s, 'rule', { name: 'send', queueId: 'qid', send: true }).primaryKey);
+      const e = endpoint(s, dataverse, 'send', new TerraformVariable(s, 'key', { type: 'string', sensitive: true }).stringValue, ServiceEndpointContract.ONE_WAY);
       new ProcessingStep(s, 'step', { endpoint: e, table: 'account', message: 'Create' });
     },
     nonCompliant: (s, dataverse) => {
-      const e = endpoint(s, dataverse, 'send', new ServicebusQueueAuthorizationRule(s, 'rule', { name: 'send', queueId: 'qid', send: true }).primaryKey);
+      const e = endpoint(s, dataverse, 'send', new TerraformVariable(s, 'key', { type: 'string', sensitive: true }).stringValue, ServiceEndpointContract.ONE_WAY);
       new ProcessingStep(s, 'step', { endpoint: e, table: 'account', message: 'Create', mode: StepMode.SYNCHRONOUS, stage: StepStage.PRE_OPERATION });
     },
     level: PolicyLevel.ERROR,
   },
 ];
 
-function endpoint(scope: Construct, environment: DataverseEnvironment, sasKeyName: string, sasKey: string): ServiceEndpoint {
+function endpoint(scope: Construct, environment: DataverseEnvironment, sasKeyName: string, sasKey: string, contract = ServiceEndpointContract.QUEUE): ServiceEndpoint {
   return new ServiceEndpoint(scope, 'endpoint', {
     environment,
     name: 'orders',
-    contract: ServiceEndpointContract.QUEUE,
+    contract,
     authType: ServiceEndpointAuthType.SAS_KEY,
     solutionNamespace: 'sb-orders',
     namespaceAddress: 'sb://sb-orders.servicebus.windows.net/',

@@ -13,8 +13,11 @@ const AUTHORIZATION_RULES = [
   'azurerm_relay_hybrid_connection_authorization_rule',
 ];
 
-/** `serviceendpoint.contract` values whose endpoints accept asynchronous steps only. */
-const ASYNC_ONLY_CONTRACTS = [1, 2, 5, 6, 7, 9, 10];
+/**
+ * `serviceendpoint.contract` values whose endpoints accept asynchronous steps only (one-way relay,
+ * Event Grid, data lake). Service Bus and Event Hubs take synchronous steps, with a warning.
+ */
+const ASYNC_ONLY_CONTRACTS = [1, 9, 10];
 /** Contracts that send with a key of a messaging namespace (not webhooks, Event Grid, data lake). */
 const KEYED_CONTRACTS = [1, 2, 3, 4, 5, 6, 7];
 /** Columns of a service endpoint that carry its key. */
@@ -93,7 +96,7 @@ export const DATAVERSE_RULES: PolicyRule[] = [
   {
     id: 'DV_ASYNC_ONLY',
     level: PolicyLevel.ERROR,
-    description: 'Steps bound to a Service Bus, Event Hubs, Relay one-way or Event Grid endpoint are asynchronous.',
+    description: 'Steps bound to a Relay one-way, Event Grid or data lake endpoint are asynchronous.',
     fix: 'register the step with mode asynchronous (1) at stage 40, or use a webhook for a synchronous call',
     appliesTo: ['dataverse:sdkmessageprocessingstep'],
     check(subject, index) {
