@@ -1,4 +1,5 @@
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { shortHash } from '../core/ids';
 import { GrantOptions } from './grants-api';
@@ -7,9 +8,17 @@ import { addValidator, isUnresolved, quote } from '../core/problems';
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const PRINCIPAL_TYPES = ['User', 'Group', 'ServicePrincipal', 'ForeignGroup', 'Device'];
 
+/** The role assignments each stack holds, by (role, scope, principal). */
+const ASSIGNMENTS = new WeakMap<TerraformStack, Map<string, RoleAssignment>>();
+
 /**
  * Adds an Azure RBAC role assignment of a built-in role, scoped to one resource, and returns it.
- * Shared by every pattern's grant* method.
+ * Shared by every block's and pattern's grant* method.
+ *
+ * A second grant of the same role on the same scope to the same principal returns the first
+ * assignment instead of adding another (Azure rejects a duplicate with RoleAssignmentExists).
+ * Scope and principal compare as written: the same Terraform reference, or the same literal
+ * (principal ids without regard to case).
  * @internal
  */
 export function grantRole(
@@ -20,11 +29,21 @@ export function grantRole(
   principalId: string,
   options: GrantOptions = {},
 ): RoleAssignment {
+  const stack = TerraformStack.of(scope);
+  let assignments = ASSIGNMENTS.get(stack);
+  if (!assignments) ASSIGNMENTS.set(stack, (assignments = new Map()));
+  const principal = isUnresolved(principalId) ? principalId : String(principalId).toLowerCase();
+  const key = `${role}\n${resourceId}\n${principal}`;
+  const existing = assignments.get(key);
+  if (existing) return existing;
+
   const taken = scope.node.children.filter((c) => c.node.id.startsWith(`${prefix}-`)).length;
-  const wanted = options.id ?? `${prefix}-${isUnresolved(principalId) ? taken + 1 : shortHash(principalId.toLowerCase(), 8)}`;
-  // A second grant of the same role to the same principal is reported at synth, not thrown here.
-  const repeated = scope.node.tryFindChild(wanted) !== undefined;
-  const id = repeated ? `${wanted}-repeat-${taken + 1}` : wanted;
+  const id = options.id ?? `${prefix}-${isUnresolved(principalId) ? taken + 1 : shortHash(principal, 8)}`;
+  if (scope.node.tryFindChild(id) !== undefined) {
+    throw new Error(
+      `${scope.node.path}: the role assignment id ${quote(id)} is taken (${role} for principal ${quote(principalId)}). Fix: pass a distinct options.id.`,
+    );
+  }
   const assignment = new RoleAssignment(scope, id, {
     scope: resourceId,
     roleDefinitionName: role,
@@ -32,11 +51,8 @@ export function grantRole(
     principalType: options.principalType,
     description: options.description ?? `${role} for ${scope.node.path} (cdktf-dataverse)`,
   });
+  assignments.set(key, assignment);
   addValidator(assignment, (problems) => {
-    problems.check(
-      !repeated,
-      `${role} is granted twice with the id ${quote(wanted)} (same principal). Fix: grant each principal once, or pass a distinct options.id.`,
-    );
     if (!isUnresolved(principalId)) {
       problems.check(
         GUID.test(principalId),

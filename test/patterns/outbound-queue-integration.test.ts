@@ -154,15 +154,18 @@ describe('OutboundQueueIntegration: options', () => {
     expect(assignment.node.path).toMatch(/^test\/orders\/listen-[0-9a-f]{8}$/);
   });
 
-  it('grantListen validates the principal and reports a repeated grant', () => {
+  it('grantListen validates the principal; a repeated grant returns the first assignment (one per principal, role and scope)', () => {
     const { stack, orders } = build();
     orders.grantListen('not-a-guid');
-    orders.grantListen('00000000-0000-0000-0000-000000000001');
-    orders.grantListen('00000000-0000-0000-0000-000000000001');
+    const first = orders.grantListen('00000000-0000-0000-0000-000000000001');
+    expect(orders.grantListen('00000000-0000-0000-0000-0000000000AB'.toLowerCase())).not.toBe(first);
+    expect(orders.grantListen('00000000-0000-0000-0000-000000000001')).toBe(first);
+    expect(orders.grantListen('00000000-0000-0000-0000-000000000001'.toUpperCase())).toBe(first);
     const errors = validationErrors(stack);
-    expect(errors).toHaveLength(2);
+    expect(errors).toHaveLength(1);
     expect(errors[0]).toContain("principalId 'not-a-guid' is not a GUID");
-    expect(errors[1]).toContain('Azure Service Bus Data Receiver is granted twice');
+    const assignments = Object.values(resourcesOf(JSON.parse(Testing.synth(stack)), 'azurerm_role_assignment')) as any[];
+    expect(assignments.map((a) => a.principal_id).sort()).toEqual(['00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-0000000000ab', 'not-a-guid']);
   });
 
   it('grantListen accepts a Terraform reference as principal', () => {
