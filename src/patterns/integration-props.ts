@@ -1,5 +1,5 @@
 import { ResourceGroupReference } from '../azure/resource-group';
-import { UserClaim } from '../dataverse/enums';
+import { MessageFormat, UserClaim } from '../dataverse/enums';
 import { DataverseEnvironment } from '../dataverse/environment';
 import { StepDefinition } from '../dataverse/processing-step';
 
@@ -38,4 +38,22 @@ export interface OutboundIntegrationProps extends IntegrationBaseProps {
    * @default UserClaim.NONE
    */
   readonly userClaim?: UserClaim;
+}
+
+/**
+ * Properties every outbound pattern that posts to a messaging entity shares (Service Bus queue or
+ * topic, event hub, relay): the Send-only rule Dataverse authenticates with and the message format.
+ */
+export interface MessagingIntegrationProps extends OutboundIntegrationProps {
+  /**
+   * Name of the Send-only shared access rule Dataverse sends with, on the entity only.
+   * @default 'dataverse-send'
+   */
+  readonly authorizationRuleName?: string;
+  /**
+   * Message format of the service endpoint. Use JSON for consumers that are not .NET (the runtime
+   * of this library parses JSON only).
+   * @default MessageFormat.JSON
+   */
+  readonly messageFormat?: MessageFormat;
 }
