@@ -3,6 +3,7 @@
 // Azure pieces shared by the patterns
 export * from './azure/resource-group';
 export * from './azure/grants-api';
+export * from './azure/shared-access';
 export * from './azure/storage-account';
 export * from './azure/key-vault';
 export * from './azure/monitoring';
