@@ -7,9 +7,9 @@
 // microsoft-servicebus-namespaces, microsoft-eventhub-namespaces, microsoft-relay-namespaces,
 // microsoft-insights-components, microsoft-apimanagement-service. Thresholds, windows and
 // severities are this library's choices (documented on MonitoringOptions).
-import { isUnresolved } from '../core/problems';
 import { DEFAULT_WINDOW, withOptions } from './alerts-checks';
 import { MetricAggregation, MetricCriteria, MetricDimension, MetricDimensionOperator, MetricOperator, MetricOptions } from './alerts-criteria';
+import { isUnresolved } from '../core/problems';
 
 /** One metric and the defaults of its alert. @internal */
 export interface MetricDefinition {
@@ -60,24 +60,56 @@ export const SERVICE_BUS_METRICS = {
   namespace: 'Microsoft.ServiceBus/namespaces',
   metrics: {
     deadLetteredMessages: {
-      metricName: 'DeadletteredMessages', unit: '', aggregation: MAXIMUM, comparisonOperator: GREATER_THAN, threshold: 0,
-      window: 'PT5M', frequency: 'PT1M', severity: 1, entityDimension: 'EntityName',
-      summary: 'Dead-lettered messages', hint: 'Events Dataverse sent that no consumer could process wait in the dead-letter queue.',
+      metricName: 'DeadletteredMessages',
+      unit: '',
+      aggregation: MAXIMUM,
+      comparisonOperator: GREATER_THAN,
+      threshold: 0,
+      window: 'PT5M',
+      frequency: 'PT1M',
+      severity: 1,
+      entityDimension: 'EntityName',
+      summary: 'Dead-lettered messages',
+      hint: 'Events Dataverse sent that no consumer could process wait in the dead-letter queue.',
     },
     activeMessages: {
-      metricName: 'ActiveMessages', unit: '', aggregation: AVERAGE, comparisonOperator: GREATER_THAN, threshold: 1000,
-      window: 'PT15M', frequency: 'PT5M', severity: 2, entityDimension: 'EntityName',
-      summary: 'Active messages (backlog)', hint: 'Consumers are not keeping up, or are stopped.',
+      metricName: 'ActiveMessages',
+      unit: '',
+      aggregation: AVERAGE,
+      comparisonOperator: GREATER_THAN,
+      threshold: 1000,
+      window: 'PT15M',
+      frequency: 'PT5M',
+      severity: 2,
+      entityDimension: 'EntityName',
+      summary: 'Active messages (backlog)',
+      hint: 'Consumers are not keeping up, or are stopped.',
     },
     serverErrors: {
-      metricName: 'ServerErrors', unit: '', aggregation: TOTAL, comparisonOperator: GREATER_THAN, threshold: 0,
-      window: 'PT5M', frequency: 'PT1M', severity: 1, entityDimension: 'EntityName',
-      summary: 'Server errors', hint: 'Service Bus failed requests; Dataverse retries asynchronous sends.',
+      metricName: 'ServerErrors',
+      unit: '',
+      aggregation: TOTAL,
+      comparisonOperator: GREATER_THAN,
+      threshold: 0,
+      window: 'PT5M',
+      frequency: 'PT1M',
+      severity: 1,
+      entityDimension: 'EntityName',
+      summary: 'Server errors',
+      hint: 'Service Bus failed requests; Dataverse retries asynchronous sends.',
     },
     throttledRequests: {
-      metricName: 'ThrottledRequests', unit: '', aggregation: TOTAL, comparisonOperator: GREATER_THAN, threshold: 0,
-      window: 'PT5M', frequency: 'PT1M', severity: 2, entityDimension: 'EntityName',
-      summary: 'Throttled requests', hint: 'The namespace is over its quota: consider a higher tier or more messaging units.',
+      metricName: 'ThrottledRequests',
+      unit: '',
+      aggregation: TOTAL,
+      comparisonOperator: GREATER_THAN,
+      threshold: 0,
+      window: 'PT5M',
+      frequency: 'PT1M',
+      severity: 2,
+      entityDimension: 'EntityName',
+      summary: 'Throttled requests',
+      hint: 'The namespace is over its quota: consider a higher tier or more messaging units.',
     },
   },
 } satisfies MetricFamily;
@@ -91,19 +123,43 @@ export const EVENT_HUBS_METRICS = {
   namespace: 'Microsoft.EventHub/namespaces',
   metrics: {
     throttledRequests: {
-      metricName: 'ThrottledRequests', unit: '', aggregation: TOTAL, comparisonOperator: GREATER_THAN, threshold: 0,
-      window: 'PT5M', frequency: 'PT1M', severity: 2, entityDimension: 'EntityName',
-      summary: 'Throttled requests', hint: 'The namespace is over its throughput units: raise them or turn on auto-inflate.',
+      metricName: 'ThrottledRequests',
+      unit: '',
+      aggregation: TOTAL,
+      comparisonOperator: GREATER_THAN,
+      threshold: 0,
+      window: 'PT5M',
+      frequency: 'PT1M',
+      severity: 2,
+      entityDimension: 'EntityName',
+      summary: 'Throttled requests',
+      hint: 'The namespace is over its throughput units: raise them or turn on auto-inflate.',
     },
     serverErrors: {
-      metricName: 'ServerErrors', unit: '', aggregation: TOTAL, comparisonOperator: GREATER_THAN, threshold: 0,
-      window: 'PT5M', frequency: 'PT1M', severity: 1, entityDimension: 'EntityName',
-      summary: 'Server errors', hint: 'Event Hubs failed requests; Dataverse retries asynchronous sends.',
+      metricName: 'ServerErrors',
+      unit: '',
+      aggregation: TOTAL,
+      comparisonOperator: GREATER_THAN,
+      threshold: 0,
+      window: 'PT5M',
+      frequency: 'PT1M',
+      severity: 1,
+      entityDimension: 'EntityName',
+      summary: 'Server errors',
+      hint: 'Event Hubs failed requests; Dataverse retries asynchronous sends.',
     },
     quotaExceededErrors: {
-      metricName: 'QuotaExceededErrors', unit: '', aggregation: TOTAL, comparisonOperator: GREATER_THAN, threshold: 0,
-      window: 'PT5M', frequency: 'PT1M', severity: 2, entityDimension: 'EntityName',
-      summary: 'Quota exceeded errors', hint: 'A quota of the namespace (size, connections) is reached.',
+      metricName: 'QuotaExceededErrors',
+      unit: '',
+      aggregation: TOTAL,
+      comparisonOperator: GREATER_THAN,
+      threshold: 0,
+      window: 'PT5M',
+      frequency: 'PT1M',
+      severity: 2,
+      entityDimension: 'EntityName',
+      summary: 'Quota exceeded errors',
+      hint: 'A quota of the namespace (size, connections) is reached.',
     },
   },
 } satisfies MetricFamily;
@@ -117,9 +173,17 @@ export const RELAY_METRICS = {
   namespace: 'Microsoft.Relay/namespaces',
   metrics: {
     activeListeners: {
-      metricName: 'ActiveListeners', unit: '', aggregation: TOTAL, comparisonOperator: LESS_THAN, threshold: 1,
-      window: 'PT5M', frequency: 'PT1M', severity: 1, entityDimension: 'EntityName',
-      summary: 'Active listeners', hint: 'No listener is connected, so every Dataverse step posting to the relay fails.',
+      metricName: 'ActiveListeners',
+      unit: '',
+      aggregation: TOTAL,
+      comparisonOperator: LESS_THAN,
+      threshold: 1,
+      window: 'PT5M',
+      frequency: 'PT1M',
+      severity: 1,
+      entityDimension: 'EntityName',
+      summary: 'Active listeners',
+      hint: 'No listener is connected, so every Dataverse step posting to the relay fails.',
     },
   },
 } satisfies MetricFamily;
@@ -135,14 +199,28 @@ export const APPLICATION_INSIGHTS_METRICS = {
   namespace: 'microsoft.insights/components',
   metrics: {
     failedRequests: {
-      metricName: 'requests/failed', unit: '', aggregation: COUNT, comparisonOperator: GREATER_THAN, threshold: 0,
-      window: 'PT5M', frequency: 'PT1M', severity: 1,
-      summary: 'Failed requests', hint: 'The function answered with an error; Dataverse records the failed system job.',
+      metricName: 'requests/failed',
+      unit: '',
+      aggregation: COUNT,
+      comparisonOperator: GREATER_THAN,
+      threshold: 0,
+      window: 'PT5M',
+      frequency: 'PT1M',
+      severity: 1,
+      summary: 'Failed requests',
+      hint: 'The function answered with an error; Dataverse records the failed system job.',
     },
     requestDuration: {
-      metricName: 'requests/duration', unit: ' ms', aggregation: MAXIMUM, comparisonOperator: GREATER_THAN, threshold: 45000,
-      window: 'PT5M', frequency: 'PT1M', severity: 2,
-      summary: 'Request duration', hint: 'Dataverse gives a webhook 60 seconds before it fails the call.',
+      metricName: 'requests/duration',
+      unit: ' ms',
+      aggregation: MAXIMUM,
+      comparisonOperator: GREATER_THAN,
+      threshold: 45000,
+      window: 'PT5M',
+      frequency: 'PT1M',
+      severity: 2,
+      summary: 'Request duration',
+      hint: 'Dataverse gives a webhook 60 seconds before it fails the call.',
     },
   },
 } satisfies MetricFamily;
@@ -157,15 +235,29 @@ export const API_MANAGEMENT_METRICS = {
   namespace: 'Microsoft.ApiManagement/service',
   metrics: {
     serverErrors: {
-      metricName: 'Requests', unit: '', aggregation: TOTAL, comparisonOperator: GREATER_THAN, threshold: 0,
-      window: 'PT5M', frequency: 'PT1M', severity: 1,
+      metricName: 'Requests',
+      unit: '',
+      aggregation: TOTAL,
+      comparisonOperator: GREATER_THAN,
+      threshold: 0,
+      window: 'PT5M',
+      frequency: 'PT1M',
+      severity: 1,
       dimensions: [{ name: 'GatewayResponseCodeCategory', dimensionOperator: MetricDimensionOperator.INCLUDE, values: ['5xx'] }],
-      summary: 'Gateway 5xx responses', hint: 'The gateway or its backend failed requests of the Custom API.',
+      summary: 'Gateway 5xx responses',
+      hint: 'The gateway or its backend failed requests of the Custom API.',
     },
     capacity: {
-      metricName: 'Capacity', unit: ' %', aggregation: AVERAGE, comparisonOperator: GREATER_THAN, threshold: 80,
-      window: 'PT15M', frequency: 'PT5M', severity: 2,
-      summary: 'Gateway capacity', hint: 'The gateway is near its limit: scale out or up.',
+      metricName: 'Capacity',
+      unit: ' %',
+      aggregation: AVERAGE,
+      comparisonOperator: GREATER_THAN,
+      threshold: 80,
+      window: 'PT15M',
+      frequency: 'PT5M',
+      severity: 2,
+      summary: 'Gateway capacity',
+      hint: 'The gateway is near its limit: scale out or up.',
     },
   },
 } satisfies MetricFamily;
@@ -201,22 +293,12 @@ export function catalogueMetric(family: MetricFamily, key: string, resourceId: s
 }
 
 /** A Service Bus namespace metric, filtered to one queue or topic when `entityName` is given. @internal */
-export function serviceBusMetric(
-  namespaceId: string,
-  key: keyof typeof SERVICE_BUS_METRICS.metrics,
-  entityName?: string,
-  options?: MetricOptions,
-): MetricCriteria {
+export function serviceBusMetric(namespaceId: string, key: keyof typeof SERVICE_BUS_METRICS.metrics, entityName?: string, options?: MetricOptions): MetricCriteria {
   return catalogueMetric(SERVICE_BUS_METRICS, key, namespaceId, entityName, options);
 }
 
 /** An Event Hubs namespace metric, filtered to one event hub when `eventHubName` is given. @internal */
-export function eventHubsMetric(
-  namespaceId: string,
-  key: keyof typeof EVENT_HUBS_METRICS.metrics,
-  eventHubName?: string,
-  options?: MetricOptions,
-): MetricCriteria {
+export function eventHubsMetric(namespaceId: string, key: keyof typeof EVENT_HUBS_METRICS.metrics, eventHubName?: string, options?: MetricOptions): MetricCriteria {
   return catalogueMetric(EVENT_HUBS_METRICS, key, namespaceId, eventHubName, options);
 }
 

@@ -1,6 +1,6 @@
-import { Problems, isUnresolved, quote } from '../core/problems';
 import { MetricAggregation, MetricCriteria, MetricDimensionOperator, MetricOperator, MetricOptions } from './alerts-criteria';
 import { durationSeconds } from './props';
+import { Problems, isUnresolved, quote } from '../core/problems';
 
 // The values azurerm 4.55 accepts (hashicorp/terraform-provider-azurerm v4.55.0,
 // internal/services/monitor/monitor_metric_alert_resource.go: `frequency`, `window_size` StringInSlice).
@@ -104,4 +104,3 @@ export function withOptions(criteria: MetricCriteria, options: MetricOptions = {
   const defined = OPTION_KEYS.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]);
   return { ...criteria, ...Object.fromEntries(defined) };
 }
-

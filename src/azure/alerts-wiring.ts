@@ -2,8 +2,6 @@
 // the diagnostic settings, and the stack's shared workspace.
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { oncePerStack } from '../core/providers';
-import { Problems, addValidator, annotate, quote } from '../core/problems';
 import { ActionGroup, IActionGroup, MetricAlert } from './alerts';
 import { checkMetricOptions } from './alerts-checks';
 import { MetricCriteria, MetricOptions } from './alerts-criteria';
@@ -12,6 +10,8 @@ import { DiagnosticSettings } from './diagnostics';
 import { ILogAnalyticsWorkspace, LogAnalyticsWorkspace, LogAnalyticsWorkspaceOptions } from './monitoring';
 import { checkExistingOrNew } from './props';
 import { ResourceGroupReference } from './resource-group';
+import { Problems, addValidator, annotate, quote } from '../core/problems';
+import { oncePerStack } from '../core/providers';
 
 /** The alerts of MonitoringOptions. @internal */
 export const ALERT_KEYS = [
@@ -63,8 +63,7 @@ export function addMonitoringAlerts(scope: Construct, target: MonitoringTarget, 
   checkMonitoringOptions(scope, m);
   const emails = m.emailReceivers ?? [];
   const actionGroup =
-    m.actionGroup ??
-    (emails.length > 0 ? new ActionGroup(scope, 'action-group', { resourceGroup: target.resourceGroup, emailReceivers: emails, tags: target.tags }) : undefined);
+    m.actionGroup ?? (emails.length > 0 ? new ActionGroup(scope, 'action-group', { resourceGroup: target.resourceGroup, emailReceivers: emails, tags: target.tags }) : undefined);
   const wanted = requests.filter((r) => m[r.alert]?.enabled !== false);
   if (actionGroup === undefined && m.allowNoActionGroup !== true) {
     if (wanted.length > 0) {
@@ -78,16 +77,18 @@ export function addMonitoringAlerts(scope: Construct, target: MonitoringTarget, 
     return { alerts: [] };
   }
   // Alerts whose options are wrong are reported once, by checkMonitoringOptions, and not built.
-  const alerts = wanted.filter((r) => optionProblems(r.alert, m[r.alert]).length === 0).map(
-    (r) =>
-      new MetricAlert(scope, r.id, {
-        resourceGroup: target.resourceGroup,
-        criteria: r.metric(m[r.alert] ?? {}),
-        actionGroup,
-        allowNoActionGroup: m.allowNoActionGroup,
-        tags: target.tags,
-      }),
-  );
+  const alerts = wanted
+    .filter((r) => optionProblems(r.alert, m[r.alert]).length === 0)
+    .map(
+      (r) =>
+        new MetricAlert(scope, r.id, {
+          resourceGroup: target.resourceGroup,
+          criteria: r.metric(m[r.alert] ?? {}),
+          actionGroup,
+          allowNoActionGroup: m.allowNoActionGroup,
+          tags: target.tags,
+        }),
+    );
   return { actionGroup, alerts };
 }
 
@@ -120,7 +121,12 @@ const FIRST_ASKED = new WeakMap<TerraformStack, { path: string; options: string 
  * stack, so it is the same on every synth). A later caller that gives other options is reported.
  * @internal
  */
-export function stackWorkspace(scope: Construct, resourceGroup: ResourceGroupReference, options?: LogAnalyticsWorkspaceOptions, tags?: { [key: string]: string }): ILogAnalyticsWorkspace {
+export function stackWorkspace(
+  scope: Construct,
+  resourceGroup: ResourceGroupReference,
+  options?: LogAnalyticsWorkspaceOptions,
+  tags?: { [key: string]: string },
+): ILogAnalyticsWorkspace {
   const stack = TerraformStack.of(scope);
   oncePerStack(scope, 'monitoring:shared-workspace', () => {
     if (stack.node.tryFindChild(STACK_WORKSPACE_ID) !== undefined) {

@@ -1,14 +1,14 @@
 import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
 import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
 import { Construct } from 'constructs';
-import { shortHash } from '../core/ids';
-import { Problems, addValidator, isUnresolved, quote } from '../core/problems';
 import { checkCriteria, DEFAULT_FREQUENCY, DEFAULT_SEVERITY, DEFAULT_WINDOW } from './alerts-checks';
 import { MetricCriteria, MetricDimensionOperator } from './alerts-criteria';
 import { checkImportedId, requireProps } from './imports';
 import { checkName, generateName, NAME_RULES, NameRule } from './naming';
 import { ResourceGroupReference } from './resource-group';
 import { resourceNameOfId } from './resource-id';
+import { shortHash } from '../core/ids';
+import { Problems, addValidator, isUnresolved, quote } from '../core/problems';
 
 // Naming rules: Microsoft Learn, "Naming rules and restrictions for Azure resources", Microsoft.Insights
 // (MicrosoftDocs/azure-docs articles/azure-resource-manager/management/resource-name-rules.md).
@@ -146,10 +146,7 @@ export class ActionGroup extends Construct implements IActionGroup {
     addValidator(this, (problems) => {
       checkName(problems, ACTION_GROUP_NAME, 'name', props.name);
       problems.length('shortName', props.shortName, 1, 12);
-      problems.check(
-        emails.length + webhooks.length > 0,
-        'the action group has no receiver, so an alert would tell no one. Fix: pass emailReceivers or webhookReceivers.',
-      );
+      problems.check(emails.length + webhooks.length > 0, 'the action group has no receiver, so an alert would tell no one. Fix: pass emailReceivers or webhookReceivers.');
       checkEmails(problems, emails);
       webhooks.forEach((w, i) => checkWebhook(problems, `webhookReceivers[${i}]`, w));
     });
@@ -268,7 +265,8 @@ export class MetricAlert extends Construct {
       window: c.window ?? DEFAULT_WINDOW,
       frequency: c.frequency ?? DEFAULT_FREQUENCY,
       severity: c.severity ?? DEFAULT_SEVERITY,
-      description: c.description ?? `${c.metricName} ${c.aggregation} ${c.comparisonOperator} ${isUnresolved(c.threshold) ? 'the threshold' : c.threshold} over ${c.window ?? DEFAULT_WINDOW}`,
+      description:
+        c.description ?? `${c.metricName} ${c.aggregation} ${c.comparisonOperator} ${isUnresolved(c.threshold) ? 'the threshold' : c.threshold} over ${c.window ?? DEFAULT_WINDOW}`,
     };
     this.resource = new MonitorMetricAlert(this, 'Default', {
       name: props.name ?? generateName(this, NAME_RULES.generic, 'alert', this.node.path),

@@ -1,9 +1,9 @@
 import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { Construct } from 'constructs';
-import { Problems, addValidator, isUnresolved, quote } from '../core/problems';
 import { requireProps } from './imports';
 import { ILogAnalyticsWorkspace } from './monitoring';
 import { generateName, NAME_RULES } from './naming';
+import { Problems, addValidator, isUnresolved, quote } from '../core/problems';
 
 /** What diagnostic settings a resource type supports. */
 interface DiagnosticKind {
@@ -31,8 +31,17 @@ const KINDS: Record<string, DiagnosticKind> = {
   },
   'microsoft.eventhub/namespaces': {
     categories: [
-      'ApplicationMetricsLogs', 'ArchiveLogs', 'AutoScaleLogs', 'CustomerManagedKeyUserLogs', 'DataDRLogs', 'DiagnosticErrorLogs',
-      'EventHubVNetConnectionEvent', 'KafkaCoordinatorLogs', 'KafkaUserErrorLogs', 'OperationalLogs', 'RuntimeAuditLogs',
+      'ApplicationMetricsLogs',
+      'ArchiveLogs',
+      'AutoScaleLogs',
+      'CustomerManagedKeyUserLogs',
+      'DataDRLogs',
+      'DiagnosticErrorLogs',
+      'EventHubVNetConnectionEvent',
+      'KafkaCoordinatorLogs',
+      'KafkaUserErrorLogs',
+      'OperationalLogs',
+      'RuntimeAuditLogs',
     ],
     groups: ['allLogs', 'audit'],
   },
@@ -43,16 +52,33 @@ const KINDS: Record<string, DiagnosticKind> = {
   },
   'microsoft.insights/components': {
     categories: [
-      'AppAvailabilityResults', 'AppBrowserTimings', 'AppDependencies', 'AppEvents', 'AppExceptions', 'AppMetrics',
-      'AppPageViews', 'AppPerformanceCounters', 'AppRequests', 'AppSystemEvents', 'AppTraces',
+      'AppAvailabilityResults',
+      'AppBrowserTimings',
+      'AppDependencies',
+      'AppEvents',
+      'AppExceptions',
+      'AppMetrics',
+      'AppPageViews',
+      'AppPerformanceCounters',
+      'AppRequests',
+      'AppSystemEvents',
+      'AppTraces',
     ],
     groups: ['allLogs'],
   },
   'microsoft.keyvault/vaults': { categories: ['AuditEvent', 'AzurePolicyEvaluationDetails'], groups: ['allLogs', 'audit'] },
   'microsoft.web/sites': {
     categories: [
-      'AppServiceAntivirusScanAuditLogs', 'AppServiceAppLogs', 'AppServiceAuditLogs', 'AppServiceConsoleLogs', 'AppServiceFileAuditLogs',
-      'AppServiceHTTPLogs', 'AppServiceIPSecAuditLogs', 'AppServicePlatformLogs', 'FunctionAppLogs', 'WorkflowRuntime',
+      'AppServiceAntivirusScanAuditLogs',
+      'AppServiceAppLogs',
+      'AppServiceAuditLogs',
+      'AppServiceConsoleLogs',
+      'AppServiceFileAuditLogs',
+      'AppServiceHTTPLogs',
+      'AppServiceIPSecAuditLogs',
+      'AppServicePlatformLogs',
+      'FunctionAppLogs',
+      'WorkflowRuntime',
     ],
     groups: [],
     defaultCategories: ['FunctionAppLogs'],
@@ -155,7 +181,13 @@ export class DiagnosticSettings extends Construct {
       }
       if (kind !== undefined) {
         const noGroups = kind.groups.length === 0;
-        checkAll(problems, 'logCategoryGroups', groups, kind.groups, noGroups ? `${type} has no category groups. Fix: use logCategories instead.` : `${type} has ${kind.groups.join(', ')}. Fix: use one of those.`);
+        checkAll(
+          problems,
+          'logCategoryGroups',
+          groups,
+          kind.groups,
+          noGroups ? `${type} has no category groups. Fix: use logCategories instead.` : `${type} has ${kind.groups.join(', ')}. Fix: use one of those.`,
+        );
         checkAll(problems, 'logCategories', categories, kind.categories, `${type} has ${kind.categories.join(', ')}. Fix: use one of those.`);
         checkAll(problems, 'metricCategories', metrics, METRIC_CATEGORIES, `${type} has ${METRIC_CATEGORIES.join(', ')}. Fix: use one of those.`);
       }
@@ -165,7 +197,10 @@ export class DiagnosticSettings extends Construct {
       );
       const dest = props.logAnalyticsDestinationType;
       if (dest !== undefined && !isUnresolved(dest)) {
-        problems.check(DESTINATION_TYPES.includes(dest), `logAnalyticsDestinationType ${quote(dest)} is not one of ${DESTINATION_TYPES.join(', ')}. Fix: use one of them or omit it.`);
+        problems.check(
+          DESTINATION_TYPES.includes(dest),
+          `logAnalyticsDestinationType ${quote(dest)} is not one of ${DESTINATION_TYPES.join(', ')}. Fix: use one of them or omit it.`,
+        );
       }
     });
   }
@@ -175,19 +210,13 @@ function checkSettingName(problems: Problems, name: string | undefined): void {
   if (name === undefined || isUnresolved(name)) return;
   problems.length('name', name, 1, 260);
   problems.check(!BAD_NAME_CHARS.test(name), `name ${quote(name)} contains one of < > * % & : \\ ? + /, which Azure does not allow. Fix: remove them.`);
-  problems.check(
-    name.toLowerCase() !== 'service',
-    "name 'service' is a legacy name: a setting called so cannot be fully deleted. Fix: choose another name, or omit it.",
-  );
+  problems.check(name.toLowerCase() !== 'service', "name 'service' is a legacy name: a setting called so cannot be fully deleted. Fix: choose another name, or omit it.");
 }
 
 function checkAll(problems: Problems, prop: string, given: string[], allowed: string[], whatAndFix: string): void {
   const lower = allowed.map((a) => a.toLowerCase());
   given.forEach((value, i) => {
     if (isUnresolved(value)) return;
-    problems.check(
-      typeof value === 'string' && lower.includes(value.toLowerCase()),
-      `${prop}[${i}] ${quote(value)} is not supported: ${whatAndFix}`,
-    );
+    problems.check(typeof value === 'string' && lower.includes(value.toLowerCase()), `${prop}[${i}] ${quote(value)} is not supported: ${whatAndFix}`);
   });
 }

@@ -16,8 +16,8 @@ import {
   serviceBusMetric,
   SERVICE_BUS_METRICS,
 } from '../../src/azure/alerts-catalogue';
-import { Problems } from '../../src/core/problems';
 import { checkCriteria } from '../../src/azure/alerts-checks';
+import { Problems } from '../../src/core/problems';
 import { newStack } from '../helpers';
 
 const RG = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ops/providers';
@@ -98,8 +98,6 @@ describe('metric catalogue', () => {
   });
 
   it('an unknown key is a programming error inside the library and says so', () => {
-    expect(() => catalogueMetric(SERVICE_BUS_METRICS, 'nope', `${RG}/Microsoft.ServiceBus/namespaces/sb`)).toThrow(
-      "internal: no metric 'nope' in Microsoft.ServiceBus/namespaces",
-    );
+    expect(() => catalogueMetric(SERVICE_BUS_METRICS, 'nope', `${RG}/Microsoft.ServiceBus/namespaces/sb`)).toThrow("internal: no metric 'nope' in Microsoft.ServiceBus/namespaces");
   });
 });

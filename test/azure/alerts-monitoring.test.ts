@@ -101,15 +101,13 @@ describe('MonitoringOptions: alerts', () => {
     const emails = pattern({ emailReceivers: ['ops'] });
     addMonitoringAlerts(emails.scope, emails.target, REQUESTS);
     expect(validationErrors(stack)).toEqual([
-      "[test/orders] monitoring.deadLetterMessages is not a monitoring option. Fix: use one of deadLetteredMessages, activeMessages, throttledRequests, serverErrors, functionFailures, webhookLatency, apiManagementServerErrors, apiManagementCapacity, relayListeners, actionGroup, emailReceivers, allowNoActionGroup, diagnostics, workspace, workspaceOptions.",
+      '[test/orders] monitoring.deadLetterMessages is not a monitoring option. Fix: use one of deadLetteredMessages, activeMessages, throttledRequests, serverErrors, functionFailures, webhookLatency, apiManagementServerErrors, apiManagementCapacity, relayListeners, actionGroup, emailReceivers, allowNoActionGroup, diagnostics, workspace, workspaceOptions.',
       '[test/orders] conflicting props: monitoring.actionGroup with monitoring.emailReceivers. An existing resource is used as it is, so options for creating one would be ignored. Fix: pass either the existing resource or the options, not both.',
       "[test/orders] monitoring.activeMessages.window 'PT10M' is not a window Azure Monitor accepts. Fix: use one of PT1M, PT5M, PT15M, PT30M, PT1H, PT6H, PT12H, P1D (ISO 8601 durations).",
       '[test/orders] monitoring.activeMessages.severity 7 is not a severity: Azure Monitor takes a whole number from 0 (critical) to 4 (verbose). Fix: use 0, 1, 2, 3 or 4.',
       "[test/orders] monitoring.serverErrors 'off' is not alert options. Fix: pass { enabled?, threshold?, window?, frequency?, severity?, ... }.",
     ]);
-    expect(validationErrors(emails.stack)).toEqual([
-      "[test/orders/action-group] emailReceivers[0] 'ops' is not an email address. Fix: write it like 'ops@contoso.com'.",
-    ]);
+    expect(validationErrors(emails.stack)).toEqual(["[test/orders/action-group] emailReceivers[0] 'ops' is not an email address. Fix: write it like 'ops@contoso.com'."]);
   });
 });
 

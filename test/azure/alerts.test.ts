@@ -60,9 +60,7 @@ describe('ActionGroup block', () => {
   it('validation, every problem at once: no receiver, a bad or repeated address, an http or secret-bearing webhook (the secret not echoed), bad names', () => {
     const empty = newStack();
     new ActionGroup(empty.stack, 'ag', { resourceGroup: empty.rg });
-    expect(validationErrors(empty.stack)).toEqual([
-      '[test/ag] the action group has no receiver, so an alert would tell no one. Fix: pass emailReceivers or webhookReceivers.',
-    ]);
+    expect(validationErrors(empty.stack)).toEqual(['[test/ag] the action group has no receiver, so an alert would tell no one. Fix: pass emailReceivers or webhookReceivers.']);
 
     const { stack, rg } = newStack();
     new ActionGroup(stack, 'ag', {
@@ -111,9 +109,7 @@ describe('ActionGroup block', () => {
     expect(validationErrors(bad.stack)).toEqual([
       `[test/wrong] actionGroupId '${SUB.slice(0, 77)}...' is not the resource id of a Microsoft.Insights/actionGroups. Fix: pass '/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Insights/actionGroups/<name>'.`,
     ]);
-    expect(() => ActionGroup.fromActionGroupAttributes(newStack().stack, 'x', {} as any)).toThrow(
-      'test: ActionGroup.fromActionGroupAttributes needs actionGroupId',
-    );
+    expect(() => ActionGroup.fromActionGroupAttributes(newStack().stack, 'x', {} as any)).toThrow('test: ActionGroup.fromActionGroupAttributes needs actionGroupId');
   });
 });
 
@@ -244,9 +240,9 @@ describe('MetricAlert block', () => {
     const r = onlyResource(synthJson(stack), 'azurerm_monitor_metric_alert');
     expect(r.criteria[0].threshold).toBe('${var.threshold}');
     expect(r.description).toBe('DeadletteredMessages Maximum GreaterThan the threshold over ${var.window}');
-    expect(
-      () => new MetricAlert(newStack().stack, 'x', { resourceGroup: rg, allowNoActionGroup: true, criteria: { resourceId: NAMESPACE_ID, metricName: 'X' } as any }),
-    ).toThrow('test/x: MetricAlert criteria needs metricNamespace, aggregation, comparisonOperator, threshold.');
+    expect(() => new MetricAlert(newStack().stack, 'x', { resourceGroup: rg, allowNoActionGroup: true, criteria: { resourceId: NAMESPACE_ID, metricName: 'X' } as any })).toThrow(
+      'test/x: MetricAlert criteria needs metricNamespace, aggregation, comparisonOperator, threshold.',
+    );
     expect(() => new MetricAlert(newStack().stack, 'y', { resourceGroup: rg } as any)).toThrow('test/y: MetricAlert needs criteria.');
   });
 
