@@ -50,6 +50,16 @@ const OPERATOR_WORDS: Record<string, string> = {
   LessThanOrEqual: '<=',
 };
 
+/** Evaluated every minute over five minutes. */
+const SHORT = { window: 'PT5M', frequency: 'PT1M' };
+/** Evaluated every five minutes over fifteen: for slow-moving values (a backlog, capacity). */
+const LONG = { window: 'PT15M', frequency: 'PT5M' };
+
+/** A count of one entity (aggregation Total, dimension EntityName) where any in five minutes fires; entries override what differs. */
+function entityCount(metricName: string, severity: number, summary: string, hint: string): MetricDefinition {
+  return { metricName, unit: '', aggregation: TOTAL, comparisonOperator: GREATER_THAN, threshold: 0, ...SHORT, severity, entityDimension: 'EntityName', summary, hint };
+}
+
 /**
  * Microsoft.ServiceBus/namespaces. DeadletteredMessages and ActiveMessages: Count, Average/Minimum/Maximum,
  * dimension EntityName; ServerErrors: Count, Total, EntityName + OperationResult; ThrottledRequests: Count,
@@ -60,57 +70,17 @@ export const SERVICE_BUS_METRICS = {
   namespace: 'Microsoft.ServiceBus/namespaces',
   metrics: {
     deadLetteredMessages: {
-      metricName: 'DeadletteredMessages',
-      unit: '',
+      ...entityCount('DeadletteredMessages', 1, 'Dead-lettered messages', 'Events Dataverse sent that no consumer could process wait in the dead-letter queue.'),
       aggregation: MAXIMUM,
-      comparisonOperator: GREATER_THAN,
-      threshold: 0,
-      window: 'PT5M',
-      frequency: 'PT1M',
-      severity: 1,
-      entityDimension: 'EntityName',
-      summary: 'Dead-lettered messages',
-      hint: 'Events Dataverse sent that no consumer could process wait in the dead-letter queue.',
     },
     activeMessages: {
-      metricName: 'ActiveMessages',
-      unit: '',
+      ...entityCount('ActiveMessages', 2, 'Active messages (backlog)', 'Consumers are not keeping up, or are stopped.'),
+      ...LONG,
       aggregation: AVERAGE,
-      comparisonOperator: GREATER_THAN,
       threshold: 1000,
-      window: 'PT15M',
-      frequency: 'PT5M',
-      severity: 2,
-      entityDimension: 'EntityName',
-      summary: 'Active messages (backlog)',
-      hint: 'Consumers are not keeping up, or are stopped.',
     },
-    serverErrors: {
-      metricName: 'ServerErrors',
-      unit: '',
-      aggregation: TOTAL,
-      comparisonOperator: GREATER_THAN,
-      threshold: 0,
-      window: 'PT5M',
-      frequency: 'PT1M',
-      severity: 1,
-      entityDimension: 'EntityName',
-      summary: 'Server errors',
-      hint: 'Service Bus failed requests; Dataverse retries asynchronous sends.',
-    },
-    throttledRequests: {
-      metricName: 'ThrottledRequests',
-      unit: '',
-      aggregation: TOTAL,
-      comparisonOperator: GREATER_THAN,
-      threshold: 0,
-      window: 'PT5M',
-      frequency: 'PT1M',
-      severity: 2,
-      entityDimension: 'EntityName',
-      summary: 'Throttled requests',
-      hint: 'The namespace is over its quota: consider a higher tier or more messaging units.',
-    },
+    serverErrors: entityCount('ServerErrors', 1, 'Server errors', 'Service Bus failed requests; Dataverse retries asynchronous sends.'),
+    throttledRequests: entityCount('ThrottledRequests', 2, 'Throttled requests', 'The namespace is over its quota: consider a higher tier or more messaging units.'),
   },
 } satisfies MetricFamily;
 
@@ -122,45 +92,9 @@ export const SERVICE_BUS_METRICS = {
 export const EVENT_HUBS_METRICS = {
   namespace: 'Microsoft.EventHub/namespaces',
   metrics: {
-    throttledRequests: {
-      metricName: 'ThrottledRequests',
-      unit: '',
-      aggregation: TOTAL,
-      comparisonOperator: GREATER_THAN,
-      threshold: 0,
-      window: 'PT5M',
-      frequency: 'PT1M',
-      severity: 2,
-      entityDimension: 'EntityName',
-      summary: 'Throttled requests',
-      hint: 'The namespace is over its throughput units: raise them or turn on auto-inflate.',
-    },
-    serverErrors: {
-      metricName: 'ServerErrors',
-      unit: '',
-      aggregation: TOTAL,
-      comparisonOperator: GREATER_THAN,
-      threshold: 0,
-      window: 'PT5M',
-      frequency: 'PT1M',
-      severity: 1,
-      entityDimension: 'EntityName',
-      summary: 'Server errors',
-      hint: 'Event Hubs failed requests; Dataverse retries asynchronous sends.',
-    },
-    quotaExceededErrors: {
-      metricName: 'QuotaExceededErrors',
-      unit: '',
-      aggregation: TOTAL,
-      comparisonOperator: GREATER_THAN,
-      threshold: 0,
-      window: 'PT5M',
-      frequency: 'PT1M',
-      severity: 2,
-      entityDimension: 'EntityName',
-      summary: 'Quota exceeded errors',
-      hint: 'A quota of the namespace (size, connections) is reached.',
-    },
+    throttledRequests: entityCount('ThrottledRequests', 2, 'Throttled requests', 'The namespace is over its throughput units: raise them or turn on auto-inflate.'),
+    serverErrors: entityCount('ServerErrors', 1, 'Server errors', 'Event Hubs failed requests; Dataverse retries asynchronous sends.'),
+    quotaExceededErrors: entityCount('QuotaExceededErrors', 2, 'Quota exceeded errors', 'A quota of the namespace (size, connections) is reached.'),
   },
 } satisfies MetricFamily;
 
@@ -173,17 +107,9 @@ export const RELAY_METRICS = {
   namespace: 'Microsoft.Relay/namespaces',
   metrics: {
     activeListeners: {
-      metricName: 'ActiveListeners',
-      unit: '',
-      aggregation: TOTAL,
+      ...entityCount('ActiveListeners', 1, 'Active listeners', 'No listener is connected, so every Dataverse step posting to the relay fails.'),
       comparisonOperator: LESS_THAN,
       threshold: 1,
-      window: 'PT5M',
-      frequency: 'PT1M',
-      severity: 1,
-      entityDimension: 'EntityName',
-      summary: 'Active listeners',
-      hint: 'No listener is connected, so every Dataverse step posting to the relay fails.',
     },
   },
 } satisfies MetricFamily;
@@ -204,8 +130,7 @@ export const APPLICATION_INSIGHTS_METRICS = {
       aggregation: COUNT,
       comparisonOperator: GREATER_THAN,
       threshold: 0,
-      window: 'PT5M',
-      frequency: 'PT1M',
+      ...SHORT,
       severity: 1,
       summary: 'Failed requests',
       hint: 'The function answered with an error; Dataverse records the failed system job.',
@@ -216,8 +141,7 @@ export const APPLICATION_INSIGHTS_METRICS = {
       aggregation: MAXIMUM,
       comparisonOperator: GREATER_THAN,
       threshold: 45000,
-      window: 'PT5M',
-      frequency: 'PT1M',
+      ...SHORT,
       severity: 2,
       summary: 'Request duration',
       hint: 'Dataverse gives a webhook 60 seconds before it fails the call.',
@@ -240,8 +164,7 @@ export const API_MANAGEMENT_METRICS = {
       aggregation: TOTAL,
       comparisonOperator: GREATER_THAN,
       threshold: 0,
-      window: 'PT5M',
-      frequency: 'PT1M',
+      ...SHORT,
       severity: 1,
       dimensions: [{ name: 'GatewayResponseCodeCategory', dimensionOperator: MetricDimensionOperator.INCLUDE, values: ['5xx'] }],
       summary: 'Gateway 5xx responses',
@@ -253,8 +176,7 @@ export const API_MANAGEMENT_METRICS = {
       aggregation: AVERAGE,
       comparisonOperator: GREATER_THAN,
       threshold: 80,
-      window: 'PT15M',
-      frequency: 'PT5M',
+      ...LONG,
       severity: 2,
       summary: 'Gateway capacity',
       hint: 'The gateway is near its limit: scale out or up.',
