@@ -128,16 +128,17 @@ export function stackWorkspace(
   tags?: { [key: string]: string },
 ): ILogAnalyticsWorkspace {
   const stack = TerraformStack.of(scope);
+  const taken = () =>
+    new Error(
+      `${scope.node.path}: the stack already has a construct with id '${STACK_WORKSPACE_ID}', the id of the shared monitoring workspace. Fix: rename that construct, or pass monitoring.workspace.`,
+    );
   oncePerStack(scope, 'monitoring:shared-workspace', () => {
-    if (stack.node.tryFindChild(STACK_WORKSPACE_ID) !== undefined) {
-      throw new Error(
-        `${scope.node.path}: the stack already has a construct with id '${STACK_WORKSPACE_ID}', the id of the shared monitoring workspace. Fix: rename that construct, or pass monitoring.workspace.`,
-      );
-    }
+    if (stack.node.tryFindChild(STACK_WORKSPACE_ID) !== undefined) throw taken();
     new LogAnalyticsWorkspace(stack, STACK_WORKSPACE_ID, { ...options, resourceGroup, tags });
     FIRST_ASKED.set(stack, { path: scope.node.path, options: JSON.stringify(options ?? {}) });
   });
-  const first = FIRST_ASKED.get(stack)!;
+  const first = FIRST_ASKED.get(stack);
+  if (first === undefined) throw taken();
   const asked = JSON.stringify(options ?? {});
   if (options !== undefined && asked !== first.options) {
     addValidator(scope, (problems) =>

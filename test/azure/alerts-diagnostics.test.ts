@@ -111,5 +111,8 @@ describe('DiagnosticSettings block', () => {
       "[test/not-an-id] resourceType is needed: targetResourceId 'sb-orders' is not a resource id, so the supported log categories are unknown. Fix: pass resourceType, e.g. 'Microsoft.ServiceBus/namespaces'.",
     ]);
     expect(() => new DiagnosticSettings(newStack().stack, 'd', { targetResourceId: SB_ID } as any)).toThrow('test/d: DiagnosticSettings needs workspace.');
+    const nulls = setup();
+    new DiagnosticSettings(nulls.stack, 'n', { targetResourceId: SB_ID, workspace: nulls.workspace, logCategories: [null as any] });
+    expect(validationErrors(nulls.stack)).toEqual([expect.stringContaining('[test/n] logCategories[0] null is not supported: Microsoft.ServiceBus/namespaces has')]);
   });
 });

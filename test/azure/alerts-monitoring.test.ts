@@ -32,6 +32,7 @@ describe('MonitoringOptions: alerts', () => {
   it('without monitoring nothing is created', () => {
     const { stack, scope, target } = pattern(undefined);
     expect(addMonitoringAlerts(scope, target, REQUESTS)).toEqual({ alerts: [] });
+    expect(addMonitoringAlerts(scope, { ...target, monitoring: null as any }, REQUESTS)).toEqual({ alerts: [] });
     const synth = synthJson(stack);
     expect(resourcesOf(synth, 'azurerm_monitor_metric_alert')).toEqual({});
     expect(resourcesOf(synth, 'azurerm_monitor_action_group')).toEqual({});
@@ -178,5 +179,7 @@ describe('MonitoringOptions: diagnostics and the shared workspace', () => {
     expect(() => stackWorkspace(new Construct(taken.stack, 'p'), taken.rg)).toThrow(
       `test/p: the stack already has a construct with id '${STACK_WORKSPACE_ID}', the id of the shared monitoring workspace. Fix: rename that construct, or pass monitoring.workspace.`,
     );
+    // A second pattern of the same stack gets the same error, not a TypeError.
+    expect(() => stackWorkspace(new Construct(taken.stack, 'q'), taken.rg)).toThrow(`test/q: the stack already has a construct with id '${STACK_WORKSPACE_ID}'`);
   });
 });

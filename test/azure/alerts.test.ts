@@ -94,6 +94,15 @@ describe('ActionGroup block', () => {
     );
   });
 
+  it('JavaScript callers: null entries give an error naming the prop, not a TypeError', () => {
+    const { stack, rg } = newStack();
+    new ActionGroup(stack, 'ag', { resourceGroup: rg, emailReceivers: [null as any], webhookReceivers: [null as any] });
+    expect(validationErrors(stack)).toEqual([
+      "[test/ag] emailReceivers[0] null is not an email address. Fix: write it like 'ops@contoso.com'.",
+      "[test/ag] webhookReceivers[0] has no serviceUri. Fix: pass { serviceUri: 'https://...' }.",
+    ]);
+  });
+
   it('imported: a literal id gives its name, a reference an expression; a wrong type is reported; missing attrs throw naming the construct', () => {
     const { stack } = newStack();
     const literal = ActionGroup.fromActionGroupAttributes(stack, 'oncall', { actionGroupId: AG_ID });
