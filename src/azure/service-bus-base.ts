@@ -2,9 +2,9 @@
 // methods, and the reading of imported resource ids.
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
-import { addValidator, isUnresolved, quote } from '../core/problems';
 import { grantRole } from './grants';
 import { GrantOptions } from './grants-api';
+import { addValidator, isUnresolved, quote } from '../core/problems';
 
 /**
  * Built-in data roles of Service Bus. Microsoft Learn, "Authenticate and authorize an application

@@ -2,7 +2,6 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { ServicebusQueue } from '@cdktf/provider-azurerm/lib/servicebus-queue';
 import { ServicebusTopic } from '@cdktf/provider-azurerm/lib/servicebus-topic';
 import { Construct } from 'constructs';
-import { Problems, addValidator, isUnresolved } from '../core/problems';
 import { GrantOptions } from './grants-api';
 import { requireProps } from './imports';
 import { checkName, generateName, NAME_RULES } from './naming';
@@ -10,6 +9,7 @@ import { checkDuration, checkInteger } from './props';
 import { ServiceBusGrantable, importedName } from './service-bus-base';
 import { IServiceBusNamespace, ServiceBusSku } from './service-bus-namespace';
 import { ServiceBusQueueSendRule, ServiceBusTopicSendRule } from './service-bus-rules';
+import { Problems, addValidator, isUnresolved } from '../core/problems';
 
 /** What a Service Bus queue or topic is created with. */
 export interface ServiceBusEntityOptions {

@@ -1,8 +1,6 @@
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { ServicebusNamespace } from '@cdktf/provider-azurerm/lib/servicebus-namespace';
 import { Construct } from 'constructs';
-import { addValidator, isUnresolved, quote } from '../core/problems';
-import { PolicySuppressions } from '../policy/suppressions';
 import { GrantOptions } from './grants-api';
 import { requireProps } from './imports';
 import { checkName, generateName, NAME_RULES } from './naming';
@@ -10,6 +8,8 @@ import { checkInteger } from './props';
 import { ResourceGroupReference } from './resource-group';
 import { resourceGroupOfId } from './resource-id';
 import { ServiceBusGrantable, importedName } from './service-bus-base';
+import { addValidator, isUnresolved, quote } from '../core/problems';
+import { PolicySuppressions } from '../policy/suppressions';
 
 /** Service Bus namespace tier. Basic has no topics, no duplicate detection and no sessions. */
 export enum ServiceBusSku {

@@ -1,11 +1,11 @@
 import { ServicebusQueueAuthorizationRule } from '@cdktf/provider-azurerm/lib/servicebus-queue-authorization-rule';
 import { ServicebusTopicAuthorizationRule } from '@cdktf/provider-azurerm/lib/servicebus-topic-authorization-rule';
 import { Construct } from 'constructs';
-import { addValidator } from '../core/problems';
 import { requireProps } from './imports';
 import { checkName, NAME_RULES } from './naming';
 import type { IServiceBusQueue, IServiceBusTopic } from './service-bus-entities';
 import { ISharedAccessRule } from './shared-access';
+import { addValidator } from '../core/problems';
 
 /** Properties of a ServiceBusQueueSendRule. */
 export interface ServiceBusQueueSendRuleProps {

@@ -2,7 +2,6 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { ServicebusSubscription } from '@cdktf/provider-azurerm/lib/servicebus-subscription';
 import { ServicebusSubscriptionRule } from '@cdktf/provider-azurerm/lib/servicebus-subscription-rule';
 import { Construct } from 'constructs';
-import { addValidator, isUnresolved, quote } from '../core/problems';
 import { GrantOptions } from './grants-api';
 import { requireProps } from './imports';
 import { checkName, generateName, NAME_RULES } from './naming';
@@ -10,6 +9,7 @@ import { checkDuration, checkInteger } from './props';
 import { ServiceBusReceivable, importedName } from './service-bus-base';
 import { IServiceBusTopic } from './service-bus-entities';
 import { IServiceBusNamespace } from './service-bus-namespace';
+import { addValidator, isUnresolved, quote } from '../core/problems';
 
 /** Options of a topic subscription (one per consumer). */
 export interface ServiceBusSubscriptionOptions {
