@@ -172,9 +172,11 @@ describe('ServiceBusTopic', () => {
     ServiceBusTopic.fromServiceBusTopicAttributes(stack, 'ref', { serviceBusNamespace: ns, topicId: `${data.id}/topics/x`, topicName: 'x' });
     ServiceBusTopic.fromServiceBusTopicAttributes(stack, 'nameless', { serviceBusNamespace: ns, topicId: `${data.id}/topics/x` });
     ServiceBusTopic.fromServiceBusTopicAttributes(stack, 'queue', { serviceBusNamespace: ns, topicId: QUEUE_ID });
+    ServiceBusTopic.fromServiceBusTopicAttributes(stack, 'other', { serviceBusNamespace: ns, topicId: TOPIC_ID.replace('/namespaces/sb-shared/', '/namespaces/sb-other/') });
     expect(validationErrors(stack)).toEqual([
       "[test/nameless] topicId is a Terraform reference, so ServiceBusTopic.fromServiceBusTopicAttributes cannot read the name from it at synth. Fix: pass topicName as well (e.g. the data source's name).",
       `[test/queue] topicId '${QUEUE_ID.slice(0, 77)}...' is not the resource id of a Microsoft.ServiceBus/namespaces/topics. Fix: pass '/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ServiceBus/namespaces/<name>/topics/<name>'.`,
+      `[test/other] topicId '${TOPIC_ID.slice(0, 77)}...' is not inside serviceBusNamespace ('${NS_ID.slice(0, 77)}...'). Fix: import the resource with the serviceBusNamespace it belongs to.`,
     ]);
   });
 
@@ -282,6 +284,14 @@ describe('ServiceBusSubscription', () => {
     expect([sub.subscriptionName, sub.serviceBusNamespace.serviceBusNamespaceName]).toEqual(['billing', 'sb-shared']);
     sub.grantReceive(P);
     expect(roles(synthJson(stack))[0].scope).toBe(SUBSCRIPTION_ID);
+    const data = new DataAzurermServicebusNamespace(stack, 'data', { name: 'sb-x', resourceGroupName: 'rg' });
+    const byReference = ServiceBusSubscription.fromServiceBusSubscriptionAttributes(stack, 'ref', {
+      serviceBusTopic: topic,
+      subscriptionId: `${data.id}/topics/events/subscriptions/crm`,
+      subscriptionName: 'crm',
+    });
+    expect(byReference.subscriptionName).toBe('crm');
+    expect(validationErrors(stack)).toEqual([]);
     ServiceBusSubscription.fromServiceBusSubscriptionAttributes(stack, 'other', {
       serviceBusTopic: topic,
       subscriptionId: SUBSCRIPTION_ID.replace('/topics/events/', '/topics/audit/'),
