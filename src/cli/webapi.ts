@@ -52,7 +52,14 @@ export interface RawRequestOptions {
    * Reads the answer (any status). Returns the value, or `{ retry }` for a transient failure
    * reported inside the body (a batch part answered 429), with that part's Retry-After.
    */
-  readonly read: (answer: RawAnswer) => { value: any } | { retry: string | null; reason: string };
+  readonly read: (answer: RawAnswer) => { value: any } | RetryAsk;
+}
+
+/** A transient failure reported inside an answer; `last` is returned when the retries run out. */
+export interface RetryAsk {
+  readonly retry: string | null;
+  readonly reason: string;
+  readonly last?: { value: any };
 }
 
 /**
@@ -68,6 +75,7 @@ export class WebApi {
   public requestCount = 0;
   private provider?: Promise<AccessTokenProvider>;
   private token?: AccessTokenLike;
+  private signIn?: Promise<string>;
 
   constructor(private readonly options: WebApiOptions) {
     this.apiRoot = `${options.url}/api/data/v9.2/`;
@@ -107,7 +115,7 @@ export class WebApi {
     relative: string,
     extraHeaders: { [name: string]: string },
     body: string | undefined,
-    read: (answer: RawAnswer) => { value: any } | { retry: string | null; reason: string } | undefined,
+    read: (answer: RawAnswer) => { value: any } | RetryAsk | undefined,
   ): Promise<any> {
     const url = relative.startsWith('http') ? relative : this.apiRoot + relative;
     if (!url.startsWith(this.apiRoot)) {
@@ -143,6 +151,7 @@ export class WebApi {
           await this.wait(what, result.reason, this.retryDelay(result.retry, attempt), attempt);
           continue;
         }
+        if (result.last) return result.last.value;
         throw new WebApiError(`Dataverse at ${this.options.url} answered ${result.reason} to ${what} ${attempt + 1} times. Fix: try again later, or raise --max-retries.`, 429);
       }
       if (answer.status === 401 && attempt === 0 && this.token !== undefined) {
@@ -193,6 +202,12 @@ export class WebApi {
     if (this.token && (this.token.expiresOnTimestamp === undefined || this.token.expiresOnTimestamp - 120_000 > now)) {
       return this.token.token;
     }
+    // Requests in flight together share one sign-in.
+    this.signIn ??= this.fetchToken().finally(() => (this.signIn = undefined));
+    return this.signIn;
+  }
+
+  private async fetchToken(): Promise<string> {
     this.provider ??= this.options.tokenProvider();
     const provider = await this.provider;
     const source = provider.description ?? 'the token provider';

@@ -126,7 +126,7 @@ export async function sendBatch(api: WebApi, parts: BatchPart[], continueOnError
       }
       const outcome = parseBatchAnswer(answer, parts);
       const transient = outcome.parts.find((p) => p.kind === 'failed' && RETRY_STATUSES.has(p.answer.status));
-      if (transient && transient.kind === 'failed') return { retry: transient.answer.headers['retry-after'] ?? null, reason: `${transient.answer.status} inside the batch` };
+      if (transient && transient.kind === 'failed') return { retry: transient.answer.headers['retry-after'] ?? null, reason: `${transient.answer.status} inside the batch`, last: { value: outcome } };
       return { value: outcome };
     },
   });

@@ -36,7 +36,7 @@ describe('FakeDataverse', () => {
   it('$filter: plain, navigation and null comparisons', async () => {
     fake.seed('plugintypes', [{ id: ID, plugintypeid: ID, typename: "Contoso.Plugins.O'Brien" }]);
     const q = async (set: string, filter: string) =>
-      ((await (await call('GET', `${set}?$filter=${encodeURIComponent(filter)}`)).json()) as any).value.map((r: any) => r.id);
+      ((await (await call('GET', `${set}?$filter=${encodeURIComponent(filter)}`)).json()) as any).value.map((r: any) => r[`${set.replace(/s$/, '')}id`]);
     expect(await q('plugintypes', "typename eq 'Contoso.Plugins.O''Brien'")).toEqual([ID]);
     expect(await q('sdkmessagefilters', "primaryobjecttypecode eq 'account' and sdkmessageid/name eq 'Update'")).toHaveLength(1);
     expect(await q('businessunits', 'parentbusinessunitid eq null')).toEqual(['6b1c0000-0000-4000-8000-000000000001']);

@@ -27,8 +27,8 @@ export function parseFilter(filter: string, aliases: URLSearchParams): Condition
     if (/\sin\s*\(/.test(part)) throw new Error("the OData 4.01 'in' operator is not supported by this OData 4.0 service");
     const tokens = part.match(/'(?:[^']|'')*'|[^\s]+/g) ?? [];
     const [path, op, lit] = tokens;
-    if (tokens.length !== 3 || op !== 'eq' || !/^[A-Za-z_][A-Za-z0-9_/]*$/.test(path)) throw new Error(`unsupported near '${part}'`);
-    out.push({ path: path.split('/'), values: [normalise(literal(lit))] });
+    if (tokens.length !== 3 || op !== 'eq' || !/^[A-Za-z_][A-Za-z0-9_/]*$/.test(path ?? '')) throw new Error(`unsupported near '${part}'`);
+    out.push({ path: path!.split('/'), values: [normalise(literal(lit!))] });
   }
   return out;
 }

@@ -46,6 +46,8 @@ export class FakeStore {
   private tables = new Map<string, Map<string, Row>>();
   private secrets = new Map<string, Row>();
   private refs = new Map<string, Set<string>>();
+  /** When false, `GET …/$ref` lists nothing (to exercise duplicate tolerance). */
+  public listRefs = true;
 
   constructor(private readonly url: () => string) {
     for (const set of Object.keys(PRIMARY_KEYS)) this.tables.set(set, new Map());
@@ -147,7 +149,7 @@ export class FakeStore {
     const key = `${set}(${id})/${relationship}`;
     const refs = this.refs.get(key) ?? new Set<string>();
     this.refs.set(key, refs);
-    if (method === 'GET') return { status: 200, body: { value: [...refs].map((r) => ({ '@odata.id': `${this.url()}/api/data/v9.2/${r}` })) } };
+    if (method === 'GET') return { status: 200, body: { value: [...refs].filter(() => this.listRefs).map((r) => ({ '@odata.id': `${this.url()}/api/data/v9.2/${r}` })) } };
     if (method !== 'POST') return error(405, '0x8006088a', `${method} is not supported on $ref.`);
     const m = new RegExp(`/([A-Za-z_]+)\\((${GUID})\\)$`).exec(String(body?.['@odata.id'] ?? ''));
     if (!m) return error(400, '0x80060891', 'Invalid @odata.id.');

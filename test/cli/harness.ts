@@ -22,6 +22,16 @@ export function synthOrders(
   return { dir, manifest, outputName: orders.sasKeyOutputName, manifestFile: path.join(dir, 'dataverse-registrations.json') };
 }
 
+/** The SAS key the tests' outputs file holds. */
+export const SAS = 'sas-key-value-1';
+
+/** A synthesized stack plus its outputs file and the arguments that name both. */
+export function orders(...args: Parameters<typeof synthOrders>) {
+  const s = synthOrders(...args);
+  const outputs = writeOutputs(s.dir, { [s.outputName]: SAS });
+  return { ...s, outputs, args: ['--manifest', s.dir, '--outputs', outputs] };
+}
+
 /** `terraform output -json` of the deployed stack. */
 export function writeOutputs(dir: string, values: { [name: string]: string }): string {
   const file = path.join(dir, 'outputs.json');
