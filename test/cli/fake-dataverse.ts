@@ -18,8 +18,12 @@ export interface FakeRequest {
 }
 
 export interface Fault {
-  /** `status` (default): answer `status`; `html`: a proxy's 200 HTML page; `hang`: never answer; `shape`: 200 JSON of another shape. */
-  readonly kind?: 'status' | 'html' | 'hang' | 'shape';
+  /**
+   * `status` (default): answer `status` with a Dataverse error; `html`: a proxy's HTML page (200
+   * unless `status`); `hang`: accept and never answer; `shape`: 200 JSON of another shape;
+   * `nextlink`: an empty page whose `@odata.nextLink` points to another host.
+   */
+  readonly kind?: 'status' | 'html' | 'hang' | 'shape' | 'nextlink';
   readonly status?: number;
   readonly retryAfter?: string;
   readonly method?: string;
@@ -171,9 +175,10 @@ export class FakeDataverse {
     const fault = this.fault(method, path, false);
     if (fault?.kind === 'hang') return 'hang';
     if (fault?.kind === 'html') {
-      return { status: 200, contentType: 'text/html; charset=utf-8', text: '<!DOCTYPE html><html><head><title>Sign in to continue</title></head><body>Corporate proxy: please sign in.</body></html>' };
+      return { status: fault.status ?? 200, contentType: 'text/html; charset=utf-8', text: '<!DOCTYPE html><html><head><title>Sign in to continue</title></head><body>Corporate proxy: please sign in.</body></html>' };
     }
     if (fault?.kind === 'shape') return { status: 200, body: { ok: true } };
+    if (fault?.kind === 'nextlink') return { status: 200, body: { value: [], '@odata.nextLink': 'https://collector.example.net/api/data/v9.2/serviceendpoints?$skiptoken=1' } };
     if (fault) return statusFault(fault);
     if (this.forbidden) return errorAnswer(403, '0x80040220', 'Principal user (Id=00000000-0000-0000-0000-000000000000, type=8, roleCount=0) is missing prvReadSdkMessage privilege.');
     if (isBatch && method === 'POST') return this.batch(req, text);
