@@ -12,10 +12,10 @@ import { fullSynth, newStack, tempDir } from '../helpers';
 /** A stack with OutboundQueueIntegration, fully synthesized; returns its folder and output name. */
 export function synthOrders(
   steps: StepDefinition[] = [{ table: 'salesorder', message: 'Create' }, { table: 'salesorder', message: 'Update', filteringAttributes: ['statuscode'] }],
-  options: { env?: Partial<DataverseEnvironmentProps>; extra?: (stack: Construct, dataverse: DataverseEnvironment) => void } = {},
+  options: { env?: Partial<DataverseEnvironmentProps>; extra?: (stack: Construct, dataverse: DataverseEnvironment) => void; id?: string } = {},
 ) {
   const { app, stack, rg, dataverse } = newStack(options.env);
-  const orders = new OutboundQueueIntegration(stack, 'orders', { dataverse, resourceGroup: rg, steps });
+  const orders = new OutboundQueueIntegration(stack, options.id ?? 'orders', { dataverse, resourceGroup: rg, steps });
   options.extra?.(stack, dataverse);
   const dir = fullSynth(app, 'test');
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'dataverse-registrations.json'), 'utf8'));
