@@ -126,3 +126,21 @@ export class TestCustomApi extends DataverseRecord {
     this.setColumn('isfunction', false);
   }
 }
+
+/**
+ * A stack of 100 records: 34 Service Bus endpoints (OutboundQueueIntegration) and 66 steps
+ * (Create and Update on salesorder; two endpoints with Create only), with its outputs file.
+ */
+export function synthHundred(outdir?: string) {
+  const { app, stack, rg, dataverse } = newStack({}, 'fleet', outdir);
+  const outputs: { [name: string]: string } = {};
+  for (let i = 0; i < 34; i++) {
+    const steps: StepDefinition[] = i < 32 ? [{ table: 'salesorder', message: 'Create' }, { table: 'salesorder', message: 'Update' }] : [{ table: 'salesorder', message: 'Create' }];
+    const q = new OutboundQueueIntegration(stack, `q${i}`, { dataverse, resourceGroup: rg, steps });
+    outputs[q.sasKeyOutputName] = `sas-key-${i}`;
+  }
+  const dir = fullSynth(app, 'fleet');
+  const file = writeOutputs(dir, outputs);
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'dataverse-registrations.json'), 'utf8'));
+  return { dir, manifest, args: ['--manifest', dir, '--outputs', file] };
+}
