@@ -96,6 +96,24 @@ describe('apply', () => {
     expect(fake.httpRequests).toBeLessThanOrEqual(15);
   });
 
+  it('batch: a rejected record rolls back its level only; the error names it by Content-ID; earlier levels and their digests stay', async () => {
+    const s = orders();
+    const [endpoint, create, update] = s.manifest.records;
+    fake.inject({ status: 400, method: 'PATCH', pathIncludes: update.id, inBatch: true, times: 1 });
+    const r = await cli(fake, ['apply', ...s.args]);
+    expect(r.code).toBe(1);
+    expect(r.errors()).toContain(`${update.path}: Dataverse answered 400: Service Unavailable (0x80072322)`);
+    expect(r.errors()).toContain(`${create.path}: rolled back with its change set (${update.path} failed)`);
+    expect(r.text()).toContain('Apply stopped: 1 created, 0 updated, 0 unchanged, 0 deleted, 2 failed.');
+    expect(fake.row('serviceendpoints', endpoint.id)).toBeDefined();
+    expect(fake.rows('sdkmessageprocessingsteps')).toEqual([]);
+    const note = JSON.parse(fake.rows('annotations')[0].notetext);
+    expect(note.records.find((e: any) => e.id === endpoint.id).digests.saskey).toMatch(/^hmac-sha256:/);
+    // the next run converges: the endpoint is unchanged, the steps are created
+    const again = await cli(fake, ['apply', ...s.args]);
+    expect(again.text()).toContain('Apply complete: 2 created, 0 updated, 1 unchanged');
+  });
+
   it('--no-batch: gives up after --max-retries with a clear error and exit 1', async () => {
     const s = orders();
     fake.inject({ status: 503, method: 'PATCH', pathIncludes: 'serviceendpoints', times: 10 });
