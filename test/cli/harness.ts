@@ -128,15 +128,20 @@ export class TestCustomApi extends DataverseRecord {
 }
 
 /**
- * A stack of 100 records: 34 Service Bus endpoints (OutboundQueueIntegration) and 66 steps
- * (Create and Update on salesorder; two endpoints with Create only), with its outputs file.
+ * A stack of `records` records (100: 34 Service Bus endpoints and 66 steps, as in issue 13): about a
+ * third OutboundQueueIntegrations, each with steps on Create and Update of salesorder (the last
+ * ones with Create only), with its outputs file.
  */
-export function synthHundred(outdir?: string) {
+export function synthFleet(records = 100, outdir?: string) {
   const { app, stack, rg, dataverse } = newStack({}, 'fleet', outdir);
   const outputs: { [name: string]: string } = {};
-  for (let i = 0; i < 34; i++) {
-    const steps: StepDefinition[] = i < 32 ? [{ table: 'salesorder', message: 'Create' }, { table: 'salesorder', message: 'Update' }] : [{ table: 'salesorder', message: 'Create' }];
-    const q = new OutboundQueueIntegration(stack, `q${i}`, { dataverse, resourceGroup: rg, steps });
+  const endpoints = Math.round(records * 0.34);
+  let steps = records - endpoints;
+  for (let i = 0; i < endpoints; i++) {
+    const two = steps - 2 >= endpoints - i - 1;
+    steps -= two ? 2 : 1;
+    const defs: StepDefinition[] = two ? [{ table: 'salesorder', message: 'Create' }, { table: 'salesorder', message: 'Update' }] : [{ table: 'salesorder', message: 'Create' }];
+    const q = new OutboundQueueIntegration(stack, `q${i}`, { dataverse, resourceGroup: rg, steps: defs });
     outputs[q.sasKeyOutputName] = `sas-key-${i}`;
   }
   const dir = fullSynth(app, 'fleet');

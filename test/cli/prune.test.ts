@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeDataverse, RUNNER } from './fake-dataverse';
-import { cli, orders, SAS, startFake } from './harness';
+import { cli, orders, SAS, startFake, TestApplicationUser } from './harness';
 import { Ledger } from '../../src/cli/ledger';
 
 let fake: FakeDataverse;
@@ -102,5 +102,21 @@ describe('prune', () => {
     expect(r.text()).toContain('(already gone)');
     expect(JSON.parse(fake.row('annotations', note.id)!.notetext).records).toEqual([]);
   });
-});
 
+  it('an application user is disabled, then deleted, in one change set (Dataverse deletes only disabled users)', async () => {
+    const first = orders(undefined, { extra: (stack, dataverse) => new TestApplicationUser(stack, 'app-user', dataverse, 'System Customizer') });
+    await cli(fake, ['apply', ...first.args]);
+    const user = first.manifest.records.find((x: any) => x.table === 'systemuser');
+    const second = orders();
+    for (const batch of [[], ['--no-batch']]) {
+      if (!fake.row('systemusers', user.id)) await cli(fake, ['apply', ...first.args]);
+      const r = await cli(fake, ['prune', '--manifest', second.dir, ...batch]);
+      expect(r.code).toBe(0);
+      expect(r.text()).toContain(`- deleted systemuser ${user.path} (${user.id})`);
+      expect(fake.row('systemusers', user.id)).toBeUndefined();
+    }
+    const ops = fake.requests.filter((q) => q.path === `systemusers(${user.id})` && q.method !== 'GET').map((q) => `${q.method}${q.body?.isdisabled ? ' isdisabled' : ''}`);
+    expect(ops).toContain('PATCH isdisabled');
+    expect(ops.slice(-2)).toEqual(['PATCH isdisabled', 'DELETE']);
+  });
+});

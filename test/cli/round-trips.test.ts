@@ -3,11 +3,11 @@
 // 15 requests, a no-change re-apply in at most 10 requests and 0 writes.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeDataverse } from './fake-dataverse';
-import { cli, startFake, synthHundred } from './harness';
+import { cli, startFake, synthFleet } from './harness';
 
-let hundred: ReturnType<typeof synthHundred>;
+let hundred: ReturnType<typeof synthFleet>;
 beforeAll(() => {
-  hundred = synthHundred();
+  hundred = synthFleet(100);
   expect(hundred.manifest.records).toHaveLength(100);
 });
 
