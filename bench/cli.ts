@@ -11,6 +11,9 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { FakeDataverse, seedStandardRows } from '../test/cli/fake-dataverse';
+import { synthFleet } from '../test/cli/harness';
+import { run } from '../src/cli/run';
 
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const SIZES = (process.env.BENCH_SIZES ?? '50,100,200').split(',').map(Number);
@@ -26,8 +29,6 @@ interface Measured {
 
 /** In a fresh process: load the fake's state, time one apply, save the state after it. */
 async function child(manifestDir: string, outputs: string, batch: boolean, stateIn: string, stateOut: string): Promise<void> {
-  const { FakeDataverse, seedStandardRows } = await import('../test/cli/fake-dataverse');
-  const { run } = await import('../src/cli/run');
   const fake = await FakeDataverse.start();
   if (stateIn) fake.store.restore(fs.readFileSync(stateIn, 'utf8'));
   else seedStandardRows(fake);
@@ -63,7 +64,6 @@ function median(xs: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const { synthFleet } = await import('../test/cli/harness');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-dataverse-bench-cli-'));
   console.log(`cdktf-dataverse apply against the fake Web API, ${LATENCY} ms latency per answer, fresh process per run, median of ${ROUNDS} (Node ${process.version})`);
   console.log('');

@@ -3,7 +3,7 @@
 // run creates (a step on a custom API's message) waits, with the records that reference it, for a
 // second round once that row is committed.
 import { CliCommand } from './command';
-import { associate, dependencyLevels, mapLimit, planRecord, readCurrentRows, RecordPlan } from './engine';
+import { associate, dependencyLevels, mapLimit, planRecord, RecordPlan } from './engine';
 import { CliError } from './errors';
 import { parseOptions } from './options';
 import { count, describePlan, exitCode, notPrunedNotice, publicPlan } from './output';
@@ -19,7 +19,7 @@ export const applyCommand: CliCommand = {
     const s = await openSession(options, io, settings);
     const { ctx, manifest } = s;
     const records = manifest.records;
-    const rows = await readCurrentRows(ctx, records);
+    const rows = await s.rows;
     const levels = dependencyLevels(records);
     const total = records.length;
     let done = 0;

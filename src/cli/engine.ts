@@ -59,14 +59,69 @@ export interface EngineContext {
 }
 
 /**
- * The current rows of the manifest's records: one query per table (chunked and paged, rows.ts),
- * selecting the columns the records set, their lookups and the flags of write-only columns.
+ * How one kind of record is read, compared with what Dataverse holds, and written. A kind
+ * (kinds.ts) names its strategy; a new kind of record (an alternate key created through
+ * EntityDefinitions, change tracking enabled by a metadata update) adds one here without touching
+ * the commands or the writer.
  */
-export async function readCurrentRows(ctx: EngineContext, records: ManifestRecord[]): Promise<Map<string, Row>> {
+export interface ApplyStrategy {
+  /** The current state of the records, by lowercase id (absent: not there). */
+  read(api: WebApi, records: ManifestRecord[], parallelism: number): Promise<Map<string, Row>>;
+  /** Compares one record with its current state. */
+  plan(ctx: EngineContext, record: ManifestRecord, row: Row | undefined, earlier?: ManifestRecord[]): Promise<RecordPlan>;
+  /** The requests that carry out a plan; they go into their level's change set. */
+  operations(manifest: RegistrationManifest, plan: RecordPlan): BatchOperation[];
+}
+
+const ROW_STRATEGY: ApplyStrategy = {
+  read: readTableRows,
+  plan: planRow,
+  operations: (manifest, plan) => {
+    const op = upsertOperation(manifest, plan);
+    return op ? [op] : [];
+  },
+};
+
+const STRATEGIES: { readonly [name: string]: ApplyStrategy } = { row: ROW_STRATEGY };
+
+function strategyOf(table: string, entitySet: string): ApplyStrategy {
+  const name = kindOf(table, entitySet).strategy;
+  const strategy = STRATEGIES[name];
+  if (!strategy) throw new Error(`no apply strategy '${name}' for ${table}`);
+  return strategy;
+}
+
+/** The current state of the manifest's records, each kind read by its strategy. */
+export async function readCurrentRows(api: WebApi, records: ManifestRecord[], parallelism: number): Promise<Map<string, Row>> {
+  const byStrategy = new Map<ApplyStrategy, ManifestRecord[]>();
+  for (const r of records) {
+    const s = strategyOf(r.table, r.entitySet);
+    byStrategy.set(s, [...(byStrategy.get(s) ?? []), r]);
+  }
+  const found = new Map<string, Row>();
+  for (const rows of await Promise.all([...byStrategy].map(([s, rs]) => s.read(api, rs, parallelism)))) for (const [id, row] of rows) found.set(id, row);
+  return found;
+}
+
+/** Compares one record with its current state (its kind's strategy). */
+export function planRecord(ctx: EngineContext, record: ManifestRecord, row: Row | undefined, earlier?: ManifestRecord[]): Promise<RecordPlan> {
+  return strategyOf(record.table, record.entitySet).plan(ctx, record, row, earlier);
+}
+
+/** The requests that carry out a plan (its kind's strategy). */
+export function writeOperations(manifest: RegistrationManifest, plan: RecordPlan): BatchOperation[] {
+  return strategyOf(plan.table, plan.entitySet).operations(manifest, plan);
+}
+
+/**
+ * Rows: one query per table (chunked and paged, rows.ts), selecting the columns the records set,
+ * their lookups and the flags of write-only columns.
+ */
+async function readTableRows(api: WebApi, records: ManifestRecord[], parallelism: number): Promise<Map<string, Row>> {
   const bySet = new Map<string, ManifestRecord[]>();
   for (const r of records) bySet.set(r.entitySet, [...(bySet.get(r.entitySet) ?? []), r]);
   const found = new Map<string, Row>();
-  await mapLimit([...bySet.values()], ctx.parallelism, async (group) => {
+  await mapLimit([...bySet.values()], parallelism, async (group) => {
     const kind = kindOf(group[0].table, group[0].entitySet);
     const select = new Set<string>();
     for (const r of group) {
@@ -76,7 +131,7 @@ export async function readCurrentRows(ctx: EngineContext, records: ManifestRecor
       for (const b of [...r.references, ...r.lookups]) select.add(`_${b.column}_value`);
       for (const c of writeOnly) if (kind.writeOnlyFlags[c]) select.add(kind.writeOnlyFlags[c]);
     }
-    const rows = await readRows(ctx.api, group[0].entitySet, kind.primaryKey, group.map((r) => r.id.toLowerCase()), [...select].sort());
+    const rows = await readRows(api, group[0].entitySet, kind.primaryKey, group.map((r) => r.id.toLowerCase()), [...select].sort());
     for (const [id, row] of rows) found.set(id, row);
   });
   return found;
@@ -109,7 +164,7 @@ export function dependencyLevels(records: ManifestRecord[]): Map<string, number>
  * nothing pass as pending when an earlier record of the manifest carries the key (a custom API
  * creates its own sdkmessage): apply resolves it after that record is written.
  */
-export async function planRecord(ctx: EngineContext, record: ManifestRecord, row: Row | undefined, earlier?: ManifestRecord[]): Promise<RecordPlan> {
+async function planRow(ctx: EngineContext, record: ManifestRecord, row: Row | undefined, earlier?: ManifestRecord[]): Promise<RecordPlan> {
   const desired: { [column: string]: unknown } = { ...record.columns };
   const sensitive = new Set(record.writeOnly);
   for (const o of record.fromOutputs) {
@@ -124,15 +179,17 @@ export async function planRecord(ctx: EngineContext, record: ManifestRecord, row
   for (const ref of record.references) {
     binds.push({ column: ref.column, navigation: ref.navigation, entitySet: ref.entitySet, id: ref.id.toLowerCase() });
   }
-  for (const lookup of record.lookups) {
-    try {
-      binds.push({ column: lookup.column, navigation: lookup.navigation, entitySet: lookup.entitySet, id: await ctx.lookups.resolve(lookup) });
-    } catch (e) {
-      const creator = e instanceof LookupNotFoundError && earlier ? earlierCreator(lookup, earlier) : undefined;
-      if (!creator) throw e;
-      binds.push({ column: lookup.column, navigation: lookup.navigation, entitySet: lookup.entitySet, pending: `resolved after ${creator} is written` });
+  const resolved = await Promise.allSettled(record.lookups.map((lookup) => ctx.lookups.resolve(lookup)));
+  record.lookups.forEach((lookup, i) => {
+    const r = resolved[i];
+    if (r.status === 'fulfilled') {
+      binds.push({ column: lookup.column, navigation: lookup.navigation, entitySet: lookup.entitySet, id: r.value });
+      return;
     }
-  }
+    const creator = r.reason instanceof LookupNotFoundError && earlier ? earlierCreator(lookup, earlier) : undefined;
+    if (!creator) throw r.reason;
+    binds.push({ column: lookup.column, navigation: lookup.navigation, entitySet: lookup.entitySet, pending: `resolved after ${creator} is written` });
+  });
 
   const id = record.id.toLowerCase();
   const exists = row !== undefined;
@@ -191,7 +248,7 @@ export async function planRecord(ctx: EngineContext, record: ManifestRecord, row
 }
 
 /** The upsert of a planned record, or undefined when its columns need no write. */
-export function upsertOperation(manifest: RegistrationManifest, plan: RecordPlan): BatchOperation | undefined {
+function upsertOperation(manifest: RegistrationManifest, plan: RecordPlan): BatchOperation | undefined {
   if (plan.action !== 'create' && !(plan.action === 'update' && plan.columns.length > 0)) return undefined;
   const headers: { [name: string]: string } = {};
   const solution = manifest.environment.solutionUniqueName;

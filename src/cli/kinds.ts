@@ -7,12 +7,6 @@
 // `strategy` and `prunable: false` where prune must never touch it.
 import { BatchOperation } from './batch';
 
-/** How one kind of record is read, compared and written (engine.ts has the row strategy). */
-export interface ApplyStrategyName {
-  /** `row`: one query per table, then upserts (PATCH <set>(<id>)). */
-  readonly name: 'row';
-}
-
 /** What the command line knows of one table. */
 export interface RecordKind {
   readonly table: string;
@@ -23,12 +17,14 @@ export interface RecordKind {
   readonly writeOnlyFlags: { readonly [column: string]: string };
   /** Whether prune may delete rows of this kind that its ownership record lists. */
   readonly prunable: boolean;
-  readonly strategy: ApplyStrategyName;
+  /**
+   * How its records are read, compared and written: a name in engine.ts's strategies (`row`: one
+   * query per table, then upserts `PATCH <set>(<id>)`).
+   */
+  readonly strategy: string;
   /** The requests that delete one row, applied as one change set. */
   deleteOperations(id: string): BatchOperation[];
 }
-
-const ROW: ApplyStrategyName = { name: 'row' };
 
 function rowKind(table: string, entitySet: string, extra: Partial<RecordKind> = {}): RecordKind {
   return {
@@ -37,7 +33,7 @@ function rowKind(table: string, entitySet: string, extra: Partial<RecordKind> = 
     primaryKey: `${table}id`,
     writeOnlyFlags: {},
     prunable: true,
-    strategy: ROW,
+    strategy: 'row',
     deleteOperations: (id) => [{ method: 'DELETE', url: `${entitySet}(${id})` }],
     ...extra,
   };

@@ -1,6 +1,6 @@
 // `plan`: what apply would create, update or leave unchanged (and, with --prune, delete). Writes nothing.
 import { CliCommand } from './command';
-import { deletePlan, mapLimit, planRecord, readCurrentRows } from './engine';
+import { deletePlan, mapLimit, planRecord } from './engine';
 import { parseOptions } from './options';
 import { count, describePlan, exitCode, notPrunedNotice, publicPlan } from './output';
 import { pruneCandidates, refusedLine } from './prune';
@@ -12,7 +12,7 @@ export const planCommand: CliCommand = {
     const options = parseOptions('plan', argv);
     const s = await openSession(options, io, settings);
     const records = s.manifest.records;
-    const rows = await readCurrentRows(s.ctx, records);
+    const rows = await s.rows;
     const plans = await mapLimit(records, options.parallelism, (r, i) => planRecord(s.ctx, r, rows.get(r.id.toLowerCase()), records.slice(0, i)));
     const { allowed, refused } = pruneCandidates(s.ctx.ledger);
     if (options.prune) plans.push(...allowed.map(deletePlan));

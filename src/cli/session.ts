@@ -1,6 +1,6 @@
 // What plan, apply and prune share: the checked manifest and outputs, the Web API client, the
 // identity running the command (WhoAmI) and the ownership record, read in parallel.
-import { EngineContext } from './engine';
+import { EngineContext, readCurrentRows } from './engine';
 import { CliError } from './errors';
 import { loadManifest, OutputValues } from './inputs';
 import { CliIo, defaultTokenProvider } from './io';
@@ -8,6 +8,7 @@ import { Ledger } from './ledger';
 import { LookupResolver } from './lookups';
 import { Options } from './options';
 import { WebApi } from './webapi';
+import { Row } from './rows';
 import { RegistrationManifest } from '../dataverse/manifest';
 
 /** Tunables that tests shorten. */
@@ -26,6 +27,8 @@ export interface Session {
   readonly ctx: EngineContext;
   /** Progress lines: standard output, or standard error with --json. */
   readonly progress: (line: string) => void;
+  /** The current rows of the manifest's records (plan and apply; read while the session opens). */
+  readonly rows: Promise<Map<string, Row>>;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -51,11 +54,18 @@ export async function openSession(options: Options, io: CliIo, settings: RunSett
     maxRetryAfterMs: options.maxRetryAfterMs,
     onRetry: (what, reason, delay, attempt) => io.err(`  … ${reason} on ${what}; retry ${attempt}/${options.maxRetries} in ${delay} ms`),
   });
+  // Everything that does not depend on another answer goes out at once: who runs the command,
+  // the ownership notes, the rows of every table and every distinct lookup.
+  const lookups = new LookupResolver(api, url);
+  const reading = options.command === 'prune';
+  const rows = reading ? Promise.resolve(new Map<string, Row>()) : readCurrentRows(api, manifest.records, options.parallelism);
+  rows.catch(() => undefined); // awaited by the command; a failure before that is reported there
+  if (!reading) lookups.prefetch(manifest.records.flatMap((r) => [...r.lookups, ...r.associations.map((a) => a.target)]));
   const runner = whoAmI(api);
   const ledger = await Ledger.load(api, manifest, runner.then((id) => ({ runner: id, others: options.ledgerOwners })));
   for (const notice of ledger.notices) io.err(`Note: ${notice}`);
-  const ctx: EngineContext = { manifest, api, lookups: new LookupResolver(api, url), outputs, ledger, parallelism: options.parallelism };
-  return { options, manifest, url, ctx, progress };
+  const ctx: EngineContext = { manifest, api, lookups, outputs, ledger, parallelism: options.parallelism };
+  return { options, manifest, url, ctx, progress, rows };
 }
 
 /** The systemuserid of the identity running the command (WhoAmI function, Microsoft Learn). */

@@ -5,7 +5,7 @@
 // writes one request per record, `--parallelism` at a time per level (the behaviour before $batch).
 import { answerJson, BatchAnswer, BatchOperation, BatchOutcome, BatchPart, buildBatch, MAX_BATCH_REQUESTS, parseBatchAnswer } from './batch';
 import { UnexpectedAnswerError } from './answers';
-import { EngineContext, mapLimit, RecordPlan, upsertOperation } from './engine';
+import { EngineContext, mapLimit, RecordPlan, writeOperations } from './engine';
 import { CliError } from './errors';
 import { LedgerEntry } from './ledger';
 import { RETRY_STATUSES, WebApi } from './webapi';
@@ -38,6 +38,8 @@ export async function writePlans(
 
 interface PartInfo {
   readonly plans: RecordPlan[];
+  /** The plan of each record operation (operations after the note's update), in order. */
+  readonly owners: RecordPlan[];
   /** The note text this part writes, if it writes the note. */
   readonly noteText?: string;
   /** The ledger before this part's digests. */
@@ -50,20 +52,26 @@ async function writeBatched(ctx: EngineContext, levels: RecordPlan[][], done: (p
   const parts: PartInfo[] = [];
   const original = ctx.ledger.savedText;
   for (const level of levels) {
-    const writes = level.map((p) => ({ plan: p, op: upsertOperation(ctx.manifest, p) }));
-    for (const w of writes.filter((x) => !x.op)) {
+    const writes = level.map((p) => ({ plan: p, ops: writeOperations(ctx.manifest, p) }));
+    for (const w of writes.filter((x) => x.ops.length === 0)) {
       applied.push(w.plan);
       done(w.plan);
     }
-    const pending = writes.filter((x) => x.op);
-    // Change sets of at most MAX_BATCH_REQUESTS - 1 records, plus the note's update.
-    for (let i = 0; i < pending.length; i += MAX_BATCH_REQUESTS - 1) {
-      const chunk = pending.slice(i, i + MAX_BATCH_REQUESTS - 1);
+    // Change sets of at most MAX_BATCH_REQUESTS - 1 requests, plus the note's update.
+    let pending = writes.filter((x) => x.ops.length > 0);
+    while (pending.length > 0) {
+      const chunk: typeof pending = [];
+      let size = 0;
+      while (pending.length > 0 && (chunk.length === 0 || size + pending[0].ops.length <= MAX_BATCH_REQUESTS - 1)) {
+        size += pending[0].ops.length;
+        chunk.push(pending.shift()!);
+      }
       const before = ctx.ledger.checkpoint();
       for (const w of chunk) if (w.plan.digests && Object.keys(w.plan.digests).length > 0) ctx.ledger.setDigests(w.plan.id, w.plan.digests);
       const note = ctx.ledger.pendingWrite();
-      const operations = [...(note ? [{ method: note.method, url: note.url, body: note.body } as BatchOperation] : []), ...chunk.map((w) => w.op!)];
-      parts.push({ plans: chunk.map((w) => w.plan), noteText: note?.text, before, operations });
+      const operations = [...(note ? [{ method: note.method, url: note.url, body: note.body } as BatchOperation] : []), ...chunk.flatMap((w) => w.ops)];
+      const owners = chunk.flatMap((w) => w.ops.map(() => w.plan));
+      parts.push({ plans: chunk.map((w) => w.plan), owners, noteText: note?.text, before, operations });
       if (note) ctx.ledger.committed(note.text); // provisional: undone below when its part fails
     }
   }
@@ -103,7 +111,7 @@ function failedChangeSet(part: PartInfo, answer: BatchAnswer, firstContentId: nu
   const error = answerJson(answer)?.error;
   const offset = part.noteText !== undefined ? 1 : 0;
   const index = answer.contentId !== undefined ? Number(answer.contentId) - firstContentId - offset : -1;
-  const culprit = index >= 0 ? part.plans[index] : undefined;
+  const culprit = index >= 0 ? part.owners[index] : undefined;
   const message = `Dataverse answered ${answer.status}${error?.message ? `: ${error.message}` : ''}${error?.code ? ` (${error.code})` : ''}`;
   if (!culprit) {
     return [{ path: part.plans.map((p) => p.path).join(', '), message: `${message} (for one of this change set's ${part.plans.length} records; all rolled back)` }];
@@ -140,10 +148,10 @@ async function writeOneByOne(ctx: EngineContext, levels: RecordPlan[][], done: (
   try {
     for (const level of levels) {
       await mapLimit(level, ctx.parallelism, async (plan) => {
-        const op = upsertOperation(ctx.manifest, plan);
+        const ops = writeOperations(ctx.manifest, plan);
         try {
-          if (op) await ctx.api.request(op.method, op.url, { body: op.body, headers: op.headers });
-          if (op && plan.digests && Object.keys(plan.digests).length > 0) ctx.ledger.setDigests(plan.id, plan.digests);
+          for (const op of ops) await ctx.api.request(op.method, op.url, { body: op.body, headers: op.headers });
+          if (ops.length > 0 && plan.digests && Object.keys(plan.digests).length > 0) ctx.ledger.setDigests(plan.id, plan.digests);
           applied.push(plan);
           done(plan);
         } catch (e) {

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeDataverse } from './fake-dataverse';
 import { cli, orders, recordingIo, SAS, startFake } from './harness';
 import { DEFAULT_CREDENTIAL_CHAIN, defaultTokenProvider } from '../../src/cli/io';
+import { parseOptions } from '../../src/cli/options';
 import { run, version } from '../../src/cli/run';
 
 let fake: FakeDataverse;
@@ -113,7 +114,6 @@ describe('a server that never answers', () => {
       expect(r.errors()).toContain(`--request-timeout '${bad}' is not a number of seconds (more than 0 to 86400)`);
     }
     expect(fake.httpRequests).toBe(0);
-    const { parseOptions } = await import('../../src/cli/options');
     expect(parseOptions('apply', ['--manifest', 'x']).requestTimeoutMs).toBe(60_000);
     expect(parseOptions('apply', ['--manifest', 'x']).maxRetryAfterMs).toBe(300_000);
   });
