@@ -1,14 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeDataverse } from './fake-dataverse';
-import { cli, orders, SAS, startFake, TestApplicationUser, TestCustomApi } from './harness';
+import { cli, orders, SAS, TestApplicationUser, TestCustomApi } from './harness';
+import { fakePerTest } from './per-test';
 
 let fake: FakeDataverse;
-beforeEach(async () => {
-  fake = await startFake();
-});
-afterEach(async () => {
-  await fake.close();
-});
+fakePerTest((f) => (fake = f), () => fake);
 
 describe('apply', () => {
   it('upserts in dependency order with binds, the secret and the solution header; progress and summary', async () => {

@@ -1,18 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeDataverse } from './fake-dataverse';
 import { cli, orders, recordingIo, startFake, synthOrders } from './harness';
+import { fakePerTest } from './per-test';
 import * as fs from 'fs';
 import * as path from 'path';
 import { defaultTokenProvider } from '../../src/cli/io';
 import { run } from '../../src/cli/run';
 
 let fake: FakeDataverse;
-beforeEach(async () => {
-  fake = await startFake();
-});
-afterEach(async () => {
-  await fake.close();
-});
+fakePerTest((f) => (fake = f), () => fake);
 
 describe('errors', () => {
   it('unknown table/message pair: names the table and the fix', async () => {

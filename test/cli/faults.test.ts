@@ -2,20 +2,16 @@
 // a next-page link to another host), a server that never answers, Retry-After values that are
 // huge, negative or garbage, and sign-in failures (issue 13, part 2).
 import { AggregateAuthenticationError, CredentialUnavailableError } from '@azure/identity';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeDataverse } from './fake-dataverse';
-import { cli, orders, recordingIo, SAS, startFake } from './harness';
+import { cli, orders, recordingIo, SAS } from './harness';
+import { fakePerTest } from './per-test';
 import { DEFAULT_CREDENTIAL_CHAIN, defaultTokenProvider } from '../../src/cli/io';
 import { parseOptions } from '../../src/cli/options';
 import { run, version } from '../../src/cli/run';
 
 let fake: FakeDataverse;
-beforeEach(async () => {
-  fake = await startFake();
-});
-afterEach(async () => {
-  await fake.close();
-});
+fakePerTest((f) => (fake = f), () => fake);
 
 describe('answers that are not Dataverse', () => {
   it('a proxy answering 200 with an HTML page: error naming URL, status and first bytes; nothing done, nothing recorded', async () => {
@@ -66,20 +62,15 @@ describe('answers that are not Dataverse', () => {
     expect(r.text()).not.toContain('Plan:');
   });
 
-  it('JSON of another shape (no value list) is refused', async () => {
+  it.each([
+    ['JSON of another shape (no value list)', 'shape', 'sdkmessageprocessingsteps', "JSON without the collection's 'value' list of objects; the body starts with \"{\\\"ok\\\":true}\""],
+    ['a next-page link to another host (never gets the access token)', 'nextlink', 'serviceendpoints', 'refusing to send the access token to https://collector.example.net/api/data/v9.2/serviceendpoints'],
+  ] as const)('%s is refused', async (_, kind, path, message) => {
     const s = orders();
-    fake.inject({ kind: 'shape', method: 'GET', pathIncludes: 'sdkmessageprocessingsteps', times: 10 });
+    fake.inject({ kind, method: 'GET', pathIncludes: path, times: 10 });
     const r = await cli(fake, ['plan', ...s.args]);
     expect(r.code).toBe(1);
-    expect(r.errors()).toContain("JSON without the collection's 'value' list of objects; the body starts with \"{\\\"ok\\\":true}\"");
-  });
-
-  it('a next-page link to another host never gets the access token', async () => {
-    const s = orders();
-    fake.inject({ kind: 'nextlink', method: 'GET', pathIncludes: 'serviceendpoints', times: 10 });
-    const r = await cli(fake, ['plan', ...s.args]);
-    expect(r.code).toBe(1);
-    expect(r.errors()).toContain('refusing to send the access token to https://collector.example.net/api/data/v9.2/serviceendpoints');
+    expect(r.errors()).toContain(message);
   });
 });
 

@@ -1,18 +1,14 @@
 // Manifests the command line refuses before the first request (issue 13): Terraform-owned
 // (Power Platform provider mode), duplicate or non-GUID ids, no app identity.
 import * as fs from 'fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeDataverse } from './fake-dataverse';
-import { cli, orders, startFake } from './harness';
+import { cli, orders } from './harness';
+import { fakePerTest } from './per-test';
 import { RegistrationMode } from '../../src';
 
 let fake: FakeDataverse;
-beforeEach(async () => {
-  fake = await startFake();
-});
-afterEach(async () => {
-  await fake.close();
-});
+fakePerTest((f) => (fake = f), () => fake);
 
 const edit = (file: string, change: (m: any) => void) => {
   const m = JSON.parse(fs.readFileSync(file, 'utf8'));

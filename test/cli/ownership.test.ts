@@ -3,18 +3,14 @@
 // (or a --ledger-owner), the table is one the library writes, and the id is the one the library
 // derives from the recorded path. Version 1 notes are migrated, never trusted for deletions.
 import { scryptSync } from 'crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeDataverse, RUNNER, SOMEONE_ELSE } from './fake-dataverse';
-import { cli, orders, SAS, startFake } from './harness';
+import { cli, orders, SAS } from './harness';
+import { fakePerTest } from './per-test';
 import { derivedRecordId, Ledger } from '../../src/cli/ledger';
 
 let fake: FakeDataverse;
-beforeEach(async () => {
-  fake = await startFake();
-});
-afterEach(async () => {
-  await fake.close();
-});
+fakePerTest((f) => (fake = f), () => fake);
 
 const TWO = [{ table: 'salesorder', message: 'Create' }, { table: 'salesorder', message: 'Update' }];
 const ONE = [{ table: 'salesorder', message: 'Create' }];

@@ -1,15 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeDataverse } from './fake-dataverse';
-import { cli, orders, SAS, startFake, writeOutputs } from './harness';
+import { cli, orders, SAS, writeOutputs } from './harness';
+import { fakePerTest } from './per-test';
 import { Ledger } from '../../src/cli/ledger';
 
 let fake: FakeDataverse;
-beforeEach(async () => {
-  fake = await startFake();
-});
-afterEach(async () => {
-  await fake.close();
-});
+fakePerTest((f) => (fake = f), () => fake);
 
 describe('plan', () => {
   it('on an empty environment: every record to create, exit 2 with --detailed-exitcode, no secret printed', async () => {

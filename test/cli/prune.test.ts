@@ -1,15 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeDataverse, RUNNER } from './fake-dataverse';
 import { cli, orders, SAS, startFake, TestApplicationUser } from './harness';
+import { fakePerTest } from './per-test';
 import { Ledger } from '../../src/cli/ledger';
 
 let fake: FakeDataverse;
-beforeEach(async () => {
-  fake = await startFake();
-});
-afterEach(async () => {
-  await fake.close();
-});
+fakePerTest((f) => (fake = f), () => fake);
 
 describe('prune', () => {
   const two = [
