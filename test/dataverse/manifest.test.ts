@@ -42,6 +42,12 @@ describe('the registration manifest', () => {
     const badId = JSON.parse(JSON.stringify(good));
     badId.records[0].id = 'not-a-guid';
     expect(validate(badId)).toBe(false);
+    // the app identity is required unless Terraform registers the records
+    const noApp = JSON.parse(JSON.stringify(good));
+    delete noApp.appId;
+    expect(validate(noApp)).toBe(false);
+    expect(validate({ ...noApp, environment: { ...noApp.environment, registrationMode: 'power-platform-provider' } })).toBe(true);
+    expect(validate({ ...good, appId: 'has|pipe' })).toBe(false);
   });
 
   it('is written next to cdk.tf.json, byte-identical to the in-memory manifest, schema file shipped', () => {
