@@ -142,7 +142,7 @@ export function synthFleet(records = 100, outdir?: string) {
     steps -= two ? 2 : 1;
     const defs: StepDefinition[] = two ? [{ table: 'salesorder', message: 'Create' }, { table: 'salesorder', message: 'Update' }] : [{ table: 'salesorder', message: 'Create' }];
     const q = new OutboundQueueIntegration(stack, `q${i}`, { dataverse, resourceGroup: rg, steps: defs });
-    outputs[q.sasKeyOutputName] = `sas-key-${i}`;
+    outputs[q.secretOutputName] = `sas-key-${i}`;
   }
   const dir = fullSynth(app, 'fleet');
   const file = writeOutputs(dir, outputs);
