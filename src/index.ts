@@ -10,6 +10,7 @@ export * from './azure/monitoring';
 export * from './azure/function-app';
 export * from './azure/api-management';
 export * from './azure/api-management-function-api';
+export * from './azure/managed-identity';
 
 // The Dataverse registration model
 export * from './dataverse/enums';

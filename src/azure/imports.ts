@@ -30,3 +30,15 @@ export function requireProps(scope: Construct, construct: string, props: unknown
     throw new Error(`${scope.node.path}: ${construct} needs ${list}. Fix: pass ${list} (see the construct's props).`);
   }
 }
+
+/**
+ * Throws naming the prop when an `existingX` value is not a block (a JavaScript caller, or 0.0.x's
+ * reference struct such as `{ id, name }`): it lacks `attribute`, which every block of that kind has.
+ * @internal
+ */
+export function requireBlock(scope: Construct, construct: string, prop: string, value: unknown, attribute: string, importer: string): void {
+  if (value === undefined || (typeof value === 'object' && value !== null && (value as Record<string, unknown>)[attribute] !== undefined)) return;
+  throw new Error(
+    `${scope.node.path}: ${construct}'s ${prop} has no ${attribute}, so it is not a block (0.0.x took a reference struct). Fix: pass ${importer}(this, '<id>', { ... }) or a block this stack creates.`,
+  );
+}
