@@ -68,7 +68,11 @@ describe('UserAssignedIdentity block: default settings', () => {
 describe('UserAssignedIdentity.fromUserAssignedIdentityAttributes', () => {
   it('a literal id: name and resource group are read from it; nothing is created', () => {
     const { stack } = newStack();
-    const id: IUserAssignedIdentity = UserAssignedIdentity.fromUserAssignedIdentityAttributes(stack, 'id', { userAssignedIdentityId: ID, principalId: PRINCIPAL, clientId: CLIENT });
+    const id: IUserAssignedIdentity = UserAssignedIdentity.fromUserAssignedIdentityAttributes(stack, 'id', {
+      userAssignedIdentityId: ID,
+      principalId: PRINCIPAL,
+      clientId: CLIENT,
+    });
     expect([id.userAssignedIdentityName, id.resourceGroupName, id.principalId, id.clientId]).toEqual(['id-apim', 'rg-shared', PRINCIPAL, CLIENT]);
     expect(validationErrors(stack)).toEqual([]);
     expect(Object.keys(synthJson(stack).resource)).toEqual(['azurerm_resource_group']);
@@ -78,7 +82,11 @@ describe('UserAssignedIdentity.fromUserAssignedIdentityAttributes', () => {
     const { stack } = newStack();
     const v = new TerraformVariable(stack, 'identity-id', { type: 'string' });
     const client = new TerraformVariable(stack, 'client-id', { type: 'string' });
-    const id = UserAssignedIdentity.fromUserAssignedIdentityAttributes(stack, 'id', { userAssignedIdentityId: v.stringValue, principalId: PRINCIPAL, clientId: client.stringValue });
+    const id = UserAssignedIdentity.fromUserAssignedIdentityAttributes(stack, 'id', {
+      userAssignedIdentityId: v.stringValue,
+      principalId: PRINCIPAL,
+      clientId: client.stringValue,
+    });
     expect(validationErrors(stack)).toEqual([]);
     expect(resolve(stack, id.userAssignedIdentityName)).toBe('${element(split("/", var.identity-id), 8)}');
     expect(resolve(stack, id.resourceGroupName)).toBe('${element(split("/", var.identity-id), 4)}');
@@ -86,7 +94,11 @@ describe('UserAssignedIdentity.fromUserAssignedIdentityAttributes', () => {
 
   it('reports an id of another type, ids that are not GUIDs, and a client id given as the principal id', () => {
     const { stack } = newStack();
-    UserAssignedIdentity.fromUserAssignedIdentityAttributes(stack, 'kv', { userAssignedIdentityId: ID.replace('Microsoft.ManagedIdentity/userAssignedIdentities', 'Microsoft.KeyVault/vaults'), principalId: PRINCIPAL, clientId: CLIENT });
+    UserAssignedIdentity.fromUserAssignedIdentityAttributes(stack, 'kv', {
+      userAssignedIdentityId: ID.replace('Microsoft.ManagedIdentity/userAssignedIdentities', 'Microsoft.KeyVault/vaults'),
+      principalId: PRINCIPAL,
+      clientId: CLIENT,
+    });
     UserAssignedIdentity.fromUserAssignedIdentityAttributes(stack, 'names', { userAssignedIdentityId: ID, principalId: 'id-apim', clientId: 'apim' });
     UserAssignedIdentity.fromUserAssignedIdentityAttributes(stack, 'same', { userAssignedIdentityId: ID, principalId: CLIENT, clientId: CLIENT.toUpperCase() });
     const errors = validationErrors(stack);
