@@ -10,6 +10,7 @@ export * from './azure/monitoring';
 export * from './azure/function-app';
 export * from './azure/api-management';
 export * from './azure/api-management-function-api';
+export * from './azure/relay';
 export * from './azure/managed-identity';
 
 // The Dataverse registration model
@@ -27,6 +28,7 @@ export * from './patterns/outbound-queue-integration';
 // -- EventHubFanout, RelayIntegration (issue 3) --
 export * from './patterns/event-hub-fanout';
 export * from './patterns/relay-integration';
+export type { WcfRelayReference } from './patterns/relay-wcf';
 
 // -- WebhookFunction (issue 4) --
 export * from './patterns/webhook-function';
