@@ -8,6 +8,7 @@ import {
   RelayIntegration,
   RelayIntegrationProps,
   RelayNamespace,
+  RegistrationMode,
   ServiceEndpointContract,
   StepMode,
   StepStage,
@@ -150,6 +151,21 @@ describe('RelayIntegration: default settings', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain("Step Update of contact is synchronous: the user's operation waits for the listener's reply");
     expect(warnings[0]).toContain("Dataverse's 2-minute limit");
+  });
+});
+
+describe('RelayIntegration: the REST registration in Power Platform provider mode', () => {
+  it('the serviceendpoint request body carries the same path and namespace address as the manifest', () => {
+    const ctx = newStack({ registrationMode: RegistrationMode.POWER_PLATFORM_PROVIDER, environmentId: '11111111-2222-3333-4444-555555555555' });
+    const r = new RelayIntegration(ctx.stack, 'onprem', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps });
+    const rest = Object.values<any>(resourcesOf(synthJson(ctx.stack), 'powerplatform_rest')).find((x) => x.create.url.includes('/serviceendpoints('));
+    const address = `https://${r.namespaceName}.servicebus.windows.net/${r.relayPath}`;
+    for (const body of [rest.create.body, rest.update.body]) {
+      // The key is interpolated from Terraform; the rest of the body is literal JSON.
+      const literal = JSON.parse(body.replace(/\$\{jsonencode\(sensitive\([^)]*\)\)\}/, '"KEY"'));
+      expect(literal).toMatchObject({ contract: 3, messageformat: 2, namespaceaddress: address, path: r.relayPath, solutionnamespace: r.namespaceName, saskey: 'KEY' });
+    }
+    expect(endpointRecord(ctx.dataverse.toManifest()).columns.namespaceaddress).toBe(address);
   });
 });
 
