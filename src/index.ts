@@ -7,9 +7,18 @@ export * from './azure/shared-access';
 export * from './azure/storage-account';
 export * from './azure/key-vault';
 export * from './azure/monitoring';
+// -- Alerts and diagnostics (issue 19) --
+export * from './azure/alerts-criteria';
+export * from './azure/alerts';
+export * from './azure/alerts-options';
+export * from './azure/diagnostics';
 export * from './azure/function-app';
 export * from './azure/api-management';
 export * from './azure/api-management-function-api';
+export * from './azure/service-bus-namespace';
+export * from './azure/service-bus-entities';
+export * from './azure/service-bus-rules';
+export * from './azure/service-bus-subscription';
 export * from './azure/relay';
 export * from './azure/managed-identity';
 

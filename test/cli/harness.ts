@@ -19,7 +19,7 @@ export function synthOrders(
   options.extra?.(stack, dataverse);
   const dir = fullSynth(app, 'test');
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'dataverse-registrations.json'), 'utf8'));
-  return { dir, manifest, outputName: orders.sasKeyOutputName, manifestFile: path.join(dir, 'dataverse-registrations.json') };
+  return { dir, manifest, outputName: orders.secretOutputName, manifestFile: path.join(dir, 'dataverse-registrations.json') };
 }
 
 /** `terraform output -json` of the deployed stack. */
