@@ -258,7 +258,14 @@ export class CustomApiGateway extends Construct {
     this.openApiFileName = `${this.apiName}.openapi.json`;
 
     // Identity: created (and attached) unless given.
-    requireBlock(this, 'CustomApiGateway', 'existingIdentity', props.existingIdentity, 'userAssignedIdentityId', 'UserAssignedIdentity.fromUserAssignedIdentityAttributes');
+    requireBlock(this, props.existingIdentity, {
+      construct: 'CustomApiGateway',
+      prop: 'existingIdentity',
+      attribute: 'userAssignedIdentityId',
+      importer: 'UserAssignedIdentity.fromUserAssignedIdentityAttributes',
+      kind: 'managed identity',
+      was: '{ id, clientId }',
+    });
     this.identity =
       props.existingIdentity ??
       new UserAssignedIdentity(this, 'identity', { name: generateName(this, NAME_RULES.generic, 'id', seed), resourceGroup: props.resourceGroup, tags: props.tags });

@@ -99,8 +99,9 @@ export class RelayIntegration extends Construct {
   constructor(scope: Construct, id: string, props: RelayIntegrationProps) {
     super(scope, id);
     requireProps(this, 'RelayIntegration', props, ['dataverse', 'resourceGroup']);
-    requireBlock(this, 'RelayIntegration', 'existingNamespace', props.existingNamespace, 'relayNamespaceId', 'RelayNamespace.fromRelayNamespaceAttributes');
-    requireBlock(this, 'RelayIntegration', 'existingHybridConnection', props.existingHybridConnection, 'hybridConnectionId', 'HybridConnection.fromHybridConnectionAttributes');
+    const block = { construct: 'RelayIntegration', kind: 'Relay' };
+    requireBlock(this, props.existingNamespace, { ...block, prop: 'existingNamespace', attribute: 'relayNamespaceId', importer: 'RelayNamespace.fromRelayNamespaceAttributes', was: '{ id, name }' });
+    requireBlock(this, props.existingHybridConnection, { ...block, prop: 'existingHybridConnection', attribute: 'hybridConnectionId', importer: 'HybridConnection.fromHybridConnectionAttributes' });
     let target: WcfTarget;
     if (props.existingWcfRelay) {
       target = wcfTarget(props.existingWcfRelay);

@@ -627,7 +627,7 @@ describe('CustomApiGateway: existing resources', () => {
   it("0.0.x's { id, clientId } struct (or any object without userAssignedIdentityId) is refused, naming the prop and the importer", () => {
     const old = { id: IDENTITY.userAssignedIdentityId, clientId: IDENTITY.clientId } as any;
     expect(() => withExample({ existingIdentity: old })).toThrow(
-      "test/partners: CustomApiGateway's existingIdentity has no userAssignedIdentityId, so it is not a block (0.0.x took a reference struct). Fix: pass UserAssignedIdentity.fromUserAssignedIdentityAttributes(",
+      "test/partners: CustomApiGateway's existingIdentity has no userAssignedIdentityId, so it is not a managed identity block (0.0.x took { id, clientId }). Fix: pass UserAssignedIdentity.fromUserAssignedIdentityAttributes(",
     );
   });
 });

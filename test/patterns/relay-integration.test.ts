@@ -193,9 +193,11 @@ describe('RelayIntegration: existing namespace', () => {
 
   it("0.0.x's { id, name } reference struct is refused, naming the prop and the importer", () => {
     expect(() => relay({ existingNamespace: { id: EXISTING_ID, name: 'relay-shared' } as any })).toThrow(
-      "test/onprem: RelayIntegration's existingNamespace has no relayNamespaceId, so it is not a block (0.0.x took a reference struct). Fix: pass RelayNamespace.fromRelayNamespaceAttributes(",
+      "test/onprem: RelayIntegration's existingNamespace has no relayNamespaceId, so it is not a Relay block (0.0.x took { id, name }). Fix: pass RelayNamespace.fromRelayNamespaceAttributes(",
     );
-    expect(() => relay({ existingHybridConnection: { name: 'crm-bridge' } as any })).toThrow("RelayIntegration's existingHybridConnection has no hybridConnectionId");
+    expect(() => relay({ existingHybridConnection: { name: 'crm-bridge' } as any })).toThrow(
+      "RelayIntegration's existingHybridConnection has no hybridConnectionId, so it is not a Relay block. Fix: pass HybridConnection.fromHybridConnectionAttributes(",
+    );
   });
 });
 
