@@ -57,7 +57,11 @@ export function createRelayRequestHandler(options: RelayHandlerOptions): (req: I
     const contentType = String(req.headers['content-type'] ?? '');
     if (NOT_JSON.test(contentType)) {
       req.resume();
-      return answer(res, 415, `This listener reads the JSON RemoteExecutionContext, not ${contentType}. Set the service endpoint's message format to Json (RelayIntegration's default).`);
+      return answer(
+        res,
+        415,
+        `This listener reads the JSON RemoteExecutionContext, not ${contentType}. Set the service endpoint's message format to Json (RelayIntegration's default).`,
+      );
     }
     let body: string | undefined;
     try {

@@ -14,8 +14,5 @@ declare module 'hyco-https' {
   function createRelayListenUri(namespace: string, path: string, token?: string, id?: string): string;
   /** A Shared Access Signature for `uri` (normalised to http, without query), valid `expirationSeconds` (default 3600). */
   function createRelayToken(uri: string, ruleName: string, key: string, expirationSeconds?: number): string;
-  function createRelayedServer(
-    options: { server: string; token: string | (() => string) },
-    listener: (req: IncomingMessage, res: ServerResponse) => void,
-  ): RelayedServer;
+  function createRelayedServer(options: { server: string; token: string | (() => string) }, listener: (req: IncomingMessage, res: ServerResponse) => void): RelayedServer;
 }

@@ -16,7 +16,7 @@ export interface RelayListenerSettings {
 const VARIABLES: Array<[string, string]> = [
   ['RELAY_NAMESPACE', "the Relay namespace (RelayIntegration's namespaceName, or <namespace>.servicebus.windows.net)"],
   ['RELAY_HYBRID_CONNECTION', "the hybrid connection name (RelayIntegration's relayPath)"],
-  ['RELAY_LISTENER_KEY', "the Listen-only key: terraform output -raw <listenerKeyOutputName>"],
+  ['RELAY_LISTENER_KEY', 'the Listen-only key: terraform output -raw <listenerKeyOutputName>'],
 ];
 
 /**

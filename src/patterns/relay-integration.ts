@@ -100,8 +100,19 @@ export class RelayIntegration extends Construct {
     super(scope, id);
     requireProps(this, 'RelayIntegration', props, ['dataverse', 'resourceGroup']);
     const block = { construct: 'RelayIntegration', kind: 'Relay' };
-    requireBlock(this, props.existingNamespace, { ...block, prop: 'existingNamespace', attribute: 'relayNamespaceId', importer: 'RelayNamespace.fromRelayNamespaceAttributes', was: '{ id, name }' });
-    requireBlock(this, props.existingHybridConnection, { ...block, prop: 'existingHybridConnection', attribute: 'hybridConnectionId', importer: 'HybridConnection.fromHybridConnectionAttributes' });
+    requireBlock(this, props.existingNamespace, {
+      ...block,
+      prop: 'existingNamespace',
+      attribute: 'relayNamespaceId',
+      importer: 'RelayNamespace.fromRelayNamespaceAttributes',
+      was: '{ id, name }',
+    });
+    requireBlock(this, props.existingHybridConnection, {
+      ...block,
+      prop: 'existingHybridConnection',
+      attribute: 'hybridConnectionId',
+      importer: 'HybridConnection.fromHybridConnectionAttributes',
+    });
     let target: WcfTarget;
     if (props.existingWcfRelay) {
       target = wcfTarget(props.existingWcfRelay);

@@ -35,7 +35,12 @@ interface Reply {
 }
 
 /** The handler behind a local HTTP server (what hyco-https hands it is shaped like Node's http request/response). */
-async function post(options: Partial<RelayHandlerOptions> & { onEvent?: RelayHandlerOptions['onEvent'] }, body: string | Buffer, headers: Record<string, string> = { 'Content-Type': 'application/json' }, method = 'POST'): Promise<Reply> {
+async function post(
+  options: Partial<RelayHandlerOptions> & { onEvent?: RelayHandlerOptions['onEvent'] },
+  body: string | Buffer,
+  headers: Record<string, string> = { 'Content-Type': 'application/json' },
+  method = 'POST',
+): Promise<Reply> {
   const server = http.createServer(createRelayRequestHandler({ onEvent: () => undefined, ...options }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
@@ -172,7 +177,9 @@ class FakeRelay {
     await this.controlReady;
     const id = `req-${Math.random().toString(16).slice(2)}`;
     const answer = this.read(this.control, id);
-    this.control.send(JSON.stringify({ request: { address: this.rendezvousAddress(id), id, requestTarget: '/dataverse-test', method: 'POST', requestHeaders: headers, body: true } }));
+    this.control.send(
+      JSON.stringify({ request: { address: this.rendezvousAddress(id), id, requestTarget: '/dataverse-test', method: 'POST', requestHeaders: headers, body: true } }),
+    );
     this.control.send(Buffer.from(body, 'utf8'));
     return answer;
   }
@@ -279,7 +286,11 @@ describe('examples/relay-listener: through hyco-https against the Hybrid Connect
   it('a context of more than 64 kB comes over a rendezvous socket; the answer goes back on it', async () => {
     relay = await FakeRelay.start();
     const seen: number[] = [];
-    listener = startRelayListener(SETTINGS, { onEvent: (c) => void seen.push(String(c.inputParameters.Target?.attributes?.description ?? '').length) }, relay.listenUri('dataverse-test'));
+    listener = startRelayListener(
+      SETTINGS,
+      { onEvent: (c) => void seen.push(String(c.inputParameters.Target?.attributes?.description ?? '').length) },
+      relay.listenUri('dataverse-test'),
+    );
     const context = JSON.parse(fixture('create.json'));
     const target = context.InputParameters.find((p: any) => p.key === 'Target').value;
     target.Attributes.push({ key: 'description', value: 'x'.repeat(100_000) });
