@@ -19,6 +19,8 @@ export * from './azure/service-bus-namespace';
 export * from './azure/service-bus-entities';
 export * from './azure/service-bus-rules';
 export * from './azure/service-bus-subscription';
+export * from './azure/relay';
+export * from './azure/managed-identity';
 
 // The Dataverse registration model
 export * from './dataverse/enums';
@@ -35,6 +37,7 @@ export * from './patterns/outbound-queue-integration';
 // -- EventHubFanout, RelayIntegration (issue 3) --
 export * from './patterns/event-hub-fanout';
 export * from './patterns/relay-integration';
+export type { WcfRelayReference } from './patterns/relay-wcf';
 
 // -- WebhookFunction (issue 4) --
 export * from './patterns/webhook-function';
