@@ -4,6 +4,7 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
 import { grantRole } from './grants';
 import { GrantOptions } from './grants-api';
+import { NameRule } from './naming';
 import { addValidator, isUnresolved, quote } from '../core/problems';
 
 /**
@@ -52,6 +53,19 @@ export abstract class EventHubsGrantable extends Construct {
     return grantRole(this, 'receive', EVENT_HUBS_ROLES.receiver, this._grantScopeId, principalId, options);
   }
 }
+
+/**
+ * Azure's rule for blob container names (Microsoft Learn, "Naming and referencing containers,
+ * blobs, and metadata"), for the capture container.
+ * @internal
+ */
+export const BLOB_CONTAINER_RULE: NameRule = {
+  kind: 'blob container name',
+  min: 3,
+  max: 63,
+  pattern: /^[a-z0-9](?!.*--)[a-z0-9-]*[a-z0-9]$/,
+  describe: 'lowercase letters, digits and single hyphens, starting and ending with a letter or digit',
+};
 
 const PROVIDER = 'Microsoft.EventHub';
 

@@ -2,11 +2,11 @@ import { Eventhub } from '@cdktf/provider-azurerm/lib/eventhub';
 import { EventhubAuthorizationRule } from '@cdktf/provider-azurerm/lib/eventhub-authorization-rule';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
-import { CONSUMER_GROUPS, EVENT_HUBS_LIMITS, EventHubsGrantable, hubNameReference, importedEventHubsName } from './event-hubs-base';
+import { BLOB_CONTAINER_RULE, CONSUMER_GROUPS, EVENT_HUBS_LIMITS, EventHubsGrantable, hubNameReference, importedEventHubsName } from './event-hubs-base';
 import { IEventHubNamespace } from './event-hubs-namespace';
 import { GrantOptions } from './grants-api';
 import { requireProps } from './imports';
-import { checkName, generateName, NAME_RULES, NameRule } from './naming';
+import { checkName, generateName, NAME_RULES } from './naming';
 import { checkInteger } from './props';
 import { ISharedAccessRule } from './shared-access';
 import { IStorageAccount } from './storage-account';
@@ -129,14 +129,6 @@ export interface EventHubProps extends EventHubOptions {
 
 const DEFAULT_ARCHIVE_NAME_FORMAT = '{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}';
 const ARCHIVE_PLACEHOLDERS = ['{Namespace}', '{EventHub}', '{PartitionId}', '{Year}', '{Month}', '{Day}', '{Hour}', '{Minute}', '{Second}'];
-const CONTAINER_RULE: NameRule = {
-  kind: 'blob container name',
-  min: 3,
-  max: 63,
-  pattern: /^[a-z0-9](?!.*--)[a-z0-9-]*[a-z0-9]$/,
-  describe: 'lowercase letters, digits and single hyphens, starting and ending with a letter or digit',
-};
-
 /** The attributes, grants and rules every event hub has, created or imported. */
 abstract class EventHubBase extends EventHubsGrantable implements IEventHub {
   public abstract readonly eventHubId: string;
@@ -273,7 +265,7 @@ class ImportedEventHub extends EventHubBase {
 }
 
 function checkCapture(problems: Problems, c: EventHubCapture): void {
-  checkName(problems, CONTAINER_RULE, 'capture.containerName', c.containerName);
+  checkName(problems, BLOB_CONTAINER_RULE, 'capture.containerName', c.containerName);
   problems.check(
     c.encoding === undefined || isUnresolved(c.encoding) || Object.values(CaptureEncoding).includes(c.encoding),
     `capture.encoding ${quote(c.encoding)} is not supported. Fix: use CaptureEncoding.AVRO or CaptureEncoding.AVRO_DEFLATE.`,
