@@ -9,6 +9,7 @@ export * from './azure/key-vault';
 export * from './azure/event-hubs-namespace';
 export * from './azure/event-hubs';
 export * from './azure/event-hubs-consumer-group';
+export * from './azure/event-hubs-subscriber';
 export * from './azure/monitoring';
 export * from './azure/function-app';
 export * from './azure/api-management';
