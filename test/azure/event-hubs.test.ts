@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { EventHub, EventHubNamespace, EventHubNamespaceProps, EventHubProps, EventHubSku, IEventHubNamespace, StorageAccount } from '../../src';
 import { PolicySuppressions } from '../../src/policy/suppressions';
 import { newStack, onlyResource, resourcesOf, synthJson, validationErrors } from '../helpers';
-import { HUB_ID, NAMESPACE_ID, OTHER_NAMESPACE_ID, PRINCIPAL, RG_REF, STORAGE_ID } from '../patterns/event-hub-fixtures';
+import { DEFAULT_CAPTURE, HUB_ID, NAMESPACE_ID, OTHER_NAMESPACE_ID, PRINCIPAL, RG_REF, STORAGE_ID } from '../patterns/event-hub-fixtures';
 
 const roles = (synth: any) => Object.values<any>(resourcesOf(synth, 'azurerm_role_assignment'));
 const suppressed = (c: Construct) => (PolicySuppressions.of(c) as any).entries.map((e: any) => e.ruleId).sort();
@@ -223,14 +223,9 @@ describe('EventHub block: default settings', () => {
     const container = account.addContainer(stack, 'capture-container', 'events');
     new EventHub(stack, 'hub', { eventHubNamespace: ns, capture: { storageAccount: account, containerName: container.name } });
     expect(onlyResource(synthJson(stack), 'azurerm_eventhub').capture_description).toEqual({
-      enabled: true,
-      encoding: 'Avro',
-      interval_in_seconds: 300,
-      size_limit_in_bytes: 314572800,
-      skip_empty_archives: true,
+      ...DEFAULT_CAPTURE,
       destination: {
-        name: 'EventHubArchive.AzureBlockBlob',
-        archive_name_format: '{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}',
+        ...DEFAULT_CAPTURE.destination,
         blob_container_name: '${azurerm_storage_container.capture-container.name}',
         storage_account_id: '${azurerm_storage_account.capture.id}',
       },

@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { endpointRecord, fanout, messages, PRINCIPAL, RG_REF, STORAGE_ID, steps } from './event-hub-fixtures';
+import { DEFAULT_CAPTURE, endpointRecord, fanout, messages, PRINCIPAL, RG_REF, STORAGE_ID, steps } from './event-hub-fixtures';
 import { CaptureEncoding, EventHubFanout, EventHubSku, ManifestFormat, MessageFormat, StepMode, StepStage, StorageAccount, UserClaim } from '../../src';
 import { PolicySuppressions } from '../../src/policy/suppressions';
 import { fullSynth, newStack, onlyResource, readAllFiles, resourcesOf, secretLeaks, synthJson, tempDir } from '../helpers';
@@ -117,17 +117,7 @@ describe('EventHubFanout: default settings', () => {
     const { stack, fanout: f } = fanout({ capture: {} });
     const synth = synthJson(stack);
     const hub = onlyResource(synth, 'azurerm_eventhub');
-    expect(hub.capture_description).toMatchObject({
-      enabled: true,
-      encoding: 'Avro',
-      interval_in_seconds: 300,
-      size_limit_in_bytes: 314572800,
-      skip_empty_archives: true,
-      destination: {
-        name: 'EventHubArchive.AzureBlockBlob',
-        archive_name_format: '{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}',
-      },
-    });
+    expect(hub.capture_description).toMatchObject(DEFAULT_CAPTURE);
     expect(hub.capture_description.destination.storage_account_id).toMatch(/azurerm_storage_account\..*\.id/);
     expect(hub.capture_description.destination.blob_container_name).toMatch(/azurerm_storage_container\..*\.name/);
     // The StorageAccount block's hardening, with shared keys on: Capture signs in with SAS.

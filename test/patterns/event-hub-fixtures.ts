@@ -14,6 +14,19 @@ export const RG_REF = '${azurerm_resource_group.rg.name}';
 export const PRINCIPAL = '00000000-0000-0000-0000-000000000002';
 export const OTHER_PRINCIPAL = '00000000-0000-0000-0000-000000000003';
 
+/** What capture writes by default (the EventHub block's documented defaults), as synthesized. */
+export const DEFAULT_CAPTURE = {
+  enabled: true,
+  encoding: 'Avro',
+  interval_in_seconds: 300,
+  size_limit_in_bytes: 314572800,
+  skip_empty_archives: true,
+  destination: {
+    name: 'EventHubArchive.AzureBlockBlob',
+    archive_name_format: '{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}',
+  },
+};
+
 export const steps = [
   { table: 'account', message: 'Create' },
   { table: 'account', message: 'Update', filteringAttributes: ['name', 'telephone1'] },
