@@ -6,6 +6,10 @@ export * from './azure/grants-api';
 export * from './azure/shared-access';
 export * from './azure/storage-account';
 export * from './azure/key-vault';
+export * from './azure/event-hubs-namespace';
+export * from './azure/event-hubs';
+export * from './azure/event-hubs-consumer-group';
+export * from './azure/event-hubs-subscriber';
 export * from './azure/monitoring';
 // -- Alerts and diagnostics (issue 19) --
 export * from './azure/alerts-criteria';
