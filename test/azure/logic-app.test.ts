@@ -1,6 +1,14 @@
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { LogicAppConsumer, LogicAppConsumerProps, LogicAppReceiveMode } from '../../src';
+import {
+  LogicAppConsumer,
+  LogicAppConsumerProps,
+  LogicAppReceiveMode,
+  OutboundQueueIntegration,
+  ServiceBusNamespace,
+  ServiceBusSubscription,
+  ServiceBusTopic,
+} from '../../src';
 import { newStack, onlyResource, resourcesOf, synthJson, validationErrors } from '../helpers';
 
 // Fixtures: resource ids in Azure's documented form (/subscriptions/<s>/resourceGroups/<rg>/providers/
@@ -367,5 +375,48 @@ describe('LogicAppConsumer: validation', () => {
       'test/l: LogicAppConsumer needs fullyQualifiedNamespace, serviceBusNamespaceId, entityId, definition. Fix: pass fullyQualifiedNamespace, serviceBusNamespaceId, entityId, definition',
     );
     expect(() => new LogicAppConsumer(stack, 'm', undefined as any)).toThrow('test/m: LogicAppConsumer needs props');
+  });
+});
+
+describe('LogicAppConsumer with the Service Bus pattern', () => {
+  it("consumes an OutboundQueueIntegration's queue from its attributes (the README's example)", () => {
+    const { stack, rg, dataverse } = newStack();
+    const orders = new OutboundQueueIntegration(stack, 'orders', { dataverse, resourceGroup: rg, steps: [{ table: 'salesorder', message: 'Create' }] });
+    new LogicAppConsumer(stack, 'orders-logic', {
+      resourceGroup: rg,
+      fullyQualifiedNamespace: orders.serviceBusNamespace.fullyQualifiedNamespace,
+      serviceBusNamespaceId: orders.serviceBusNamespace.serviceBusNamespaceId,
+      entityId: orders.entityId,
+      queueName: orders.entityName,
+      definition: { actions: ACTIONS },
+    });
+    expect(validationErrors(stack)).toEqual([]);
+    const synth = synthJson(stack);
+    const role = (Object.values(resourcesOf(synth, 'azurerm_role_assignment')) as any[]).find((r) => r.role_definition_name === 'Azure Service Bus Data Receiver');
+    expect(role.scope).toBe(`\${azurerm_servicebus_queue.${Object.keys(resourcesOf(synth, 'azurerm_servicebus_queue'))[0]}.id}`);
+    expect(JSON.parse(onlyResource(synth, 'azurerm_resource_group_template_deployment').parameters_content).namespaceEndpoint.value).toMatch(
+      /^sb:\/\/sb-test-orders-[0-9a-f]+\.servicebus\.windows\.net\/$/,
+    );
+  });
+
+  it('consumes an imported topic subscription from its block interfaces (literal ids: every literal check passes)', () => {
+    const { stack, rg } = newStack();
+    const ns = ServiceBusNamespace.fromServiceBusNamespaceAttributes(stack, 'shared', { serviceBusNamespaceId: NS });
+    const topic = ServiceBusTopic.fromServiceBusTopicAttributes(stack, 'events', { serviceBusNamespace: ns, topicId: `${NS}/topics/events` });
+    const sub = ServiceBusSubscription.fromServiceBusSubscriptionAttributes(stack, 'erp', { serviceBusTopic: topic, subscriptionId: `${NS}/topics/events/subscriptions/erp` });
+    new LogicAppConsumer(stack, 'erp-logic', {
+      resourceGroup: rg,
+      fullyQualifiedNamespace: sub.serviceBusNamespace.fullyQualifiedNamespace,
+      serviceBusNamespaceId: sub.serviceBusNamespace.serviceBusNamespaceId,
+      entityId: sub.subscriptionId,
+      topicName: topic.topicName,
+      subscriptionName: sub.subscriptionName,
+      definition: { actions: ACTIONS },
+    });
+    expect(validationErrors(stack)).toEqual([]);
+    const synth = synthJson(stack);
+    expect(onlyResource(synth, 'azurerm_role_assignment').scope).toBe(`${NS}/topics/events/subscriptions/erp`);
+    expect(trigger(synth).body.inputs.path).toBe("/@{encodeURIComponent(encodeURIComponent('events'))}/subscriptions/@{encodeURIComponent('erp')}/messages/head/peek");
+    expect(JSON.parse(onlyResource(synth, 'azurerm_resource_group_template_deployment').parameters_content).namespaceEndpoint.value).toBe(`sb://${FQNS}/`);
   });
 });
