@@ -28,6 +28,7 @@ import { NameRule, checkName, generateName, NAME_RULES } from './naming';
 import { checkDuration, durationSeconds } from './props';
 import { ResourceGroupReference } from './resource-group';
 import { isResourceIdOf, resourceNameOfId } from './resource-id';
+import { serviceBusIdNames } from './service-bus-base';
 
 /** "Azure Service Bus Data Receiver": what the workflow identity gets on the entity. */
 const RECEIVER_ROLE = 'Azure Service Bus Data Receiver';
@@ -130,9 +131,6 @@ export interface LogicAppConsumerProps extends LogicAppConsumerOptions {
    */
   readonly tags?: { [key: string]: string };
 }
-
-const QUEUE_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ServiceBus\/namespaces\/[^/]+\/queues\/([^/]+)$/i;
-const SUBSCRIPTION_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ServiceBus\/namespaces\/[^/]+\/topics\/([^/]+)\/subscriptions\/([^/]+)$/i;
 
 /**
  * A Logic App (Consumption) workflow that runs on each new message of a Service Bus queue or
@@ -296,7 +294,8 @@ export class LogicAppConsumer extends Construct {
     const id = props.entityId;
     if (isUnresolved(id)) return;
     const queue = entity.queueName !== undefined;
-    const match = (queue ? QUEUE_ID : SUBSCRIPTION_ID).exec(id);
+    // [namespace, queue] or [namespace, topic, subscription]
+    const match = serviceBusIdNames(id, queue ? ['namespaces', 'queues'] : ['namespaces', 'topics', 'subscriptions']);
     if (!match) {
       const shape = queue ? '<namespace id>/queues/<queue>' : '<namespace id>/topics/<topic>/subscriptions/<subscription>';
       problems.add(`entityId ${quote(id)} is not the resource id of a ${queue ? 'queue' : 'topic subscription'}: the receive role must be scoped to the entity the trigger reads. Fix: pass '${shape}'.`);
