@@ -87,7 +87,8 @@ export async function handleMessage(message: ReceivedMessage, receiver: Settleme
     return deadLetter(receiver, message, 'UndecodableMessage', (e as Error).message, log, id);
   }
   if ((options.requireDataverseProperties ?? true) && !decoded.hasDataverseProperties) {
-    const why = "the message carries none of Dataverse's claim properties (Organization, User, InitiatingUser, EntityLogicalName, RequestName), so Dataverse did not send it. Only Dataverse's service endpoint should hold a Send key on this entity.";
+    const why =
+      "the message carries none of Dataverse's claim properties (Organization, User, InitiatingUser, EntityLogicalName, RequestName), so Dataverse did not send it. Only Dataverse's service endpoint should hold a Send key on this entity.";
     return deadLetter(receiver, message, 'NotFromDataverse', why, log, id);
   }
   const key = decoded.key;
@@ -101,7 +102,14 @@ export async function handleMessage(message: ReceivedMessage, receiver: Settleme
         reject(new Error(`the handler did not finish within ${timeoutMs} ms`));
       }, timeoutMs);
     });
-    const event: ListenerEvent = { message: decoded, context: decoded.context, trimmed: decoded.trimmed, key, deliveryCount: message.deliveryCount ?? 1, signal: controller.signal };
+    const event: ListenerEvent = {
+      message: decoded,
+      context: decoded.context,
+      trimmed: decoded.trimmed,
+      key,
+      deliveryCount: message.deliveryCount ?? 1,
+      signal: controller.signal,
+    };
     await Promise.race([Promise.resolve().then(() => handler(event)), timeout]);
   } catch (e) {
     clearTimeout(timer);
@@ -148,7 +156,7 @@ export interface RunningListener {
 /** Subscribes to the receiver with manual settlement; each message goes through handleMessage. */
 export function startListener(receiver: SubscribableReceiver, handler: ListenerHandler, options: HandleOptions & { maxConcurrentCalls?: number } = {}): RunningListener {
   const log = options.log ?? console;
-  const counts: Record<Outcome, number> = { 'completed': 0, 'abandoned': 0, 'dead-lettered': 0, 'unsettled': 0 };
+  const counts: Record<Outcome, number> = { completed: 0, abandoned: 0, 'dead-lettered': 0, unsettled: 0 };
   const inFlight = new Set<Promise<unknown>>();
   let stopping = false;
   const subscription = receiver.subscribe(
@@ -190,7 +198,13 @@ export async function within(promise: Promise<unknown>, ms: number): Promise<boo
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
   try {
-    return await Promise.race([promise.then(() => true, () => true), timeout]);
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

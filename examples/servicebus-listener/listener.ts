@@ -18,7 +18,9 @@ async function handle(event: ListenerEvent): Promise<void> {
     return;
   }
   const target = c.inputParameters.Target; // the row as sent (Create, Update), when the step has one
-  console.log(`${c.messageName} of ${c.primaryEntityName} ${c.primaryEntityId} by ${c.initiatingUserId}: ${Object.keys(target?.attributes ?? {}).length} attribute(s), key ${event.key}`);
+  console.log(
+    `${c.messageName} of ${c.primaryEntityName} ${c.primaryEntityId} by ${c.initiatingUserId}: ${Object.keys(target?.attributes ?? {}).length} attribute(s), key ${event.key}`,
+  );
 }
 
 async function main(): Promise<number> {

@@ -73,7 +73,11 @@ export function triggerName(entity: EntityPath, peekLock: boolean): string {
 
 /** Recurrence of a polling interval in seconds, in the largest unit that divides it. @internal */
 export function recurrence(seconds: number): { frequency: string; interval: number } {
-  for (const [frequency, size] of [['Day', 86400], ['Hour', 3600], ['Minute', 60]] as Array<[string, number]>) {
+  for (const [frequency, size] of [
+    ['Day', 86400],
+    ['Hour', 3600],
+    ['Minute', 60],
+  ] as Array<[string, number]>) {
     if (seconds % size === 0) return { frequency, interval: seconds / size };
   }
   return { frequency: 'Second', interval: Math.max(1, Math.round(seconds)) };
@@ -157,7 +161,9 @@ export function connectionTemplate(): Record<string, unknown> {
  */
 export function terraformJson(value: unknown): string {
   // ('$$' is one '$' in a replacement string.)
-  return JSON.stringify(value).replace(/\$\{(?!TfToken\[)/g, '$$$${').replace(/%\{/g, '%%{');
+  return JSON.stringify(value)
+    .replace(/\$\{(?!TfToken\[)/g, '$$$${')
+    .replace(/%\{/g, '%%{');
 }
 
 /** The top-level actions of a definition, or {} when it has none that can be read. @internal */
@@ -189,7 +195,9 @@ const DEFINITION_KEYS = ['$schema', 'contentVersion', 'actions'];
 /** Every problem of the user's workflow definition. @internal */
 export function checkDefinition(problems: Problems, definition: unknown, addsComplete: boolean): void {
   if (!isObject(definition)) {
-    problems.add(`definition is ${quote(definition ?? null)}: expected a workflow definition object with actions, e.g. { actions: { Log: { type: 'Compose', inputs: "@triggerBody()", runAfter: {} } } }. Fix: pass an object.`);
+    problems.add(
+      `definition is ${quote(definition ?? null)}: expected a workflow definition object with actions, e.g. { actions: { Log: { type: 'Compose', inputs: "@triggerBody()", runAfter: {} } } }. Fix: pass an object.`,
+    );
     return;
   }
   const d = definition as Record<string, unknown>;
@@ -199,30 +207,41 @@ export function checkDefinition(problems: Problems, definition: unknown, addsCom
     );
   }
   for (const key of Object.keys(d).filter((k) => k !== 'triggers' && !DEFINITION_KEYS.includes(k))) {
-    problems.add(`definition.${key} is not supported: the block manages actions only (azurerm keeps the workflow's parameters and outputs itself). Fix: remove it; allowed keys are ${DEFINITION_KEYS.join(', ')}.`);
+    problems.add(
+      `definition.${key} is not supported: the block manages actions only (azurerm keeps the workflow's parameters and outputs itself). Fix: remove it; allowed keys are ${DEFINITION_KEYS.join(', ')}.`,
+    );
   }
   if (d.$schema !== undefined && !isUnresolved(d.$schema) && d.$schema !== WORKFLOW_SCHEMA) {
     problems.add(`definition.$schema ${quote(d.$schema)} is not the Logic Apps (Consumption) workflow schema. Fix: omit it or use '${WORKFLOW_SCHEMA}'.`);
   }
   if (!isObject(d.actions) || Object.keys(d.actions as object).length === 0) {
-    problems.add('definition.actions is missing or empty: the workflow needs at least one action to handle the message. Fix: pass definition.actions, e.g. { Log: { type: \'Compose\', inputs: "@triggerBody()", runAfter: {} } }.');
+    problems.add(
+      'definition.actions is missing or empty: the workflow needs at least one action to handle the message. Fix: pass definition.actions, e.g. { Log: { type: \'Compose\', inputs: "@triggerBody()", runAfter: {} } }.',
+    );
     return;
   }
   checkActions(problems, d.actions as Record<string, unknown>, addsComplete);
   const text = JSON.stringify(d);
   if (KEY_MATERIAL.test(text)) {
-    problems.add('definition holds what looks like a key or SAS signature (SharedAccessKey=, AccountKey=, SharedAccessSignature= or sig=): it would be written into cdk.tf.json and the workflow. Fix: reach the service with the workflow\'s managed identity, or read the secret at run time from Key Vault.');
+    problems.add(
+      "definition holds what looks like a key or SAS signature (SharedAccessKey=, AccountKey=, SharedAccessSignature= or sig=): it would be written into cdk.tf.json and the workflow. Fix: reach the service with the workflow's managed identity, or read the secret at run time from Key Vault.",
+    );
   }
   const others = [...new Set([...text.matchAll(/\$connections'\)\['([^']*)'\]/g)].map((m) => m[1]).filter((k) => k !== CONNECTION_KEY))];
   if (others.length > 0) {
-    problems.add(`definition uses the connection(s) ${others.map((k) => quote(k)).join(', ')}: the workflow has one connection, '${CONNECTION_KEY}' (Service Bus, managed identity). Fix: use ${CONNECTION_REFERENCE}, or call other services with HTTP actions that authenticate with the managed identity.`);
+    problems.add(
+      `definition uses the connection(s) ${others.map((k) => quote(k)).join(', ')}: the workflow has one connection, '${CONNECTION_KEY}' (Service Bus, managed identity). Fix: use ${CONNECTION_REFERENCE}, or call other services with HTTP actions that authenticate with the managed identity.`,
+    );
   }
 }
 
 function checkActions(problems: Problems, actions: Record<string, unknown>, addsComplete: boolean): void {
   const names = Object.keys(actions);
   const total = names.length + (addsComplete ? 1 : 0);
-  problems.check(total <= MAX_ACTIONS, `definition.actions has ${total} top-level actions${addsComplete ? ' (with the Complete action)' : ''}; a workflow holds at most ${MAX_ACTIONS}. Fix: move work into a nested workflow.`);
+  problems.check(
+    total <= MAX_ACTIONS,
+    `definition.actions has ${total} top-level actions${addsComplete ? ' (with the Complete action)' : ''}; a workflow holds at most ${MAX_ACTIONS}. Fix: move work into a nested workflow.`,
+  );
   for (const name of names) {
     const action = actions[name];
     problems.check(
@@ -230,11 +249,16 @@ function checkActions(problems: Problems, actions: Record<string, unknown>, adds
       `definition.actions: the action name ${quote(name)} is not valid: 1 to ${MAX_NAME} characters, no slash or backslash. Fix: rename it, e.g. 'Handle_the_message'.`,
     );
     if (!isObject(action) || typeof (action as any).type !== 'string') {
-      problems.add(`definition.actions.${name} is ${quote(action ?? null)}: an action is an object with a type, e.g. { type: 'Compose', inputs: "@triggerBody()", runAfter: {} }. Fix: give it a type.`);
+      problems.add(
+        `definition.actions.${name} is ${quote(action ?? null)}: an action is an object with a type, e.g. { type: 'Compose', inputs: "@triggerBody()", runAfter: {} }. Fix: give it a type.`,
+      );
       continue;
     }
     for (const target of runAfterOf(action)) {
-      problems.check(target in actions, `definition.actions.${name} runs after ${quote(target)}, which is not a top-level action. Fix: name an action of definition.actions in runAfter, or use {} to run first.`);
+      problems.check(
+        target in actions,
+        `definition.actions.${name} runs after ${quote(target)}, which is not a top-level action. Fix: name an action of definition.actions in runAfter, or use {} to run first.`,
+      );
     }
   }
   if (addsComplete && COMPLETE_ACTION in actions) {

@@ -279,14 +279,18 @@ export class LogicAppConsumer extends Construct {
     const fqns = props.fullyQualifiedNamespace;
     if (isUnresolved(fqns)) return;
     if (!/^[A-Za-z][A-Za-z0-9-]*\.servicebus\.[A-Za-z0-9.-]+$/.test(fqns)) {
-      problems.add(`fullyQualifiedNamespace ${quote(fqns)} is not a Service Bus host name. Fix: pass '<namespace>.servicebus.windows.net', without ${/^[a-z]+:\/\//i.test(fqns) ? 'the scheme' : 'a scheme, port or path'}.`);
+      problems.add(
+        `fullyQualifiedNamespace ${quote(fqns)} is not a Service Bus host name. Fix: pass '<namespace>.servicebus.windows.net', without ${/^[a-z]+:\/\//i.test(fqns) ? 'the scheme' : 'a scheme, port or path'}.`,
+      );
       return;
     }
     const id = props.serviceBusNamespaceId;
     if (isUnresolved(id) || !isResourceIdOf(id, 'Microsoft.ServiceBus/namespaces')) return;
     const name = resourceNameOfId(id);
     if (fqns.split('.')[0].toLowerCase() !== name.toLowerCase()) {
-      problems.add(`fullyQualifiedNamespace ${quote(fqns)} is not the host of serviceBusNamespaceId's namespace ${quote(name)}. Fix: pass '${name}.servicebus.windows.net', or the id of the namespace you mean.`);
+      problems.add(
+        `fullyQualifiedNamespace ${quote(fqns)} is not the host of serviceBusNamespaceId's namespace ${quote(name)}. Fix: pass '${name}.servicebus.windows.net', or the id of the namespace you mean.`,
+      );
     }
   }
 
@@ -298,7 +302,9 @@ export class LogicAppConsumer extends Construct {
     const match = serviceBusIdNames(id, queue ? ['namespaces', 'queues'] : ['namespaces', 'topics', 'subscriptions']);
     if (!match) {
       const shape = queue ? '<namespace id>/queues/<queue>' : '<namespace id>/topics/<topic>/subscriptions/<subscription>';
-      problems.add(`entityId ${quote(id)} is not the resource id of a ${queue ? 'queue' : 'topic subscription'}: the receive role must be scoped to the entity the trigger reads. Fix: pass '${shape}'.`);
+      problems.add(
+        `entityId ${quote(id)} is not the resource id of a ${queue ? 'queue' : 'topic subscription'}: the receive role must be scoped to the entity the trigger reads. Fix: pass '${shape}'.`,
+      );
       return;
     }
     const ns = props.serviceBusNamespaceId;
@@ -308,7 +314,9 @@ export class LogicAppConsumer extends Construct {
     const names = queue ? [entity.queueName] : [entity.topicName, entity.subscriptionName];
     const mismatch = names.some((n, i) => n !== undefined && !isUnresolved(n) && n.toLowerCase() !== match[i + 1].toLowerCase());
     if (mismatch) {
-      problems.add(`entityId ${quote(id)} names another entity than the trigger reads (${names.map((n) => quote(n)).join(' / ')}). Fix: pass the id of that ${queue ? 'queue' : 'subscription'}.`);
+      problems.add(
+        `entityId ${quote(id)} names another entity than the trigger reads (${names.map((n) => quote(n)).join(' / ')}). Fix: pass the id of that ${queue ? 'queue' : 'subscription'}.`,
+      );
     }
   }
 }
@@ -320,7 +328,9 @@ function runAfterOrder(actions: Record<string, unknown>): string[] {
   const visit = (name: string) => {
     if (seen.has(name)) return;
     seen.add(name);
-    runAfterOf(actions[name]).filter((n) => n in actions).forEach(visit);
+    runAfterOf(actions[name])
+      .filter((n) => n in actions)
+      .forEach(visit);
     order.push(name);
   };
   Object.keys(actions).forEach(visit);

@@ -53,7 +53,9 @@ function quietLog() {
   return { lines, info: (t: string) => lines.push(t), error: (t: string) => lines.push(t) };
 }
 
-const lockLost = Object.assign(new Error("The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue."), { code: 'MessageLockLost' });
+const lockLost = Object.assign(new Error('The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.'), {
+  code: 'MessageLockLost',
+});
 
 describe('examples/servicebus-listener: handling one message', () => {
   it('a Dataverse message: the handler gets the decoded context, the key and the delivery count; the message is completed', async () => {
@@ -77,7 +79,9 @@ describe('examples/servicebus-listener: handling one message', () => {
     const handler = (e: ListenerEvent) => void keys.push(e.key);
     await handleMessage(sbMessage(messageFixture('account-update.json')), fakeReceiver(), handler, { log: quietLog() });
     await handleMessage(sbMessage(messageFixture('account-update.json'), { deliveryCount: 2, messageId: 'other-transport-id' }), fakeReceiver(), handler, { log: quietLog() });
-    await handleMessage(sbMessage(messageFixture('contact-create-images.json'), { applicationProperties: dataverseProperties('contact', 'Create') }), fakeReceiver(), handler, { log: quietLog() });
+    await handleMessage(sbMessage(messageFixture('contact-create-images.json'), { applicationProperties: dataverseProperties('contact', 'Create') }), fakeReceiver(), handler, {
+      log: quietLog(),
+    });
     expect(keys[0]).toBe(keys[1]);
     expect(keys[2]).not.toBe(keys[0]);
   });
@@ -97,9 +101,14 @@ describe('examples/servicebus-listener: handling one message', () => {
   it('a handler that throws: the message is abandoned (delivered again, dead-lettered by Service Bus after max delivery count), never completed', async () => {
     const receiver = fakeReceiver();
     const log = quietLog();
-    const result = await handleMessage(sbMessage(messageFixture('account-update.json')), receiver, () => {
-      throw new Error('ERP is down');
-    }, { log });
+    const result = await handleMessage(
+      sbMessage(messageFixture('account-update.json')),
+      receiver,
+      () => {
+        throw new Error('ERP is down');
+      },
+      { log },
+    );
     expect(result).toMatchObject({ outcome: 'abandoned', reason: 'ERP is down' });
     expect(receiver.calls.map((c) => c.op)).toEqual(['abandon']);
     expect(log.lines.join('\n')).toMatch(/message c0ffee00-.* \(key dv1-[0-9a-f]+, delivery 1\) failed: ERP is down; abandoning it/);
@@ -108,10 +117,15 @@ describe('examples/servicebus-listener: handling one message', () => {
   it('a handler that hangs: aborted after the timeout, the message abandoned', async () => {
     const receiver = fakeReceiver();
     let signal: AbortSignal | undefined;
-    const result = await handleMessage(sbMessage(messageFixture('account-update.json')), receiver, (e) => {
-      signal = e.signal;
-      return new Promise<void>(() => undefined);
-    }, { timeoutMs: 30, log: quietLog() });
+    const result = await handleMessage(
+      sbMessage(messageFixture('account-update.json')),
+      receiver,
+      (e) => {
+        signal = e.signal;
+        return new Promise<void>(() => undefined);
+      },
+      { timeoutMs: 30, log: quietLog() },
+    );
     expect(result).toMatchObject({ outcome: 'abandoned', reason: 'the handler did not finish within 30 ms' });
     expect(signal!.aborted).toBe(true);
     expect(receiver.calls.map((c) => c.op)).toEqual(['abandon']);
@@ -125,7 +139,11 @@ describe('examples/servicebus-listener: handling one message', () => {
     expect(result).toEqual({ outcome: 'dead-lettered', reason: 'NotFromDataverse' });
     expect(called).toBe(0);
     expect(receiver.calls).toEqual([
-      { op: 'deadLetter', message: foreign, options: { deadLetterReason: 'NotFromDataverse', deadLetterErrorDescription: expect.stringContaining("none of Dataverse's claim properties") } },
+      {
+        op: 'deadLetter',
+        message: foreign,
+        options: { deadLetterReason: 'NotFromDataverse', deadLetterErrorDescription: expect.stringContaining("none of Dataverse's claim properties") },
+      },
     ]);
     expect((await handleMessage(foreign, fakeReceiver(), () => void called++, { requireDataverseProperties: false, log: quietLog() })).outcome).toBe('completed');
     expect(called).toBe(1);
@@ -198,7 +216,7 @@ describe('examples/servicebus-listener: the subscription', () => {
     await stopping;
     expect(receiver.closed).toBe(1);
     expect(handled).toEqual(['account', 'contact']);
-    expect(listener.counts).toEqual({ 'completed': 2, 'abandoned': 0, 'dead-lettered': 1, 'unsettled': 0 });
+    expect(listener.counts).toEqual({ completed: 2, abandoned: 0, 'dead-lettered': 1, unsettled: 0 });
     expect(receiver.calls.filter((c) => c.message === late).map((c) => c.op)).toEqual(['abandon']);
   });
 
@@ -233,7 +251,15 @@ describe('examples/servicebus-listener: settings', () => {
       maxConcurrentCalls: 1,
       timeoutMs: 240_000,
     });
-    expect(readConfig({ SERVICEBUS_FULLY_QUALIFIED_NAMESPACE: 'sb-orders.servicebus.windows.net', SERVICEBUS_TOPIC_NAME: 'orders', SERVICEBUS_SUBSCRIPTION_NAME: 'erp', MAX_CONCURRENT_CALLS: '8', HANDLER_TIMEOUT_SECONDS: '60' })).toMatchObject({
+    expect(
+      readConfig({
+        SERVICEBUS_FULLY_QUALIFIED_NAMESPACE: 'sb-orders.servicebus.windows.net',
+        SERVICEBUS_TOPIC_NAME: 'orders',
+        SERVICEBUS_SUBSCRIPTION_NAME: 'erp',
+        MAX_CONCURRENT_CALLS: '8',
+        HANDLER_TIMEOUT_SECONDS: '60',
+      }),
+    ).toMatchObject({
       topicName: 'orders',
       subscriptionName: 'erp',
       maxConcurrentCalls: 8,
@@ -276,10 +302,14 @@ describe('examples/servicebus-listener: the program', () => {
   const root = path.join(__dirname, '..', '..');
   const run = (env: Record<string, string>, onOutput?: (text: string, child: ReturnType<typeof spawn>) => void) =>
     new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), '--tsconfig', 'tsconfig.dev.json', 'examples/servicebus-listener/listener.ts'], {
-        cwd: root,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      });
+      const child = spawn(
+        process.execPath,
+        [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), '--tsconfig', 'tsconfig.dev.json', 'examples/servicebus-listener/listener.ts'],
+        {
+          cwd: root,
+          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+        },
+      );
       let out = '';
       const collect = (d: Buffer) => {
         out += d.toString();
