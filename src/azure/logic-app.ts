@@ -196,6 +196,8 @@ export class LogicAppConsumer extends Construct {
       }),
       tags: props.tags,
     });
+    // azurerm's resource_group_template_deployment docs read outputs as jsondecode(output_content).<name>.value;
+    // destroying the deployment deletes the connection it made (features.template_deployment default).
     const outputs = Fn.jsondecode(this.connection.outputContent);
     // 'Default' keeps the Terraform address of the workflow that of this construct.
     this.resource = new LogicAppWorkflow(this, 'Default', {
