@@ -31,15 +31,8 @@ async function main(): Promise<number> {
     console.error((e as Error).message);
     return 2;
   }
-  const client = config.connectionString
-    ? new ServiceBusClient(config.connectionString) // works, but a key on disk; prefer an identity
-    : new ServiceBusClient(config.fullyQualifiedNamespace!, new DefaultAzureCredential());
-  const receiver = config.queueName ? client.createReceiver(config.queueName) : client.createReceiver(config.topicName!, config.subscriptionName!);
-  const entity = config.queueName ?? `${config.topicName}/subscriptions/${config.subscriptionName}`;
-  const listener = startListener(receiver, handle, { maxConcurrentCalls: config.maxConcurrentCalls, timeoutMs: config.timeoutMs });
-  console.log(`listening on ${entity} (${config.connectionString ? 'SAS connection string' : 'Entra ID'}); Ctrl+C to stop`);
-
-  await new Promise<void>((resolve) => {
+  // Handlers first: a SIGTERM that arrives while the program starts also stops it cleanly.
+  const stopRequested = new Promise<void>((resolve) => {
     const onSignal = (signal: string) => {
       console.log(`${signal}: finishing the messages in hand, then stopping`);
       process.once('SIGINT', () => process.exit(1)); // a second Ctrl+C stops at once
@@ -48,6 +41,15 @@ async function main(): Promise<number> {
     process.once('SIGINT', () => onSignal('SIGINT'));
     process.once('SIGTERM', () => onSignal('SIGTERM'));
   });
+  const client = config.connectionString
+    ? new ServiceBusClient(config.connectionString) // works, but a key on disk; prefer an identity
+    : new ServiceBusClient(config.fullyQualifiedNamespace!, new DefaultAzureCredential());
+  const receiver = config.queueName ? client.createReceiver(config.queueName) : client.createReceiver(config.topicName!, config.subscriptionName!);
+  const entity = config.queueName ?? `${config.topicName}/subscriptions/${config.subscriptionName}`;
+  const listener = startListener(receiver, handle, { maxConcurrentCalls: config.maxConcurrentCalls, timeoutMs: config.timeoutMs });
+  console.log(`listening on ${entity} (${config.connectionString ? 'SAS connection string' : 'Entra ID'}); Ctrl+C to stop`);
+
+  await stopRequested;
   await listener.stop(Math.min(config.timeoutMs, 30_000));
   await within(client.close(), 5_000);
   console.log(`stopped: ${JSON.stringify(listener.counts)}`);

@@ -302,14 +302,12 @@ describe('examples/servicebus-listener: the program', () => {
   const root = path.join(__dirname, '..', '..');
   const run = (env: Record<string, string>, onOutput?: (text: string, child: ReturnType<typeof spawn>) => void) =>
     new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), '--tsconfig', 'tsconfig.dev.json', 'examples/servicebus-listener/listener.ts'],
-        {
-          cwd: root,
-          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-        },
-      );
+      // As npm start and the systemd unit run it: one node process with the tsx loader (the tsx CLI
+      // puts a parent in between whose signal relay can kill the program before its handlers run).
+      const child = spawn(process.execPath, ['--import', 'tsx', 'examples/servicebus-listener/listener.ts'], {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TSX_TSCONFIG_PATH: 'tsconfig.dev.json', ...env },
+      });
       let out = '';
       const collect = (d: Buffer) => {
         out += d.toString();
@@ -331,7 +329,7 @@ describe('examples/servicebus-listener: the program', () => {
     const { code, out } = await run({ SERVICEBUS_FULLY_QUALIFIED_NAMESPACE: 'sb-unreachable.servicebus.invalid', SERVICEBUS_QUEUE_NAME: 'orders' }, (text, child) => {
       if (!sent && text.includes('listening on orders (Entra ID)')) {
         sent = true;
-        setTimeout(() => child.kill('SIGTERM'), 300);
+        child.kill('SIGTERM');
       }
     });
     expect(out).toContain('SIGTERM: finishing the messages in hand, then stopping');
