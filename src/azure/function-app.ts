@@ -10,6 +10,7 @@ import { checkInteger } from './props';
 import { ResourceGroupReference } from './resource-group';
 import { resourceGroupOfId, resourceNameOfId } from './resource-id';
 import { IStorageAccount } from './storage-account';
+import { checkTags } from './tags';
 
 /**
  * A Function App: one this stack creates, or one that exists (`FunctionApp.fromFunctionAppAttributes`).
@@ -79,6 +80,7 @@ export class FlexConsumptionPlan extends Construct {
       tags: props.tags,
     });
     this.servicePlanId = this.resource.id;
+    addValidator(this, (problems) => checkTags(problems, 'tags', props.tags));
   }
 }
 
@@ -271,6 +273,8 @@ export class FunctionApp extends Construct implements IFunctionApp {
       checkName(problems, NAME_RULES.functionApp, 'name', props.name);
       checkInteger(problems, 'maximumInstanceCount', props.maximumInstanceCount, 1, 1000);
       checkInteger(problems, 'instanceMemoryInMb', props.instanceMemoryInMb, 512, 4096, [512, 2048, 4096]);
+      // The plan created here gets the same tags and reports them itself (once, at <app>/plan).
+      if (this.plan === undefined) checkTags(problems, 'tags', props.tags);
       const runtime = props.runtimeName;
       if (runtime !== undefined && !isUnresolved(runtime)) {
         problems.check(RUNTIMES.includes(runtime), `runtimeName ${quote(runtime)} is not a Flex Consumption runtime. Fix: use one of ${RUNTIMES.join(', ')}.`);
