@@ -14,6 +14,7 @@ import { codeBlocks, readme, ROOT } from './readme';
 
 const CONTEXT = `
 import type { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import type { App, TerraformStack } from 'cdktf';
 import type { DataverseEnvironment, WebhookFunction } from 'cdktf-dataverse';
 import type { Construct } from 'constructs';
@@ -27,6 +28,9 @@ declare global {
   const body: string;
   // CustomApiGateway: the WebhookFunction of the WebhookFunction section.
   const validate: WebhookFunction;
+  // OutboundQueueIntegration topic mode: "managed identities of your apps".
+  const billingIdentity: UserAssignedIdentity;
+  const publisherIdentity: UserAssignedIdentity;
   // Suppressions: constructs of the user's stack.
   const legacyNamespace: Construct;
   const myConstruct: Construct;
