@@ -20,6 +20,7 @@ import { codeBlocks, readme } from '../readme/readme';
 const semver: { satisfies(v: string, r: string): boolean; valid(v: string): string | null } = require('semver');
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const PROJECT_ID = '5e0f6c1a-7b2d-4c3e-9f40-8a1b2c3d4e5f';
 
 /** The README's Install line, as words: `npm install cdktf-dataverse <peer>@<version> …`. */
 function installLine(): string[] {
@@ -84,6 +85,21 @@ whenCompiled('npm pack, installed in an empty folder', () => {
       const [info] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dir], ROOT));
       packed = info.files.map((f: { path: string }) => f.path);
       fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'pack-test', version: '1.0.0', private: true }));
+      // A cdktf app as `cdktf init --template=typescript --local` leaves it: cdktf.json with the app
+      // command and a projectId (hashicorp/terraform-cdk website/docs/cdktf/create-and-deploy/
+      // configuration-file.mdx); the manifest takes its app identity from that projectId.
+      fs.writeFileSync(
+        path.join(dir, 'cdktf.json'),
+        JSON.stringify({
+          language: 'typescript',
+          app: 'node out/main.js',
+          projectId: PROJECT_ID,
+          sendCrashReports: 'false',
+          terraformProviders: [],
+          terraformModules: [],
+          context: {},
+        }),
+      );
       const args = installLine()
         .slice(1)
         .map((w) => (w === 'cdktf-dataverse' ? `./${info.filename}` : w));
@@ -131,6 +147,7 @@ whenCompiled('npm pack, installed in an empty folder', () => {
       const assignments = Object.values<any>(tf.resource.azurerm_role_assignment ?? {});
       expect(assignments.map((a) => [a.role_definition_name, a.principal_id])).toContainEqual(['Azure Service Bus Data Receiver', '00000000-0000-0000-0000-000000000001']);
       const manifest = JSON.parse(fs.readFileSync(path.join(stackDir, 'dataverse-registrations.json'), 'utf8'));
+      expect(manifest.appId).toBe(PROJECT_ID);
       const steps = manifest.records.filter((r: any) => r.table === 'sdkmessageprocessingstep');
       const message = (s: any) => s.lookups.find((l: any) => l.column === 'sdkmessageid').key.message;
       expect(steps.map((s: any) => [message(s), s.columns.filteringattributes ?? null])).toEqual([
@@ -184,7 +201,11 @@ const request = (secret) => ({ method: 'POST', headers: new Headers({ 'x-secret'
 
     it('the command line runs from node_modules/.bin: --help, and an unknown command fails', () => {
       const bin = path.join(dir, 'node_modules', '.bin', 'cdktf-dataverse');
-      expect(run(bin, ['--help'], dir)).toMatch(/^Usage: cdktf-dataverse <plan\|apply\|prune>/);
+      const help = run(bin, ['--help'], dir);
+      expect(help).toMatch(/^Usage: cdktf-dataverse /);
+      expect(help).toMatch(/^ {2}plan /m);
+      expect(help).toMatch(/^ {2}apply /m);
+      expect(help).toMatch(/^ {2}prune /m);
       const bad = spawnSync(bin, ['frobnicate'], { cwd: dir, encoding: 'utf8' });
       expect(bad.status).not.toBe(0);
       expect(bad.stderr + bad.stdout).toMatch(/frobnicate/);
