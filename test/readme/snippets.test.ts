@@ -2,6 +2,8 @@
 // against the library (cdktf-dataverse → src/, as in tsconfig.dev.json) with the project's compiler
 // options. A snippet that stops compiling (a renamed prop, a missing import) fails here.
 //
+// A block whose first line is `// Continues the example above` is checked pasted after the block
+// before it in the same section.
 // What a snippet may use without declaring it: the names the Quick start defines (`app`, `stack`,
 // `rg`, `dataverse`), since the pattern sections continue it, and the few placeholders the README
 // names in its prose (CONTEXT below). Everything else, imports included, must be in the block.
@@ -46,12 +48,30 @@ interface Snippet {
   readonly line: number;
   readonly section: string;
   readonly code: string;
+  /** A block that continues the one before it: that block's README line and number of lines, prepended to `code`. */
+  readonly continues?: { readonly line: number; readonly lines: number };
 }
 
+/** First line of a block that is pasted after the previous block of its section. */
+const CONTINUES = /^\/\/ Continues the example above\b/;
+
 function snippets(): Snippet[] {
-  return codeBlocks(readme())
-    .filter((b) => b.lang === 'ts' || b.lang === 'typescript')
-    .map((b) => ({ ...b, file: path.join(DIR, `readme-line-${b.line}.${/^\/\/ vitest\.config\.ts\b/.test(b.code) ? 'mts' : 'ts'}`) }));
+  const blocks = codeBlocks(readme()).filter((b) => b.lang === 'ts' || b.lang === 'typescript');
+  return blocks.map((b, i) => {
+    const file = path.join(DIR, `readme-line-${b.line}.${/^\/\/ vitest\.config\.ts\b/.test(b.code) ? 'mts' : 'ts'}`);
+    const previous = blocks[i - 1];
+    if (!CONTINUES.test(b.code)) return { ...b, file };
+    if (previous === undefined || previous.section !== b.section)
+      throw new Error(`README line ${b.line}: "Continues the example above", but no ts block comes before it in "${b.section}"`);
+    const lines = previous.code.split('\n').length - 1;
+    return { ...b, file, code: previous.code + b.code, continues: { line: previous.line, lines } };
+  });
+}
+
+/** The README line of a line of a snippet's file (a continued block starts with the previous one). */
+function readmeLine(s: Snippet, fileLine: number): number {
+  if (s.continues && fileLine < s.continues.lines) return s.continues.line + 1 + fileLine;
+  return s.line + 1 + fileLine - (s.continues?.lines ?? 0);
 }
 
 /** Type-checks the snippets in one program; returns the diagnostics of each snippet file. */
@@ -99,7 +119,7 @@ function typeCheck(files: Snippet[]): Map<string, string[]> {
       f.file,
       diagnostics.map((d) => {
         const where = d.start !== undefined ? sf.getLineAndCharacterOfPosition(d.start) : undefined;
-        const line = where ? `README line ${f.line + 1 + where.line}: ` : '';
+        const line = where ? `README line ${readmeLine(f, where.line)}: ` : '';
         return `${line}TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
       }),
     );
@@ -130,6 +150,10 @@ describe('README ts snippets compile as pasted', () => {
     const runtime = all.filter((s) => s.section === 'The receiver runtime');
     expect(runtime.map((s) => /dataverseWebhook/.test(s.code))).toEqual([false, true]);
     expect(runtime[1].code.startsWith("import { app } from '@azure/functions';")).toBe(true);
+    // EventHubFanout's second block continues its first: checked with it.
+    const continued = all.filter((s) => s.continues !== undefined);
+    expect(continued.map((s) => s.section)).toContain('EventHubFanout');
+    for (const s of continued) expect(s.code.split('\n')[s.continues!.lines]).toMatch(/^\/\/ Continues the example above/);
   });
 
   it('a block without its import, or with a prop the construct does not have, fails', () => {
