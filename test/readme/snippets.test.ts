@@ -5,7 +5,7 @@
 // A block whose first line is `// Continues the example above` is checked pasted after the block
 // before it in the same section.
 // What a snippet may use without declaring it: the names the Quick start defines (`app`, `stack`,
-// `rg`, `dataverse`), since the pattern sections continue it, and the few placeholders the README
+// `rg`, `dataverse`, `orders`), since the pattern sections continue it, and the few placeholders the README
 // names in its prose (CONTEXT below). Everything else, imports included, must be in the block.
 // Blocks compile as CommonJS modules (module node16, as a cdktf app's tsconfig), except a block whose
 // first line names `vitest.config.ts`: vitest loads its config file as an ES module.
@@ -18,7 +18,7 @@ const CONTEXT = `
 import type { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import type { App, TerraformStack } from 'cdktf';
-import type { DataverseEnvironment, WebhookFunction } from 'cdktf-dataverse';
+import type { DataverseEnvironment, OutboundQueueIntegration, WebhookFunction } from 'cdktf-dataverse';
 import type { Construct } from 'constructs';
 declare global {
   // Defined by the Quick start.
@@ -26,6 +26,7 @@ declare global {
   const stack: TerraformStack;
   const rg: ResourceGroup;
   const dataverse: DataverseEnvironment;
+  const orders: OutboundQueueIntegration;
   // "The receiver runtime": the JSON string Dataverse sent.
   const body: string;
   // CustomApiGateway: the WebhookFunction of the WebhookFunction section.
