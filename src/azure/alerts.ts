@@ -1,6 +1,7 @@
 import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
 import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
 import { Construct } from 'constructs';
+import { checkTags } from './tags';
 import { checkCriteria, DEFAULT_FREQUENCY, DEFAULT_SEVERITY, DEFAULT_WINDOW } from './alerts-checks';
 import { MetricCriteria, MetricDimensionOperator } from './alerts-criteria';
 import { checkImportedId, requireProps } from './imports';
@@ -143,6 +144,7 @@ export class ActionGroup extends Construct implements IActionGroup {
     });
     this.actionGroupId = this.resource.id;
     this.actionGroupName = this.resource.name;
+    addValidator(this, (problems) => checkTags(problems, 'tags', props.tags));
     addValidator(this, (problems) => {
       checkName(problems, ACTION_GROUP_NAME, 'name', props.name);
       problems.length('shortName', props.shortName, 1, 12);
@@ -292,6 +294,7 @@ export class MetricAlert extends Construct {
       tags: props.tags,
     });
     this.metricAlertId = this.resource.id;
+    addValidator(this, (problems) => checkTags(problems, 'tags', props.tags));
     addValidator(this, (problems) => {
       checkName(problems, ALERT_NAME, 'name', props.name);
       checkCriteria(problems, 'criteria', c);

@@ -1,6 +1,7 @@
 import { EventhubNamespace } from '@cdktf/provider-azurerm/lib/eventhub-namespace';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
+import { checkTags } from './tags';
 import { EVENT_HUBS_LIMITS, EventHubsGrantable, EVENT_HUBS_PROVIDER } from './event-hubs-base';
 import { GrantOptions } from './grants-api';
 import { importedName, requireProps } from './imports';
@@ -196,6 +197,7 @@ export class EventHubNamespace extends EventHubNamespaceBase {
         'Dataverse delivers from its cloud service over the internet; set publicNetworkAccessEnabled: false (EventHubFanout: namespaceOptions.publicNetworkAccessEnabled) when the environment reaches Azure through a Power Platform virtual network.',
       );
     }
+    addValidator(this, (problems) => checkTags(problems, 'tags', props.tags));
     addValidator(this, (problems) => {
       checkSku(problems, 'sku', this.sku);
       checkName(problems, NAME_RULES.eventHubsNamespace, 'name', props.name);

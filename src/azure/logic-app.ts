@@ -5,6 +5,7 @@ import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/res
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { checkTags } from './tags';
 import { Problems, addValidator, isUnresolved, quote } from '../core/problems';
 import { grantRole } from './grants';
 import { checkImportedId, requireProps, resourceIdNames } from './imports';
@@ -247,6 +248,7 @@ export class LogicAppConsumer extends Construct {
       return action;
     });
     checkImportedId(this, 'serviceBusNamespaceId', props.serviceBusNamespaceId, 'Microsoft.ServiceBus/namespaces');
+    addValidator(this, (problems) => checkTags(problems, 'tags', props.tags));
     addValidator(this, (problems) => this.validate(problems, props, entity, addsComplete));
   }
 

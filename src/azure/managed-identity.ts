@@ -5,6 +5,7 @@
 // 3–128 characters, alphanumerics, hyphens and underscores, starting with a letter or digit).
 import { UserAssignedIdentity as UserAssignedIdentityResource } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Construct } from 'constructs';
+import { checkTags } from './tags';
 import { checkImportedId, requireProps } from './imports';
 import { checkName, generateName, NameRule } from './naming';
 import { ResourceGroupReference } from './resource-group';
@@ -111,6 +112,7 @@ export class UserAssignedIdentity extends Construct implements IUserAssignedIden
     this.principalId = this.resource.principalId;
     this.clientId = this.resource.clientId;
     this.tenantId = this.resource.tenantId;
+    addValidator(this, (problems) => checkTags(problems, 'tags', props.tags));
     addValidator(this, (problems) => checkName(problems, IDENTITY_NAME, 'name', props.name));
   }
 }

@@ -10,6 +10,7 @@ import { RelayHybridConnectionAuthorizationRule } from '@cdktf/provider-azurerm/
 import { RelayNamespace as RelayNamespaceResource } from '@cdktf/provider-azurerm/lib/relay-namespace';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
+import { checkTags } from './tags';
 import { grantRole } from './grants';
 import { GrantOptions } from './grants-api';
 import { importedName, requireProps } from './imports';
@@ -209,6 +210,7 @@ export class RelayNamespace extends RelayNamespaceBase {
     });
     this.relayNamespaceId = this.resource.id;
     this.resourceGroupName = props.resourceGroup.name;
+    addValidator(this, (problems) => checkTags(problems, 'tags', props.tags));
     addValidator(this, (problems) => checkName(problems, NAME_RULES.relayNamespace, 'name', props.name));
   }
 }

@@ -1,6 +1,7 @@
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { ServicebusNamespace } from '@cdktf/provider-azurerm/lib/servicebus-namespace';
 import { Construct } from 'constructs';
+import { checkTags } from './tags';
 import { GrantOptions } from './grants-api';
 import { importedName, requireProps } from './imports';
 import { checkName, generateName, NAME_RULES } from './naming';
@@ -171,6 +172,7 @@ export class ServiceBusNamespace extends ServiceBusNamespaceBase {
     this.resourceGroupName = props.resourceGroup.name;
     this.identityPrincipalId = this.resource.identity.principalId;
     suppressForcedFindings(this.resource, publicAccess);
+    addValidator(this, (problems) => checkTags(problems, 'tags', props.tags));
     addValidator(this, (problems) => {
       problems.check(
         isUnresolved(this.sku) || Object.values(ServiceBusSku).includes(this.sku),

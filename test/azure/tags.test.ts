@@ -4,7 +4,26 @@
 // case-insensitive. Each message is asserted, then the wiring into every block that takes tags.
 import { TerraformVariable } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { ApiManagement, ApplicationInsights, FlexConsumptionPlan, FunctionApp, KeyVault, LogAnalyticsWorkspace, StorageAccount } from '../../src';
+import {
+  ActionGroup,
+  ApiManagement,
+  ApplicationInsights,
+  EventHubNamespace,
+  FlexConsumptionPlan,
+  FunctionApp,
+  KeyVault,
+  LogAnalyticsWorkspace,
+  LogicAppConsumer,
+  MetricAggregation,
+  MetricAlert,
+  MetricOperator,
+  OutboundQueueIntegration,
+  RelayNamespace,
+  ServiceBusNamespace,
+  StorageAccount,
+  UserAssignedIdentity,
+} from '../../src';
+import { queueProps } from './logic-app-fixtures';
 import { Problems } from '../../src/core/problems';
 import { checkTags, TAG_LIMITS } from '../../src/azure/tags';
 import { newStack, synthJson, validationErrors } from '../helpers';
@@ -123,5 +142,43 @@ describe('tags are checked on every block that takes them', () => {
     const { stack, rg } = newStack();
     new StorageAccount(stack, 'st', { resourceGroup: rg, tags: { 'Cost Center': 'Finance' } });
     expect(synthJson(stack).resource.azurerm_storage_account.st.tags).toEqual({ 'Cost Center': 'Finance' });
+  });
+});
+
+describe('tags are checked on the messaging, identity, alert and Logic App blocks', () => {
+  const BAD = { 'cost/center': 'x' };
+  const message = (path: string) =>
+    `[${path}] tags: the tag name 'cost/center' contains '/'; Azure does not allow < > % & \\ ? / in tag names. Fix: replace them, e.g. 'cost-center'.`;
+
+  it('ServiceBusNamespace, EventHubNamespace, RelayNamespace, UserAssignedIdentity, ActionGroup, MetricAlert, LogicAppConsumer', () => {
+    const { stack, rg } = newStack();
+    new ServiceBusNamespace(stack, 'sb', { resourceGroup: rg, tags: BAD });
+    new EventHubNamespace(stack, 'eh', { resourceGroup: rg, tags: BAD });
+    new RelayNamespace(stack, 'relay', { resourceGroup: rg, tags: BAD });
+    new UserAssignedIdentity(stack, 'id', { resourceGroup: rg, tags: BAD });
+    const group = new ActionGroup(stack, 'ag', { resourceGroup: rg, emailReceivers: ['ops@contoso.com'], tags: BAD });
+    new MetricAlert(stack, 'alert', {
+      resourceGroup: rg,
+      actionGroup: group,
+      criteria: {
+        resourceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-sb/providers/Microsoft.ServiceBus/namespaces/sb-orders',
+        metricNamespace: 'Microsoft.ServiceBus/namespaces',
+        metricName: 'DeadletteredMessages',
+        aggregation: MetricAggregation.AVERAGE,
+        comparisonOperator: MetricOperator.GREATER_THAN,
+        threshold: 0,
+      },
+      tags: BAD,
+    });
+    new LogicAppConsumer(stack, 'logic', { resourceGroup: rg, ...queueProps(), tags: BAD });
+    expect(validationErrors(stack).filter((e) => e.includes('tags:')).sort()).toEqual(
+      ['test/ag', 'test/alert', 'test/eh', 'test/id', 'test/logic', 'test/relay', 'test/sb'].map(message),
+    );
+  });
+
+  it('a pattern passes its tags to its blocks: OutboundQueueIntegration reports them at its namespace', () => {
+    const { stack, rg, dataverse } = newStack();
+    new OutboundQueueIntegration(stack, 'orders', { dataverse, resourceGroup: rg, steps: [{ table: 'salesorder', message: 'Create' }], tags: BAD });
+    expect(validationErrors(stack).filter((e) => e.includes('tags:'))).toEqual([message('test/orders/namespace')]);
   });
 });
