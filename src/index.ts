@@ -38,6 +38,8 @@ export * from './patterns/webhook-function';
 // -- CustomApiGateway (issue 5) --
 export * from './dataverse/custom-api';
 export * from './dataverse/application-user';
+// -- Alternate keys and upsert (issue 16) --
+export * from './dataverse/alternate-key';
 export * from './patterns/custom-api-gateway';
 
 // Receiver runtime (issue 4)
