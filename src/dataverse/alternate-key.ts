@@ -159,7 +159,7 @@ export class AlternateKey extends DataverseRecord implements IAlternateKey {
   public readonly definition: AlternateKeyDefinition;
 
   constructor(scope: Construct, id: string, props: AlternateKeyProps) {
-    requireProps(scope, 'AlternateKey', props, ['environment', 'table', 'schemaName', 'displayName', 'columns']);
+    requireProps(scope, `AlternateKey '${id}'`, props, ['environment', 'table', 'schemaName', 'displayName', 'columns']);
     super(scope, id, props.environment);
     this.definition = props;
     this.entityLogicalName = props.table;
