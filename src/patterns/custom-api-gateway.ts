@@ -32,6 +32,8 @@ import { ApplicationUser } from '../dataverse/application-user';
 import { CustomApi, CustomApiDefinition } from '../dataverse/custom-api';
 import { DataverseEnvironment } from '../dataverse/environment';
 import { IntegrationBaseProps } from './integration-props';
+import { GatewayUpsert, UpsertOperationOptions } from './upsert-api';
+import { RegisteredUpsert, addGatewayUpsert } from './custom-api-gateway-upsert';
 
 /** A user-assigned managed identity that already exists. */
 export interface GatewayIdentityReference {
@@ -186,7 +188,8 @@ export interface CustomApiGatewayProps extends IntegrationBaseProps {
    */
   readonly cors?: GatewayCorsOptions;
   /**
-   * Security role of the Dataverse application user, by name (root business unit).
+   * Security role of the Dataverse application user, by name (root business unit). With addUpsert it
+   * must grant Create, Write and Read (Append / Append To for lookups) on the tables written.
    * @default 'Basic User'
    */
   readonly securityRoleName?: string;
@@ -251,6 +254,7 @@ export class CustomApiGateway extends Construct {
   private readonly functionPrefixes: string[] = [];
   private readonly policySettings: ApiPolicySettings;
   private readonly repeatedApis: string[] = [];
+  private readonly upserts: RegisteredUpsert[] = [];
   private readonly common: { apiManagementName: string; resourceGroupName: string };
 
   constructor(scope: Construct, id: string, props: CustomApiGatewayProps) {
@@ -362,6 +366,25 @@ export class CustomApiGateway extends Construct {
   }
 
   /**
+   * A layer over one table that other systems write by their own identifier: `PUT /<entityset>/{key…}`
+   * becomes `PATCH <entityset>(<key>='…')` with only the listed fields (lookups bound by the other
+   * table's key), and with `bulk` `POST /<entityset>/upsert-multiple` becomes UpsertMultiple.
+   * Returns the routes and policies it created.
+   */
+  public addUpsert(options: UpsertOperationOptions): GatewayUpsert {
+    const { created, registered } = addGatewayUpsert(this, options, {
+      common: this.common,
+      apiName: this.api.name,
+      maxBodyBytes: this.props.maxRequestBodyBytes ?? MAX_VALIDATED_BODY,
+      securityRoleGiven: this.props.securityRoleName !== undefined,
+      registered: [...this.upserts],
+      otherOperationIds: () => this.apis.map((a) => operationIdOf(a.uniqueName)),
+    });
+    this.upserts.push(registered);
+    return created;
+  }
+
+  /**
    * Serves a route prefix from a function app: an API at `/<routePrefix>` whose calls go, over
    * HTTPS, to `https://<defaultHostName>/api/...` with the function key in `x-functions-key`.
    * The key is a secret named value filled at deploy time.
@@ -426,6 +449,7 @@ export class CustomApiGateway extends Construct {
         functionRoutes: this.functionPrefixes.map((prefix) => ({ prefix, ...(serverKnown ? { url: `${this.gatewayUrl}/${prefix}` } : {}) })),
       },
       this.apis.map((a) => ({ definition: a.definition, entitySetName: a.boundEntitySetName })),
+      this.upserts.map((u) => u.openApi),
     );
   }
 
