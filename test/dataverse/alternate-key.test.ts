@@ -52,7 +52,7 @@ describe('AlternateKey: default settings', () => {
       fromOutputs: [],
     });
     expect(key).toMatchObject({ entityLogicalName: 'account', keyLogicalName: 'contoso_accountnumber' });
-    const validate = new Ajv({ allErrors: true, strict: false }).compile(ManifestFormat.schema());
+    const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(ManifestFormat.schema());
     expect(validate(JSON.parse(JSON.stringify(dataverse.toManifest()))), JSON.stringify(validate.errors)).toBe(true);
   });
 
@@ -69,7 +69,7 @@ describe('AlternateKey: default settings', () => {
   });
 
   it('the manifest schema refuses an entitykey record without its columns', () => {
-    const validate = new Ajv({ allErrors: true, strict: false }).compile(ManifestFormat.schema());
+    const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(ManifestFormat.schema());
     const manifest = JSON.parse(JSON.stringify(keyStack().dataverse.toManifest()));
     delete manifest.records[0].columns.keyattributes;
     expect(validate(manifest)).toBe(false);
