@@ -40,6 +40,21 @@ function csLiteral(): string[] {
   ];
 }
 
+/**
+ * C#: one key part per iteration over `array` (keySegment): `text` from `textLines`, then its
+ * literal, `return invalid` when there is none, else `<column>=<literal>` added to `parts`.
+ */
+function csKeyParts(array: string, parts: string, textLines: string[], invalid: string, after: string[] = []): string[] {
+  return [
+    `foreach (JObject p in ${array}) {`,
+    ...[...textLines, ...csLiteral()].map((l) => `  ${l}`),
+    `  if (lit == null) { return ${invalid}; }`,
+    `  ${parts}.Add((string)p["column"] + "=" + lit);`,
+    ...after.map((l) => `  ${l}`),
+    '}',
+  ];
+}
+
 /** C#: the plan and the request body as a JObject (an empty one when the body is not an object). */
 function csPrologue(plan: UpsertPlan): string[] {
   return [
@@ -60,12 +75,9 @@ function csFields(item: string, target: string, invalid: (field: string) => stri
     `  if (lookup == null) { ${target}[(string)f["target"]] = v; continue; }`,
     '  var lkey = (JArray)lookup["key"];',
     '  var lparts = new List<string>();',
-    '  foreach (JObject p in lkey) {',
-    '    var pv = lkey.Count == 1 ? v : (v.Type == JTokenType.Object ? v[(string)p["column"]] : null);',
-    ...[...csText('pv'), ...csLiteral()].map((l) => `    ${l}`),
-    `    if (lit == null) { return ${invalid('(string)f["name"]')}; }`,
-    '    lparts.Add((string)p["column"] + "=" + lit);',
-    '  }',
+    ...csKeyParts('lkey', 'lparts', ['var pv = lkey.Count == 1 ? v : (v.Type == JTokenType.Object ? v[(string)p["column"]] : null);', ...csText('pv')], invalid('(string)f["name"]')).map(
+      (l) => `  ${l}`,
+    ),
     `  ${target}[(string)f["target"]] = "/" + (string)lookup["entitySet"] + "(" + string.Join(",", lparts) + ")";`,
     '}',
   ];
@@ -76,14 +88,12 @@ export function keyExpression(plan: UpsertPlan): string {
   return block([
     `var plan = JObject.Parse(${csharpVerbatim(planJson(plan))});`,
     'var parts = new List<string>();',
-    'foreach (JObject p in (JArray)plan["key"]) {',
-    '  string text;',
-    '  if (!context.Request.MatchedParameters.TryGetValue((string)p["name"], out text)) { text = null; }',
-    '  if (text != null) { text = Uri.UnescapeDataString(text); }',
-    ...csLiteral().map((l) => `  ${l}`),
-    `  if (lit == null) { return new JObject(new JProperty("invalidField", (string)p["name"])).ToString(${JSON_NONE}); }`,
-    '  parts.Add((string)p["column"] + "=" + lit);',
-    '}',
+    ...csKeyParts(
+      '(JArray)plan["key"]',
+      'parts',
+      ['string text;', 'if (!context.Request.MatchedParameters.TryGetValue((string)p["name"], out text)) { text = null; }', 'if (text != null) { text = Uri.UnescapeDataString(text); }'],
+      `new JObject(new JProperty("invalidField", (string)p["name"])).ToString(${JSON_NONE})`,
+    ),
     `return new JObject(new JProperty("segment", string.Join(",", parts))).ToString(${JSON_NONE});`,
   ]);
 }
@@ -108,13 +118,7 @@ export function bulkExpression(plan: UpsertPlan): string {
     '  if (item == null) { item = new JObject(); }',
     '  var kparts = new List<string>();',
     '  var keyOf = new JObject();',
-    '  foreach (JObject p in (JArray)plan["key"]) {',
-    '    var pv = item[(string)p["name"]];',
-    ...[...csText('pv'), ...csLiteral()].map((l) => `    ${l}`),
-    `    if (lit == null) { return ${invalid('(string)p["name"]')}; }`,
-    '    kparts.Add((string)p["column"] + "=" + lit);',
-    '    keyOf[(string)p["name"]] = pv;',
-    '  }',
+    ...csKeyParts('(JArray)plan["key"]', 'kparts', ['var pv = item[(string)p["name"]];', ...csText('pv')], invalid('(string)p["name"]'), ['keyOf[(string)p["name"]] = pv;']).map((l) => `  ${l}`),
     '  var target = new JObject();',
     '  target["@odata.type"] = (string)plan["odataType"];',
     '  target["@odata.id"] = (string)plan["entitySet"] + "(" + string.Join(",", kparts) + ")";',

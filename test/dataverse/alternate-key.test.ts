@@ -2,7 +2,7 @@ import Ajv from 'ajv';
 import { TerraformVariable } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { AlternateKey, AlternateKeyColumnType, AlternateKeyProps, ManifestFormat, OutboundQueueIntegration } from '../../src';
-import { newStack, validationErrors } from '../helpers';
+import { newStack, validationErrors, oneError } from '../helpers';
 
 // Facts from Microsoft Learn "Work with alternate keys" (powerapps-docs
 // developer/data-platform/define-alternate-keys-entity.md): column types Decimal, Integer, String,
@@ -23,12 +23,7 @@ function keyStack(extra: Partial<AlternateKeyProps> = {}, env = {}) {
   return { ...ctx, key };
 }
 
-function one(errors: string[], text: string): string {
-  const hits = errors.filter((e) => e.includes(text));
-  expect(hits, errors.join('\n')).toHaveLength(1);
-  expect(hits[0]).toContain('Fix:');
-  return hits[0];
-}
+const one = oneError;
 
 describe('AlternateKey: default settings', () => {
   it('is an entitykey record with the key columns as a comma list, valid against the manifest schema', () => {

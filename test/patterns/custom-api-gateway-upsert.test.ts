@@ -12,7 +12,7 @@ import {
   UpsertOperationOptions,
 } from '../../src';
 import { UpsertPlan, pathKeySegment, transformBody, transformBulk, upsertResponse } from '../../src/patterns/upsert-plan';
-import { newStack, resourcesOf, synthJson, validationErrors, warningsOf } from '../helpers';
+import { newStack, resourcesOf, synthJson, validationErrors, warningsOf, oneError } from '../helpers';
 
 // The partner example of issue 16: accounts upserted by account number, contacts by e-mail, the
 // contact's parent account bound by the account number.
@@ -85,12 +85,7 @@ function embeddedPlan(xml: string): UpsertPlan {
   return JSON.parse(m[1].replace(/""/g, '"'));
 }
 
-function one(errors: string[], text: string): string {
-  const hits = errors.filter((e) => e.includes(text));
-  expect(hits, errors.join('\n')).toHaveLength(1);
-  expect(hits[0]).toContain('Fix:');
-  return hits[0];
-}
+const one = oneError;
 
 describe('addUpsert: routes and policies', () => {
   it('PUT /accounts/{accountNumber} and, with bulk, POST /contacts/upsert-multiple; each with its policy', () => {
