@@ -1,9 +1,9 @@
 // Inbound upsert through the gateway (issue 16): a partner writes accounts by their account number
 // and contacts by their e-mail address, the contact's parent account bound by the account number. The
 // partner never sees a GUID, never queries first, and can set only the listed fields.
-import { App, TerraformStack } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { App, TerraformStack } from 'cdktf';
 import { AlternateKey, AlternateKeyColumnType, CustomApiGateway, DataverseEnvironment, UpsertFieldType } from 'cdktf-dataverse';
 
 /** Adds the `partner-upsert` stack to the app. */

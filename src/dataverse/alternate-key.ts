@@ -179,7 +179,12 @@ export class AlternateKey extends DataverseRecord implements IAlternateKey {
     super._validateRecord(problems);
     const p = this.definition;
     const what = `alternate key ${quote(p.schemaName)}`;
-    const given: Array<[string, unknown]> = [['table', p.table], ['schemaName', p.schemaName], ['displayName', p.displayName], ...this.keyColumns.map((c, i): [string, unknown] => [`columns[${i}].logicalName`, c?.logicalName])];
+    const given: Array<[string, unknown]> = [
+      ['table', p.table],
+      ['schemaName', p.schemaName],
+      ['displayName', p.displayName],
+      ...this.keyColumns.map((c, i): [string, unknown] => [`columns[${i}].logicalName`, c?.logicalName]),
+    ];
     for (const [prop] of given.filter(([, v]) => Token.isUnresolved(v))) {
       problems.add(`${what}: ${prop} is a Terraform reference; a key is created from the manifest, which needs the literal. Fix: pass the name as a string.`);
     }
@@ -202,9 +207,7 @@ export class AlternateKey extends DataverseRecord implements IAlternateKey {
 
   /** Limits across the keys of one table in this stack. */
   private checkSiblings(problems: Problems, what: string): void {
-    const siblings = this.environment.records.filter(
-      (r): r is AlternateKey => r instanceof AlternateKey && r.entityLogicalName === this.entityLogicalName,
-    );
+    const siblings = this.environment.records.filter((r): r is AlternateKey => r instanceof AlternateKey && r.entityLogicalName === this.entityLogicalName);
     if (siblings[0] === this && siblings.length > ALTERNATE_KEY_LIMITS.keysPerTable) {
       problems.add(
         `table ${quote(this.entityLogicalName)} has ${siblings.length} alternate keys in this stack; Dataverse allows at most ${ALTERNATE_KEY_LIMITS.keysPerTable} per table. Fix: remove keys, or combine columns into fewer keys.`,
@@ -212,7 +215,9 @@ export class AlternateKey extends DataverseRecord implements IAlternateKey {
     }
     const twin = siblings.find((s) => s !== this && s.keyLogicalName === this.keyLogicalName);
     if (twin && siblings.indexOf(this) < siblings.indexOf(twin)) {
-      problems.add(`${what} is defined twice on table ${quote(this.entityLogicalName)} (also at ${twin.node.path}; names are case-insensitive). Fix: give each key its own schemaName.`);
+      problems.add(
+        `${what} is defined twice on table ${quote(this.entityLogicalName)} (also at ${twin.node.path}; names are case-insensitive). Fix: give each key its own schemaName.`,
+      );
     }
   }
 }
@@ -301,7 +306,7 @@ export function entityKeyMetadataBody(columns: { [column: string]: any }): any {
     KeyAttributes: String(columns.keyattributes).split(','),
     DisplayName: {
       '@odata.type': 'Microsoft.Dynamics.CRM.Label',
-      'LocalizedLabels': [{ '@odata.type': 'Microsoft.Dynamics.CRM.LocalizedLabel', 'Label': columns.displayname, 'LanguageCode': columns.languagecode }],
+      LocalizedLabels: [{ '@odata.type': 'Microsoft.Dynamics.CRM.LocalizedLabel', Label: columns.displayname, LanguageCode: columns.languagecode }],
     },
   };
 }

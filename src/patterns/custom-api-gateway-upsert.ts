@@ -2,13 +2,13 @@
 // gateway calls it; the public shapes are in upsert-api.ts.
 import { ApiManagementApiOperationPolicy } from '@cdktf/provider-azurerm/lib/api-management-api-operation-policy';
 import { Construct } from 'constructs';
-import { requireProps } from '../azure/imports';
-import { addValidator, annotate, quote } from '../core/problems';
 import { GatewayUpsert, UpsertOperationOptions } from './upsert-api';
 import { checkUpsert } from './upsert-checks';
 import { UpsertPlan, upsertPlan } from './upsert-plan';
 import { bulkPolicyXml, upsertPolicyXml } from './upsert-policy';
 import { UpsertOpenApi, bulkRoute, upsertOpenApi, upsertOperationId, upsertRoute } from './upsert-schema';
+import { requireProps } from '../azure/imports';
+import { addValidator, annotate, quote } from '../core/problems';
 
 /** One addUpsert as the gateway keeps it. @internal */
 export interface RegisteredUpsert {
@@ -44,14 +44,15 @@ export function addGatewayUpsert(gateway: Construct, options: UpsertOperationOpt
     operationId,
     xmlContent: upsertPolicyXml(plan, ctx.maxBodyBytes),
   });
-  const bulkPolicy = plan.maxBatchSize === undefined
-    ? undefined
-    : new ApiManagementApiOperationPolicy(scope, 'bulk-policy', {
-      ...ctx.common,
-      apiName: ctx.apiName,
-      operationId: upsertOperationId(plan, true),
-      xmlContent: bulkPolicyXml(plan, ctx.maxBodyBytes),
-    });
+  const bulkPolicy =
+    plan.maxBatchSize === undefined
+      ? undefined
+      : new ApiManagementApiOperationPolicy(scope, 'bulk-policy', {
+          ...ctx.common,
+          apiName: ctx.apiName,
+          operationId: upsertOperationId(plan, true),
+          xmlContent: bulkPolicyXml(plan, ctx.maxBodyBytes),
+        });
   addValidator(scope, (problems) => {
     checkUpsert(problems, options);
     problems.check(!repeated, `addUpsert: the entity set ${quote(plan.entitySet)} is added twice. Fix: add one upsert layer per table, with all its fields.`);

@@ -9,8 +9,8 @@
 // answers 201 on create and 200 on update), "Perform conditional operations" (If-None-Match: * → 412,
 // If-Match: * → 404), the UpsertMultiple action (`Targets` with `@odata.type` and `@odata.id`, 204),
 // "Compose HTTP requests and handle errors" (`{ error: { code, message } }` plus annotations).
-import { AlternateKeyColumnType, IAlternateKey } from '../dataverse/alternate-key';
 import { UpsertField, UpsertFieldType, UpsertMode, UpsertOperationOptions } from './upsert-api';
+import { AlternateKeyColumnType, IAlternateKey } from '../dataverse/alternate-key';
 
 /** How a key value is written in a URL. @internal */
 export type KeyValueType = 'string' | 'integer' | 'decimal' | 'choice';
@@ -101,7 +101,9 @@ function planField(name: string, f: UpsertField): PlanField {
 }
 
 function lookupKeyParts(key: IAlternateKey | undefined): PlanKeyPart[] {
-  return (key?.keyColumns ?? []).filter((c) => typeof c === 'object' && c !== null).map((c) => ({ name: c.logicalName, column: c.logicalName, type: KEY_VALUE_TYPES[c.columnType] ?? 'string' }));
+  return (key?.keyColumns ?? [])
+    .filter((c) => typeof c === 'object' && c !== null)
+    .map((c) => ({ name: c.logicalName, column: c.logicalName, type: KEY_VALUE_TYPES[c.columnType] ?? 'string' }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -239,7 +241,7 @@ export function publicError(body: unknown): { error: { code: string; message: st
  * @internal
  */
 export function upsertResponse(plan: UpsertPlan, status: number, body: unknown): GatewayResponse {
-  if (status === 201) return { status: 201, body: { id: isObject(body) ? body[plan.primaryKey] ?? null : null } };
+  if (status === 201) return { status: 201, body: { id: isObject(body) ? (body[plan.primaryKey] ?? null) : null } };
   if (status === 200 || status === 204) return { status: 204 };
   if (status === 412 && plan.mode === UpsertMode.CREATE_ONLY) return { status: 409, body: publicError(body) };
   return status >= 400 ? { status, body: publicError(body) } : { status, body };

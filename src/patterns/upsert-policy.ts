@@ -6,8 +6,8 @@
 // Learn "API Management policy expressions" (Newtonsoft.Json.Linq, Regex, Uri, List are allowed types).
 // Internal.
 import { policies, setHeader, xmlEscape } from './custom-api-gateway-openapi';
-import { FORBIDDEN_KEY_CLASS, UpsertPlan } from './upsert-plan';
 import { UpsertMode } from './upsert-api';
+import { FORBIDDEN_KEY_CLASS, UpsertPlan } from './upsert-plan';
 
 /** The C# verbatim string literal of a text: `@"..."` with quotes doubled. @internal */
 export function csharpVerbatim(text: string): string {
@@ -75,9 +75,12 @@ function csFields(item: string, target: string, invalid: (field: string) => stri
     `  if (lookup == null) { ${target}[(string)f["target"]] = v; continue; }`,
     '  var lkey = (JArray)lookup["key"];',
     '  var lparts = new List<string>();',
-    ...csKeyParts('lkey', 'lparts', ['var pv = lkey.Count == 1 ? v : (v.Type == JTokenType.Object ? v[(string)p["column"]] : null);', ...csText('pv')], invalid('(string)f["name"]')).map(
-      (l) => `  ${l}`,
-    ),
+    ...csKeyParts(
+      'lkey',
+      'lparts',
+      ['var pv = lkey.Count == 1 ? v : (v.Type == JTokenType.Object ? v[(string)p["column"]] : null);', ...csText('pv')],
+      invalid('(string)f["name"]'),
+    ).map((l) => `  ${l}`),
     `  ${target}[(string)f["target"]] = "/" + (string)lookup["entitySet"] + "(" + string.Join(",", lparts) + ")";`,
     '}',
   ];
@@ -91,7 +94,11 @@ export function keyExpression(plan: UpsertPlan): string {
     ...csKeyParts(
       '(JArray)plan["key"]',
       'parts',
-      ['string text;', 'if (!context.Request.MatchedParameters.TryGetValue((string)p["name"], out text)) { text = null; }', 'if (text != null) { text = Uri.UnescapeDataString(text); }'],
+      [
+        'string text;',
+        'if (!context.Request.MatchedParameters.TryGetValue((string)p["name"], out text)) { text = null; }',
+        'if (text != null) { text = Uri.UnescapeDataString(text); }',
+      ],
       `new JObject(new JProperty("invalidField", (string)p["name"])).ToString(${JSON_NONE})`,
     ),
     `return new JObject(new JProperty("segment", string.Join(",", parts))).ToString(${JSON_NONE});`,
@@ -118,7 +125,9 @@ export function bulkExpression(plan: UpsertPlan): string {
     '  if (item == null) { item = new JObject(); }',
     '  var kparts = new List<string>();',
     '  var keyOf = new JObject();',
-    ...csKeyParts('(JArray)plan["key"]', 'kparts', ['var pv = item[(string)p["name"]];', ...csText('pv')], invalid('(string)p["name"]'), ['keyOf[(string)p["name"]] = pv;']).map((l) => `  ${l}`),
+    ...csKeyParts('(JArray)plan["key"]', 'kparts', ['var pv = item[(string)p["name"]];', ...csText('pv')], invalid('(string)p["name"]'), ['keyOf[(string)p["name"]] = pv;']).map(
+      (l) => `  ${l}`,
+    ),
     '  var target = new JObject();',
     '  target["@odata.type"] = (string)plan["odataType"];',
     '  target["@odata.id"] = (string)plan["entitySet"] + "(" + string.Join(",", kparts) + ")";',
@@ -230,7 +239,12 @@ export function upsertPolicyXml(plan: UpsertPlan, maxBodyBytes: number): string 
     '    <set-body></set-body>',
     '  </when>',
     ...(plan.mode === UpsertMode.CREATE_ONLY
-      ? ['  <when condition="@(context.Response.StatusCode == 412)">', '    <set-status code="409" reason="Conflict" />', `    <set-body>${xmlEscape(errorExpression(false))}</set-body>`, '  </when>']
+      ? [
+          '  <when condition="@(context.Response.StatusCode == 412)">',
+          '    <set-status code="409" reason="Conflict" />',
+          `    <set-body>${xmlEscape(errorExpression(false))}</set-body>`,
+          '  </when>',
+        ]
       : []),
     '  <when condition="@(context.Response.StatusCode >= 400)">',
     `    <set-body>${xmlEscape(errorExpression(false))}</set-body>`,

@@ -1,8 +1,8 @@
 // JSON Schemas of the upsert layer, generated from `fields`, and the OpenAPI paths of its routes.
 // APIM's validate-content and validate-parameters check requests against them (they are the
 // operation's schemas in the imported OpenAPI document). Internal.
-import { FORBIDDEN_KEY_CHARACTERS, KeyValueType, PlanKeyPart, UpsertPlan } from './upsert-plan';
 import { UpsertField, UpsertFieldType, UpsertMode, UpsertOperationOptions } from './upsert-api';
+import { FORBIDDEN_KEY_CHARACTERS, KeyValueType, PlanKeyPart, UpsertPlan } from './upsert-plan';
 
 const NO_FORBIDDEN = `^[^${FORBIDDEN_KEY_CHARACTERS.replace(/[\\\]^-]/g, (c) => `\\${c}`)}]+$`;
 

@@ -83,7 +83,10 @@ describe('AlternateKey: checks at synth', () => {
 
   it('table and column names are logical names; the display name is not empty', () => {
     one(validationErrors(keyStack({ table: 'Account' }).stack), "table 'Account' is not a logical name");
-    one(validationErrors(keyStack({ columns: [{ logicalName: 'Account Number', columnType: AlternateKeyColumnType.STRING }] }).stack), "column 'Account Number' is not a logical name");
+    one(
+      validationErrors(keyStack({ columns: [{ logicalName: 'Account Number', columnType: AlternateKeyColumnType.STRING }] }).stack),
+      "column 'Account Number' is not a logical name",
+    );
     one(validationErrors(keyStack({ displayName: ' ' }).stack), 'displayName is empty');
     one(validationErrors(keyStack({ languageCode: 0 }).stack), 'languageCode 0 is not a language code');
   });
@@ -98,7 +101,10 @@ describe('AlternateKey: checks at synth', () => {
 
   it('only the column types a key may use', () => {
     for (const bad of ['Money', 'Boolean', 'Memo', 'Uniqueidentifier']) {
-      one(validationErrors(keyStack({ columns: [{ logicalName: 'revenue', columnType: bad as AlternateKeyColumnType }] }).stack), `has type '${bad}', which an alternate key cannot use`);
+      one(
+        validationErrors(keyStack({ columns: [{ logicalName: 'revenue', columnType: bad as AlternateKeyColumnType }] }).stack),
+        `has type '${bad}', which an alternate key cannot use`,
+      );
     }
     const all = Object.values(AlternateKeyColumnType).map((t, i) => ({ logicalName: `contoso_c${i}`, columnType: t }));
     expect(validationErrors(keyStack({ columns: all }).stack)).toEqual([]);
@@ -107,26 +113,49 @@ describe('AlternateKey: checks at synth', () => {
   it('at most 900 bytes, text counted at two bytes per character of maxLength (default 100)', () => {
     const text = (n: number, maxLength?: number) => ({ logicalName: `contoso_t${n}`, columnType: AlternateKeyColumnType.STRING, maxLength });
     // 4 x 100 characters = 800 bytes + an integer: fits; a fifth default text column does not.
-    expect(validationErrors(keyStack({ columns: [text(1), text(2), text(3), text(4), { logicalName: 'contoso_n', columnType: AlternateKeyColumnType.INTEGER }] }).stack)).toEqual([]);
+    expect(validationErrors(keyStack({ columns: [text(1), text(2), text(3), text(4), { logicalName: 'contoso_n', columnType: AlternateKeyColumnType.INTEGER }] }).stack)).toEqual(
+      [],
+    );
     const e = one(validationErrors(keyStack({ columns: [text(1), text(2), text(3), text(4), text(5)] }).stack), 'is about 1000 bytes');
     expect(e).toContain('contoso_t1 200');
     one(validationErrors(keyStack({ columns: [text(1, 451)] }).stack), 'is about 902 bytes');
     one(validationErrors(keyStack({ columns: [text(1, 4001)] }).stack), 'has maxLength 4001; a text column holds 1 to 4000 characters');
-    one(validationErrors(keyStack({ columns: [{ logicalName: 'contoso_n', columnType: AlternateKeyColumnType.INTEGER, maxLength: 10 }] }).stack), 'sets maxLength, which applies to STRING columns only');
+    one(
+      validationErrors(keyStack({ columns: [{ logicalName: 'contoso_n', columnType: AlternateKeyColumnType.INTEGER, maxLength: 10 }] }).stack),
+      'sets maxLength, which applies to STRING columns only',
+    );
   });
 
   it('at most ten keys per table, and no SchemaName twice on a table', () => {
     const { stack, dataverse } = keyStack();
     for (let i = 1; i <= 10; i++) {
-      new AlternateKey(stack, `key-${i}`, { environment: dataverse, table: 'account', schemaName: `contoso_Key${i}`, displayName: `Key ${i}`, columns: [{ logicalName: `contoso_c${i}`, columnType: AlternateKeyColumnType.INTEGER }] });
+      new AlternateKey(stack, `key-${i}`, {
+        environment: dataverse,
+        table: 'account',
+        schemaName: `contoso_Key${i}`,
+        displayName: `Key ${i}`,
+        columns: [{ logicalName: `contoso_c${i}`, columnType: AlternateKeyColumnType.INTEGER }],
+      });
     }
-    new AlternateKey(stack, 'contact-key', { environment: dataverse, table: 'contact', schemaName: 'contoso_Key1', displayName: 'Key', columns: [{ logicalName: 'emailaddress1', columnType: AlternateKeyColumnType.STRING }] });
+    new AlternateKey(stack, 'contact-key', {
+      environment: dataverse,
+      table: 'contact',
+      schemaName: 'contoso_Key1',
+      displayName: 'Key',
+      columns: [{ logicalName: 'emailaddress1', columnType: AlternateKeyColumnType.STRING }],
+    });
     const errors = validationErrors(stack);
     one(errors, "table 'account' has 11 alternate keys in this stack; Dataverse allows at most 10");
     expect(errors).toHaveLength(1);
 
     const twice = keyStack();
-    new AlternateKey(twice.stack, 'again', { environment: twice.dataverse, table: 'account', schemaName: 'contoso_accountnumber', displayName: 'Again', columns: [ACCOUNT_NUMBER] });
+    new AlternateKey(twice.stack, 'again', {
+      environment: twice.dataverse,
+      table: 'account',
+      schemaName: 'contoso_accountnumber',
+      displayName: 'Again',
+      columns: [ACCOUNT_NUMBER],
+    });
     one(validationErrors(twice.stack), "alternate key 'contoso_AccountNumber' is defined twice on table 'account' (also at test/again");
   });
 
@@ -150,14 +179,24 @@ describe('AlternateKey: checks at synth', () => {
 describe('AlternateKey.fromAlternateKeyAttributes', () => {
   it('imports a key that exists: nothing is registered, its columns are checked', () => {
     const { stack, dataverse } = newStack();
-    const key = AlternateKey.fromAlternateKeyAttributes(stack, 'existing', { entityLogicalName: 'contact', keyLogicalName: 'contoso_email', keyColumns: [{ logicalName: 'emailaddress1', columnType: AlternateKeyColumnType.STRING }] });
+    const key = AlternateKey.fromAlternateKeyAttributes(stack, 'existing', {
+      entityLogicalName: 'contact',
+      keyLogicalName: 'contoso_email',
+      keyColumns: [{ logicalName: 'emailaddress1', columnType: AlternateKeyColumnType.STRING }],
+    });
     expect(key).toMatchObject({ entityLogicalName: 'contact', keyLogicalName: 'contoso_email' });
     expect(validationErrors(stack)).toEqual([]);
     expect(dataverse.toManifest().records).toEqual([]);
-    AlternateKey.fromAlternateKeyAttributes(stack, 'bad', { entityLogicalName: 'Contact', keyLogicalName: 'contoso_x', keyColumns: [{ logicalName: 'revenue', columnType: 'Money' as AlternateKeyColumnType }] });
+    AlternateKey.fromAlternateKeyAttributes(stack, 'bad', {
+      entityLogicalName: 'Contact',
+      keyLogicalName: 'contoso_x',
+      keyColumns: [{ logicalName: 'revenue', columnType: 'Money' as AlternateKeyColumnType }],
+    });
     const errors = validationErrors(stack);
     one(errors, "entityLogicalName 'Contact' is not a logical name");
     one(errors, "has type 'Money', which an alternate key cannot use");
-    expect(() => AlternateKey.fromAlternateKeyAttributes(stack, 'missing', { entityLogicalName: 'contact' } as any)).toThrow('AlternateKey.fromAlternateKeyAttributes needs keyLogicalName, keyColumns');
+    expect(() => AlternateKey.fromAlternateKeyAttributes(stack, 'missing', { entityLogicalName: 'contact' } as any)).toThrow(
+      'AlternateKey.fromAlternateKeyAttributes needs keyLogicalName, keyColumns',
+    );
   });
 });

@@ -1,16 +1,7 @@
 import Ajv from 'ajv';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import {
-  AlternateKey,
-  AlternateKeyColumnType,
-  CustomApiGateway,
-  CustomApiGatewayProps,
-  IAlternateKey,
-  UpsertFieldType,
-  UpsertMode,
-  UpsertOperationOptions,
-} from '../../src';
+import { AlternateKey, AlternateKeyColumnType, CustomApiGateway, CustomApiGatewayProps, IAlternateKey, UpsertFieldType, UpsertMode, UpsertOperationOptions } from '../../src';
 import { UpsertPlan, pathKeySegment, transformBody, transformBulk, upsertResponse } from '../../src/patterns/upsert-plan';
 import { newStack, resourcesOf, synthJson, validationErrors, warningsOf, oneError } from '../helpers';
 
@@ -66,7 +57,11 @@ function contacts(key: IAlternateKey, accountKey: IAlternateKey, extra: Partial<
       firstName: { column: 'firstname', fieldType: UpsertFieldType.STRING },
       doNotEmail: { column: 'donotemail', fieldType: UpsertFieldType.BOOLEAN },
       preferredContact: { column: 'preferredcontactmethodcode', fieldType: UpsertFieldType.CHOICE, choices: [1, 2, 3] },
-      parentAccount: { column: 'parentcustomerid', fieldType: UpsertFieldType.LOOKUP, lookup: { table: 'account', alternateKey: accountKey, navigationProperty: 'parentcustomerid_account' } },
+      parentAccount: {
+        column: 'parentcustomerid',
+        fieldType: UpsertFieldType.LOOKUP,
+        lookup: { table: 'account', alternateKey: accountKey, navigationProperty: 'parentcustomerid_account' },
+      },
     },
     bulk: { maxBatchSize: 50 },
     ...extra,
@@ -79,7 +74,11 @@ function policies(synth: any): Map<string, string> {
 
 /** The plan a synthesized policy embeds (the C# verbatim string given to JObject.Parse), decoded from XML. */
 function embeddedPlan(xml: string): UpsertPlan {
-  const text = xml.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const text = xml
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
   const m = /JObject\.Parse\(@"((?:[^"]|"")*)"\)/.exec(text);
   if (!m) throw new Error('no embedded plan');
   return JSON.parse(m[1].replace(/""/g, '"'));
@@ -111,12 +110,12 @@ describe('addUpsert: routes and policies', () => {
     const plan = embeddedPlan(policies(synthJson(stack)).get('upsert-contacts')!);
     expect(pathKeySegment(plan, { email: "o'hara@contoso.com" })).toEqual({ segment: "emailaddress1='o%27%27hara%40contoso.com'" });
     expect(transformBody(plan, { firstName: 'Zoë', parentAccount: "A'1", preferredContact: 2, ownerid: 'x', email: 'not-sent@contoso.com' })).toEqual({
-      body: { 'firstname': 'Zoë', 'preferredcontactmethodcode': 2, 'parentcustomerid_account@odata.bind': "/accounts(accountnumber='A%27%271')" },
+      body: { firstname: 'Zoë', preferredcontactmethodcode: 2, 'parentcustomerid_account@odata.bind': "/accounts(accountnumber='A%27%271')" },
     });
     expect(transformBody(plan, { parentAccount: 'A&1' })).toEqual({ invalidField: 'parentAccount' });
     const bulk = embeddedPlan(policies(synthJson(stack)).get('upsert-multiple-contacts')!);
     expect(transformBulk(bulk, { items: [{ email: 'a@contoso.com', doNotEmail: true }] }).request!.Targets).toEqual([
-      { '@odata.type': 'Microsoft.Dynamics.CRM.contact', '@odata.id': "contacts(emailaddress1='a%40contoso.com')", 'donotemail': true },
+      { '@odata.type': 'Microsoft.Dynamics.CRM.contact', '@odata.id': "contacts(emailaddress1='a%40contoso.com')", donotemail: true },
     ]);
   });
 
@@ -124,14 +123,16 @@ describe('addUpsert: routes and policies', () => {
     const { stack, gateway, accountNumber, email } = upsertStack();
     gateway.addUpsert(contacts(email, accountNumber));
     const xml = policies(synthJson(stack)).get('upsert-contacts')!;
-    expect(xml).toContain('lit = &quot;\'&quot; + Uri.EscapeDataString(text.Replace(&quot;\'&quot;, &quot;\'\'&quot;)) + &quot;\'&quot;;');
+    expect(xml).toContain("lit = &quot;'&quot; + Uri.EscapeDataString(text.Replace(&quot;'&quot;, &quot;''&quot;)) + &quot;'&quot;;");
     expect(xml).toContain('Regex.IsMatch(text, @&quot;[/&lt;&gt;*%&amp;:\\\\?+]&quot;)');
     expect(xml).toContain('text = Uri.UnescapeDataString(text);');
     expect(xml).toContain('&quot;/&quot; + (string)lookup[&quot;entitySet&quot;] + &quot;(&quot; + string.Join(&quot;,&quot;, lparts) + &quot;)&quot;');
     expect(xml).toContain('new JProperty(&quot;code&quot;, code), new JProperty(&quot;message&quot;, message)');
     expect(xml).not.toContain('TraceText');
     // Validation first, then the key and the body, then the rewrite.
-    const order = ['<validate-parameters', '<validate-content', 'name="upsertKey"', 'name="upsertBody"', '<rewrite-uri', '<set-method>PATCH</set-method>'].map((t) => xml.indexOf(t));
+    const order = ['<validate-parameters', '<validate-content', 'name="upsertKey"', 'name="upsertBody"', '<rewrite-uri', '<set-method>PATCH</set-method>'].map((t) =>
+      xml.indexOf(t),
+    );
     expect(order.every((n, i) => n >= 0 && (i === 0 || n > order[i - 1]))).toBe(true);
     expect(xml).toContain('?$select=contactid');
     expect(xml).toContain('<set-header name="Prefer" exists-action="override"><value>return=representation</value></set-header>');
@@ -209,8 +210,18 @@ describe('addUpsert: routes and policies', () => {
 
   it('an existing key (fromAlternateKeyAttributes) works the same; the manifest then holds no key', () => {
     const ctx = newStack();
-    const gateway = new CustomApiGateway(ctx.stack, 'partners', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, publisherName: 'C', publisherEmail: 'a@contoso.com', securityRoleName: 'Writer' });
-    const key = AlternateKey.fromAlternateKeyAttributes(ctx.stack, 'existing', { entityLogicalName: 'account', keyLogicalName: 'contoso_accountnumber', keyColumns: [{ logicalName: 'accountnumber', columnType: AlternateKeyColumnType.STRING }] });
+    const gateway = new CustomApiGateway(ctx.stack, 'partners', {
+      dataverse: ctx.dataverse,
+      resourceGroup: ctx.rg,
+      publisherName: 'C',
+      publisherEmail: 'a@contoso.com',
+      securityRoleName: 'Writer',
+    });
+    const key = AlternateKey.fromAlternateKeyAttributes(ctx.stack, 'existing', {
+      entityLogicalName: 'account',
+      keyLogicalName: 'contoso_accountnumber',
+      keyColumns: [{ logicalName: 'accountnumber', columnType: AlternateKeyColumnType.STRING }],
+    });
     expect(gateway.addUpsert(accounts(key)).route).toBe('/accounts/{accountNumber}');
     expect(validationErrors(ctx.stack)).toEqual([]);
     expect(ctx.dataverse.toManifest().records.map((r) => r.table)).toEqual(['systemuser']);
@@ -253,7 +264,9 @@ describe('addUpsert: JSON Schema and OpenAPI document', () => {
 
   it('the key is a path parameter with the column’s length and without the characters Dataverse cannot take', () => {
     const put = doc().paths['/accounts/{accountNumber}'].put;
-    expect(put.parameters).toEqual([{ name: 'accountNumber', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 20, pattern: '^[^/<>*%&:\\\\?+]+$' } }]);
+    expect(put.parameters).toEqual([
+      { name: 'accountNumber', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 20, pattern: '^[^/<>*%&:\\\\?+]+$' } },
+    ]);
     expect(Object.keys(put.responses)).toEqual(['201', '204', '400', '429']);
     expect(put.summary).toBe('Create or update an account row by its key contoso_accountnumber');
   });
@@ -286,38 +299,82 @@ describe('addUpsert: checks at synth', () => {
   };
 
   it('an unknown field type', () => {
-    one(errorsOf(({ accountNumber }) => accounts(accountNumber, { fields: { ...accounts(accountNumber).fields, size: { column: 'numberofemployees', fieldType: 'number' as UpsertFieldType } } })), "field 'size': fieldType 'number' is not a field type");
+    one(
+      errorsOf(({ accountNumber }) =>
+        accounts(accountNumber, { fields: { ...accounts(accountNumber).fields, size: { column: 'numberofemployees', fieldType: 'number' as UpsertFieldType } } }),
+      ),
+      "field 'size': fieldType 'number' is not a field type",
+    );
   });
 
   it('a key column not in fields, or with the wrong type', () => {
-    const e = one(errorsOf(({ accountNumber }) => accounts(accountNumber, { fields: { name: { column: 'name', fieldType: UpsertFieldType.STRING } } })), "key column 'accountnumber' of 'contoso_accountnumber' is not in fields");
+    const e = one(
+      errorsOf(({ accountNumber }) => accounts(accountNumber, { fields: { name: { column: 'name', fieldType: UpsertFieldType.STRING } } })),
+      "key column 'accountnumber' of 'contoso_accountnumber' is not in fields",
+    );
     expect(e).toContain("{ accountnumber: { column: 'accountnumber', fieldType: UpsertFieldType.STRING } }");
-    one(errorsOf(({ accountNumber }) => accounts(accountNumber, { fields: { accountNumber: { column: 'accountnumber', fieldType: UpsertFieldType.INTEGER } } })), "field 'accountNumber' is 'integer', but key column 'accountnumber' is String");
-    one(errorsOf(({ accountNumber }) => accounts(accountNumber, { fields: { accountNumber: { column: 'accountnumber', fieldType: UpsertFieldType.STRING, required: true } } })), "'required' does not apply");
+    one(
+      errorsOf(({ accountNumber }) => accounts(accountNumber, { fields: { accountNumber: { column: 'accountnumber', fieldType: UpsertFieldType.INTEGER } } })),
+      "field 'accountNumber' is 'integer', but key column 'accountnumber' is String",
+    );
+    one(
+      errorsOf(({ accountNumber }) => accounts(accountNumber, { fields: { accountNumber: { column: 'accountnumber', fieldType: UpsertFieldType.STRING, required: true } } })),
+      "'required' does not apply",
+    );
   });
 
   it('a lookup to a table without that key', () => {
     one(
-      errorsOf(({ email, accountNumber }) => contacts(email, accountNumber, { fields: { email: { column: 'emailaddress1', fieldType: UpsertFieldType.STRING }, parentContact: { column: 'parentcontactid', fieldType: UpsertFieldType.LOOKUP, lookup: { table: 'contact', alternateKey: accountNumber, navigationProperty: 'parentcontactid' } } } })),
+      errorsOf(({ email, accountNumber }) =>
+        contacts(email, accountNumber, {
+          fields: {
+            email: { column: 'emailaddress1', fieldType: UpsertFieldType.STRING },
+            parentContact: {
+              column: 'parentcontactid',
+              fieldType: UpsertFieldType.LOOKUP,
+              lookup: { table: 'contact', alternateKey: accountNumber, navigationProperty: 'parentcontactid' },
+            },
+          },
+        }),
+      ),
       "the lookup points at table 'contact', but its alternateKey 'contoso_accountnumber' is a key of 'account'; 'contact' has no such key",
     );
-    one(errorsOf(({ email }) => accounts(email)), "alternateKey 'contoso_email' is a key of table 'contact', not of 'account'");
+    one(
+      errorsOf(({ email }) => accounts(email)),
+      "alternateKey 'contoso_email' is a key of table 'contact', not of 'account'",
+    );
   });
 
   it('a key on more columns than allowed', () => {
     const ctx = upsertStack();
-    const wide = AlternateKey.fromAlternateKeyAttributes(ctx.stack, 'wide', { entityLogicalName: 'account', keyLogicalName: 'contoso_wide', keyColumns: Array.from({ length: 17 }, (_, i) => ({ logicalName: `contoso_c${i}`, columnType: AlternateKeyColumnType.INTEGER })) });
-    ctx.gateway.addUpsert({ table: 'account', alternateKey: wide, fields: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`c${i}`, { column: `contoso_c${i}`, fieldType: UpsertFieldType.INTEGER }])) });
+    const wide = AlternateKey.fromAlternateKeyAttributes(ctx.stack, 'wide', {
+      entityLogicalName: 'account',
+      keyLogicalName: 'contoso_wide',
+      keyColumns: Array.from({ length: 17 }, (_, i) => ({ logicalName: `contoso_c${i}`, columnType: AlternateKeyColumnType.INTEGER })),
+    });
+    ctx.gateway.addUpsert({
+      table: 'account',
+      alternateKey: wide,
+      fields: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`c${i}`, { column: `contoso_c${i}`, fieldType: UpsertFieldType.INTEGER }])),
+    });
     one(validationErrors(ctx.stack), "alternate key 'contoso_wide' has 17 columns; a key has 1 to 16 columns");
   });
 
   it('key columns the gateway cannot put in a URL: date-time, lookup', () => {
     const ctx = upsertStack();
-    const byDate = AlternateKey.fromAlternateKeyAttributes(ctx.stack, 'by-date', { entityLogicalName: 'account', keyLogicalName: 'contoso_opened', keyColumns: [{ logicalName: 'contoso_openedon', columnType: AlternateKeyColumnType.DATE_TIME }] });
+    const byDate = AlternateKey.fromAlternateKeyAttributes(ctx.stack, 'by-date', {
+      entityLogicalName: 'account',
+      keyLogicalName: 'contoso_opened',
+      keyColumns: [{ logicalName: 'contoso_openedon', columnType: AlternateKeyColumnType.DATE_TIME }],
+    });
     ctx.gateway.addUpsert({ table: 'account', alternateKey: byDate, fields: { openedOn: { column: 'contoso_openedon', fieldType: UpsertFieldType.DATE_TIME } } });
     one(validationErrors(ctx.stack), "key column 'contoso_openedon' of 'contoso_opened' is a date-time, whose values contain ':'");
     const ctx2 = upsertStack();
-    const byLookup = AlternateKey.fromAlternateKeyAttributes(ctx2.stack, 'by-owner', { entityLogicalName: 'account', keyLogicalName: 'contoso_owner', keyColumns: [{ logicalName: 'ownerid', columnType: AlternateKeyColumnType.LOOKUP }] });
+    const byLookup = AlternateKey.fromAlternateKeyAttributes(ctx2.stack, 'by-owner', {
+      entityLogicalName: 'account',
+      keyLogicalName: 'contoso_owner',
+      keyColumns: [{ logicalName: 'ownerid', columnType: AlternateKeyColumnType.LOOKUP }],
+    });
     ctx2.gateway.addUpsert(contacts(ctx2.email, byLookup, { bulk: undefined }));
     one(validationErrors(ctx2.stack), "key column 'ownerid' of 'contoso_owner' is Lookup; a lookup binds by STRING, INTEGER, DECIMAL or CHOICE key columns");
   });
@@ -326,15 +383,23 @@ describe('addUpsert: checks at synth', () => {
     const errors = errorsOf(({ accountNumber }) =>
       accounts(accountNumber, {
         fields: {
-          'accountNumber': { column: 'accountnumber', fieldType: UpsertFieldType.STRING },
+          accountNumber: { column: 'accountnumber', fieldType: UpsertFieldType.STRING },
           'account name': { column: 'name', fieldType: UpsertFieldType.STRING },
-          'title': { column: 'Name', fieldType: UpsertFieldType.STRING },
-          'again': { column: 'accountnumber', fieldType: UpsertFieldType.STRING },
-          'size': { column: 'numberofemployees', fieldType: UpsertFieldType.INTEGER, maxLength: 3, choices: [1] },
-          'owner': { column: 'ownerid', fieldType: UpsertFieldType.LOOKUP },
-          'parent': { column: 'parentaccountid', fieldType: UpsertFieldType.STRING, lookup: { table: 'account', alternateKey: accountNumber, navigationProperty: 'parentaccountid' } },
-          'other': { column: 'contoso_otherid', fieldType: UpsertFieldType.LOOKUP, lookup: { table: 'account', alternateKey: accountNumber, navigationProperty: 'bad nav', entitySetName: 'bad set' } },
-          'state': { column: 'contoso_state', fieldType: UpsertFieldType.CHOICE, choices: [] },
+          title: { column: 'Name', fieldType: UpsertFieldType.STRING },
+          again: { column: 'accountnumber', fieldType: UpsertFieldType.STRING },
+          size: { column: 'numberofemployees', fieldType: UpsertFieldType.INTEGER, maxLength: 3, choices: [1] },
+          owner: { column: 'ownerid', fieldType: UpsertFieldType.LOOKUP },
+          parent: {
+            column: 'parentaccountid',
+            fieldType: UpsertFieldType.STRING,
+            lookup: { table: 'account', alternateKey: accountNumber, navigationProperty: 'parentaccountid' },
+          },
+          other: {
+            column: 'contoso_otherid',
+            fieldType: UpsertFieldType.LOOKUP,
+            lookup: { table: 'account', alternateKey: accountNumber, navigationProperty: 'bad nav', entitySetName: 'bad set' },
+          },
+          state: { column: 'contoso_state', fieldType: UpsertFieldType.CHOICE, choices: [] },
         },
       }),
     );
@@ -351,10 +416,22 @@ describe('addUpsert: checks at synth', () => {
   });
 
   it('table, entity set, mode and bulk settings', () => {
-    one(errorsOf(({ accountNumber }) => accounts(accountNumber, { entitySetName: 'accounts!' })), "entitySetName 'accounts!' is not an entity set name");
-    one(errorsOf(({ accountNumber }) => accounts(accountNumber, { mode: 'merge' as UpsertMode })), "mode 'merge' is not an upsert mode");
-    one(errorsOf(({ accountNumber }) => accounts(accountNumber, { bulk: { maxBatchSize: 1001 } })), 'bulk.maxBatchSize 1001 is out of range');
-    one(errorsOf(({ accountNumber }) => accounts(accountNumber, { bulk: {}, mode: UpsertMode.CREATE_ONLY })), "bulk serves UpsertMultiple, which creates or updates; mode 'create-only' cannot apply to it");
+    one(
+      errorsOf(({ accountNumber }) => accounts(accountNumber, { entitySetName: 'accounts!' })),
+      "entitySetName 'accounts!' is not an entity set name",
+    );
+    one(
+      errorsOf(({ accountNumber }) => accounts(accountNumber, { mode: 'merge' as UpsertMode })),
+      "mode 'merge' is not an upsert mode",
+    );
+    one(
+      errorsOf(({ accountNumber }) => accounts(accountNumber, { bulk: { maxBatchSize: 1001 } })),
+      'bulk.maxBatchSize 1001 is out of range',
+    );
+    one(
+      errorsOf(({ accountNumber }) => accounts(accountNumber, { bulk: {}, mode: UpsertMode.CREATE_ONLY })),
+      "bulk serves UpsertMultiple, which creates or updates; mode 'create-only' cannot apply to it",
+    );
   });
 
   it('the same entity set twice; an operation id a Custom API already has', () => {
@@ -371,7 +448,9 @@ describe('addUpsert: checks at synth', () => {
   it('JavaScript callers: missing options, a null field', () => {
     const ctx = upsertStack();
     expect(() => ctx.gateway.addUpsert({ table: 'account' } as any)).toThrow('test/partners: CustomApiGateway.addUpsert needs alternateKey, fields');
-    expect(() => ctx.gateway.addUpsert({ table: 'account', alternateKey: {} as any, fields: {} })).toThrow('CustomApiGateway.addUpsert: alternateKey needs entityLogicalName, keyLogicalName, keyColumns');
+    expect(() => ctx.gateway.addUpsert({ table: 'account', alternateKey: {} as any, fields: {} })).toThrow(
+      'CustomApiGateway.addUpsert: alternateKey needs entityLogicalName, keyLogicalName, keyColumns',
+    );
     ctx.gateway.addUpsert(accounts(ctx.accountNumber, { fields: { accountNumber: { column: 'accountnumber', fieldType: UpsertFieldType.STRING }, name: null as any } }));
     one(validationErrors(ctx.stack), "field 'name' is null");
   });

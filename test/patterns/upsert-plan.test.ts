@@ -62,7 +62,7 @@ describe('key literals', () => {
     expect(escapeDataString('Müller 東京 😀')).toBe('M%C3%BCller%20%E6%9D%B1%E4%BA%AC%20%F0%9F%98%80');
   });
 
-  it("strings are quoted, single quotes doubled, then URL-encoded; numbers as they are", () => {
+  it('strings are quoted, single quotes doubled, then URL-encoded; numbers as they are', () => {
     expect(keyLiteral('string', 'ABC123')).toBe("'ABC123'");
     expect(keyLiteral('string', "O'Brien")).toBe("'O%27%27Brien'");
     expect(keyLiteral('string', "''")).toBe("'%27%27%27%27'");
@@ -84,14 +84,17 @@ describe('key literals', () => {
 
   it('round trip: decoding a string literal and undoubling the quotes gives the value back', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', minLength: 1 }).filter((s) => !/[/<>*%&:\\?+]/.test(s)), (s) => {
-        const literal = keyLiteral('string', s)!;
-        expect(literal.startsWith("'") && literal.endsWith("'")).toBe(true);
-        const inner = literal.slice(1, -1);
-        // Only unreserved characters and %XX remain: nothing can end the literal or the segment early.
-        expect(inner).toMatch(/^([A-Za-z0-9_.~-]|%[0-9A-F]{2})*$/);
-        expect(decodeURIComponent(inner).replace(/''/g, "'")).toBe(s);
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme', minLength: 1 }).filter((s) => !/[/<>*%&:\\?+]/.test(s)),
+        (s) => {
+          const literal = keyLiteral('string', s)!;
+          expect(literal.startsWith("'") && literal.endsWith("'")).toBe(true);
+          const inner = literal.slice(1, -1);
+          // Only unreserved characters and %XX remain: nothing can end the literal or the segment early.
+          expect(inner).toMatch(/^([A-Za-z0-9_.~-]|%[0-9A-F]{2})*$/);
+          expect(decodeURIComponent(inner).replace(/''/g, "'")).toBe(s);
+        },
+      ),
     );
   });
 
@@ -114,7 +117,18 @@ describe('key literals', () => {
 
 describe('body transformation', () => {
   it('only listed fields pass, under their column names; missing and null fields are not sent', () => {
-    const input = { firstName: 'Anna', credit: 1500.5, vip: true, tier: 2, birthday: '1990-04-01T00:00:00Z', email: 'x@y.z', contactid: '0000', ownerid: 'evil', 'name@odata.bind': '/systemusers(1)', lastName: null };
+    const input = {
+      firstName: 'Anna',
+      credit: 1500.5,
+      vip: true,
+      tier: 2,
+      birthday: '1990-04-01T00:00:00Z',
+      email: 'x@y.z',
+      contactid: '0000',
+      ownerid: 'evil',
+      'name@odata.bind': '/systemusers(1)',
+      lastName: null,
+    };
     expect(transformBody(contacts, input)).toEqual({
       body: { firstname: 'Anna', creditlimit: 1500.5, contoso_vip: true, contoso_tier: 2, birthdate: '1990-04-01T00:00:00Z' },
     });
@@ -124,8 +138,12 @@ describe('body transformation', () => {
   });
 
   it('a lookup becomes <nav>@odata.bind to the other table by its key; quotes and unicode escaped', () => {
-    expect(transformBody(contacts, { parentAccount: "A-1'7 Straße" }).body).toEqual({ 'parentcustomerid_account@odata.bind': "/accounts(accountnumber='A-1%27%277%20Stra%C3%9Fe')" });
-    expect(transformBody(contacts, { region: { contoso_country: 'DE', contoso_number: 12 } }).body).toEqual({ 'contoso_regionid@odata.bind': "/contoso_regions(contoso_country='DE',contoso_number=12)" });
+    expect(transformBody(contacts, { parentAccount: "A-1'7 Straße" }).body).toEqual({
+      'parentcustomerid_account@odata.bind': "/accounts(accountnumber='A-1%27%277%20Stra%C3%9Fe')",
+    });
+    expect(transformBody(contacts, { region: { contoso_country: 'DE', contoso_number: 12 } }).body).toEqual({
+      'contoso_regionid@odata.bind': "/contoso_regions(contoso_country='DE',contoso_number=12)",
+    });
   });
 
   it('a lookup value that cannot address a row names the field', () => {
@@ -136,11 +154,20 @@ describe('body transformation', () => {
   });
 
   it('bulk: each item gets @odata.type and @odata.id by its key; keys are kept in order for the answer', () => {
-    const result = transformBulk(contacts, { items: [{ email: "o'neil@contoso.com", firstName: 'Ann' }, { email: 'b@contoso.com', parentAccount: 'A1', extra: 1 }] });
+    const result = transformBulk(contacts, {
+      items: [
+        { email: "o'neil@contoso.com", firstName: 'Ann' },
+        { email: 'b@contoso.com', parentAccount: 'A1', extra: 1 },
+      ],
+    });
     expect(result.request).toEqual({
       Targets: [
-        { '@odata.type': 'Microsoft.Dynamics.CRM.contact', '@odata.id': "contacts(emailaddress1='o%27%27neil%40contoso.com')", 'firstname': 'Ann' },
-        { '@odata.type': 'Microsoft.Dynamics.CRM.contact', '@odata.id': "contacts(emailaddress1='b%40contoso.com')", 'parentcustomerid_account@odata.bind': "/accounts(accountnumber='A1')" },
+        { '@odata.type': 'Microsoft.Dynamics.CRM.contact', '@odata.id': "contacts(emailaddress1='o%27%27neil%40contoso.com')", firstname: 'Ann' },
+        {
+          '@odata.type': 'Microsoft.Dynamics.CRM.contact',
+          '@odata.id': "contacts(emailaddress1='b%40contoso.com')",
+          'parentcustomerid_account@odata.bind': "/accounts(accountnumber='A1')",
+        },
       ],
     });
     expect(result.keys).toEqual([{ email: "o'neil@contoso.com" }, { email: 'b@contoso.com' }]);
@@ -153,8 +180,8 @@ describe('body transformation', () => {
 describe('responses', () => {
   const withInternals = {
     error: {
-      'code': '0x80040237',
-      'message': 'A record with matching key values already exists.',
+      code: '0x80040237',
+      message: 'A record with matching key values already exists.',
       '@Microsoft.PowerApps.CDS.TraceText': 'at Contoso.Plugins.Secret.Execute()',
       '@Microsoft.PowerApps.CDS.InnerError.Message': 'SQL detail',
       '@Microsoft.PowerApps.CDS.HelpLink': 'http://go.microsoft.com/fwlink/?LinkID=398563',
@@ -162,14 +189,23 @@ describe('responses', () => {
   };
 
   it('201 with the new id; 200 and 204 become 204', () => {
-    expect(upsertResponse(contacts, 201, { '@odata.etag': 'W/"1"', 'contactid': 'c0ffee00-0000-0000-0000-000000000001' })).toEqual({ status: 201, body: { id: 'c0ffee00-0000-0000-0000-000000000001' } });
+    expect(upsertResponse(contacts, 201, { '@odata.etag': 'W/"1"', contactid: 'c0ffee00-0000-0000-0000-000000000001' })).toEqual({
+      status: 201,
+      body: { id: 'c0ffee00-0000-0000-0000-000000000001' },
+    });
     expect(upsertResponse(contacts, 200, { contactid: 'x' })).toEqual({ status: 204 });
     expect(upsertResponse(contacts, 204, undefined)).toEqual({ status: 204 });
   });
 
   it("create-only: 412 becomes 409; update-only: 404 stays 404; Dataverse's error without its internals", () => {
-    expect(upsertResponse({ ...contacts, mode: UpsertMode.CREATE_ONLY }, 412, withInternals)).toEqual({ status: 409, body: { error: { code: '0x80040237', message: 'A record with matching key values already exists.' } } });
-    expect(upsertResponse({ ...contacts, mode: UpsertMode.UPDATE_ONLY }, 404, { error: { code: '', message: 'contact With Ids = x Do Not Exist' } })).toEqual({ status: 404, body: { error: { code: '', message: 'contact With Ids = x Do Not Exist' } } });
+    expect(upsertResponse({ ...contacts, mode: UpsertMode.CREATE_ONLY }, 412, withInternals)).toEqual({
+      status: 409,
+      body: { error: { code: '0x80040237', message: 'A record with matching key values already exists.' } },
+    });
+    expect(upsertResponse({ ...contacts, mode: UpsertMode.UPDATE_ONLY }, 404, { error: { code: '', message: 'contact With Ids = x Do Not Exist' } })).toEqual({
+      status: 404,
+      body: { error: { code: '', message: 'contact With Ids = x Do Not Exist' } },
+    });
     expect(upsertResponse(contacts, 412, withInternals).status).toBe(412);
     expect(JSON.stringify(upsertResponse(contacts, 400, withInternals))).not.toMatch(/TraceText|SQL detail|HelpLink|Contoso\.Plugins/);
   });
@@ -184,13 +220,21 @@ describe('responses', () => {
     const keys = [{ email: 'a@b.c' }, { email: 'd@e.f' }];
     expect(bulkResponse(keys, 204, undefined)).toEqual({
       status: 200,
-      body: { results: [{ index: 0, key: { email: 'a@b.c' }, status: 'upserted' }, { index: 1, key: { email: 'd@e.f' }, status: 'upserted' }] },
+      body: {
+        results: [
+          { index: 0, key: { email: 'a@b.c' }, status: 'upserted' },
+          { index: 1, key: { email: 'd@e.f' }, status: 'upserted' },
+        ],
+      },
     });
     const failed = bulkResponse(keys, 400, withInternals);
     expect(failed.status).toBe(400);
     expect(failed.body).toEqual({
       error: { code: '0x80040237', message: 'A record with matching key values already exists.' },
-      results: [{ index: 0, key: { email: 'a@b.c' }, status: 'rolled-back' }, { index: 1, key: { email: 'd@e.f' }, status: 'rolled-back' }],
+      results: [
+        { index: 0, key: { email: 'a@b.c' }, status: 'rolled-back' },
+        { index: 1, key: { email: 'd@e.f' }, status: 'rolled-back' },
+      ],
     });
   });
 });

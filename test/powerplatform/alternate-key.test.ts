@@ -31,7 +31,12 @@ function keyResources(synth: any) {
 
 describe('Power Platform provider mode: alternate keys', () => {
   it('create POSTs the EntityKeyMetadata to the table’s Keys, in the solution', () => {
-    const { stack } = providerStack({ columns: [{ logicalName: 'accountnumber', columnType: AlternateKeyColumnType.STRING }, { logicalName: 'address1_postalcode', columnType: AlternateKeyColumnType.STRING }] });
+    const { stack } = providerStack({
+      columns: [
+        { logicalName: 'accountnumber', columnType: AlternateKeyColumnType.STRING },
+        { logicalName: 'address1_postalcode', columnType: AlternateKeyColumnType.STRING },
+      ],
+    });
     expect(validationErrors(stack)).toEqual([]);
     const { rest } = keyResources(synthJson(stack));
     expect(rest.create).toMatchObject({
@@ -48,7 +53,7 @@ describe('Power Platform provider mode: alternate keys', () => {
       KeyAttributes: ['accountnumber', 'address1_postalcode'],
       DisplayName: {
         '@odata.type': 'Microsoft.Dynamics.CRM.Label',
-        'LocalizedLabels': [{ '@odata.type': 'Microsoft.Dynamics.CRM.LocalizedLabel', 'Label': 'Account number', 'LanguageCode': 1033 }],
+        LocalizedLabels: [{ '@odata.type': 'Microsoft.Dynamics.CRM.LocalizedLabel', Label: 'Account number', LanguageCode: 1033 }],
       },
     });
   });
