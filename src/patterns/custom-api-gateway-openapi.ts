@@ -3,7 +3,7 @@
 import { Problems, isUnresolved, quote } from '../core/problems';
 import { checkInteger } from '../azure/props';
 import { CustomApiBindingType, CustomApiDefinition, CustomApiFieldDefinition, CustomApiFieldType } from '../dataverse/custom-api';
-import type { CustomApiGatewayProps } from './custom-api-gateway';
+import type { CustomApiGatewayProps } from './custom-api-gateway-props';
 
 /** One Custom API as the gateway exposes it. @internal */
 export interface GatewayOperation {
