@@ -27,7 +27,7 @@ const orders = new OutboundQueueIntegration(stack, 'orders', {
     { table: 'salesorder', message: 'Update', filteringAttributes: ['statuscode'] },
   ],
 });
-orders.grantListen('00000000-0000-0000-0000-000000000001');
+orders.grantReceive('00000000-0000-0000-0000-000000000001');
 
 // EventHubFanout and RelayIntegration
 

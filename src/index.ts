@@ -15,6 +15,10 @@ export * from './azure/diagnostics';
 export * from './azure/function-app';
 export * from './azure/api-management';
 export * from './azure/api-management-function-api';
+export * from './azure/service-bus-namespace';
+export * from './azure/service-bus-entities';
+export * from './azure/service-bus-rules';
+export * from './azure/service-bus-subscription';
 
 // The Dataverse registration model
 export * from './dataverse/enums';

@@ -1,24 +1,15 @@
-import { CliError, WebApiError } from './errors';
+import { BatchOperation } from './batch';
+import { WebApiError } from './errors';
 import { OutputValues } from './inputs';
-import { Ledger, LedgerEntry, secretDigest } from './ledger';
+import { kindOf } from './kinds';
+import { Ledger, LedgerEntry } from './ledger';
 import { describeKey, LookupNotFoundError, LookupResolver } from './lookups';
+import { readRows, Row } from './rows';
 import { WebApi } from './webapi';
 import { ManifestAssociation, ManifestLookup, ManifestRecord, RegistrationManifest } from '../dataverse/manifest';
 
-/**
- * Write-only columns Dataverse reports through a flag instead of the value. This is the one
- * table-specific fact of the command line: Dataverse forces it. Write-only columns of other tables
- * are compared through the digests of the ownership record only.
- */
-const WRITE_ONLY_FLAGS: { [table: string]: { [column: string]: string } } = {
-  serviceendpoint: { saskey: 'issaskeyset', sastoken: 'issastokenset', authvalue: 'isauthvalueset' },
-};
-
 /** Dataverse's error code for "this association exists already". */
 const DUPLICATE_KEY = '0x80040237';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ENTITY_SET = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export type Action = 'create' | 'update' | 'unchanged' | 'delete';
 
@@ -52,6 +43,8 @@ export interface RecordPlan {
   /** Internal: the PATCH body and the digests to record. */
   readonly body?: { [key: string]: unknown };
   readonly digests?: { [column: string]: string };
+  /** Internal: a lookup waits for a record of this run (plan shows it as pending). */
+  readonly pending?: boolean;
 }
 
 /** Everything an operation needs. */
@@ -61,41 +54,117 @@ export interface EngineContext {
   readonly lookups: LookupResolver;
   readonly outputs: OutputValues;
   readonly ledger: Ledger;
-}
-
-/** Consecutive records of one entity set that do not reference each other run in parallel. */
-export function applyGroups(records: ManifestRecord[]): ManifestRecord[][] {
-  const groups: ManifestRecord[][] = [];
-  let current: ManifestRecord[] = [];
-  let ids = new Set<string>();
-  for (const r of records) {
-    const dependsOnCurrent = r.references.some((ref) => ids.has(ref.id));
-    if (current.length > 0 && (current[0].entitySet !== r.entitySet || dependsOnCurrent)) {
-      groups.push(current);
-      current = [];
-      ids = new Set();
-    }
-    current.push(r);
-    ids.add(r.id);
-  }
-  if (current.length > 0) groups.push(current);
-  return groups;
-}
-
-/** The plan of every record (and, with prune, of the rows to delete). */
-export async function planAll(ctx: EngineContext, options: { prune: boolean; parallelism: number }): Promise<RecordPlan[]> {
-  const records = ctx.manifest.records;
-  const plans = await mapLimit(records, options.parallelism, (record, index) => planRecord(ctx, record, records.slice(0, index)));
-  if (options.prune) plans.push(...ctx.ledger.orphans().map(deletePlan));
-  return plans;
+  /** Records read at most this many requests at a time. */
+  readonly parallelism: number;
 }
 
 /**
- * Compares one record with its row. `earlier` (plan only) lets a lookup that finds nothing pass
- * as pending when an earlier record of the manifest carries the key (a custom API creates its
- * own sdkmessage): apply resolves it after that record is written.
+ * How one kind of record is read, compared with what Dataverse holds, and written. A kind
+ * (kinds.ts) names its strategy; a new kind of record (an alternate key created through
+ * EntityDefinitions, change tracking enabled by a metadata update) adds one here without touching
+ * the commands or the writer.
  */
-export async function planRecord(ctx: EngineContext, record: ManifestRecord, earlier?: ManifestRecord[]): Promise<RecordPlan> {
+export interface ApplyStrategy {
+  /** The current state of the records, by lowercase id (absent: not there). */
+  read(api: WebApi, records: ManifestRecord[], parallelism: number): Promise<Map<string, Row>>;
+  /** Compares one record with its current state. */
+  plan(ctx: EngineContext, record: ManifestRecord, row: Row | undefined, earlier?: ManifestRecord[]): Promise<RecordPlan>;
+  /** The requests that carry out a plan; they go into their level's change set. */
+  operations(manifest: RegistrationManifest, plan: RecordPlan): BatchOperation[];
+}
+
+const ROW_STRATEGY: ApplyStrategy = {
+  read: readTableRows,
+  plan: planRow,
+  operations: (manifest, plan) => {
+    const op = upsertOperation(manifest, plan);
+    return op ? [op] : [];
+  },
+};
+
+const STRATEGIES: { readonly [name: string]: ApplyStrategy } = { row: ROW_STRATEGY };
+
+function strategyOf(table: string, entitySet: string): ApplyStrategy {
+  const name = kindOf(table, entitySet).strategy;
+  const strategy = STRATEGIES[name];
+  if (!strategy) throw new Error(`no apply strategy '${name}' for ${table}`);
+  return strategy;
+}
+
+/** The current state of the manifest's records, each kind read by its strategy. */
+export async function readCurrentRows(api: WebApi, records: ManifestRecord[], parallelism: number): Promise<Map<string, Row>> {
+  const byStrategy = new Map<ApplyStrategy, ManifestRecord[]>();
+  for (const r of records) {
+    const s = strategyOf(r.table, r.entitySet);
+    byStrategy.set(s, [...(byStrategy.get(s) ?? []), r]);
+  }
+  const found = new Map<string, Row>();
+  for (const rows of await Promise.all([...byStrategy].map(([s, rs]) => s.read(api, rs, parallelism)))) for (const [id, row] of rows) found.set(id, row);
+  return found;
+}
+
+/** Compares one record with its current state (its kind's strategy). */
+export function planRecord(ctx: EngineContext, record: ManifestRecord, row: Row | undefined, earlier?: ManifestRecord[]): Promise<RecordPlan> {
+  return strategyOf(record.table, record.entitySet).plan(ctx, record, row, earlier);
+}
+
+/** The requests that carry out a plan (its kind's strategy). */
+export function writeOperations(manifest: RegistrationManifest, plan: RecordPlan): BatchOperation[] {
+  return strategyOf(plan.table, plan.entitySet).operations(manifest, plan);
+}
+
+/**
+ * Rows: one query per table (chunked and paged, rows.ts), selecting the columns the records set,
+ * their lookups and the flags of write-only columns.
+ */
+async function readTableRows(api: WebApi, records: ManifestRecord[], parallelism: number): Promise<Map<string, Row>> {
+  const bySet = new Map<string, ManifestRecord[]>();
+  for (const r of records) bySet.set(r.entitySet, [...(bySet.get(r.entitySet) ?? []), r]);
+  const found = new Map<string, Row>();
+  await mapLimit([...bySet.values()], parallelism, async (group) => {
+    const kind = kindOf(group[0].table, group[0].entitySet);
+    const select = new Set<string>();
+    for (const r of group) {
+      const writeOnly = new Set(r.writeOnly);
+      for (const c of Object.keys(r.columns)) if (!writeOnly.has(c)) select.add(c);
+      for (const o of r.fromOutputs) if (!writeOnly.has(o.column)) select.add(o.column);
+      for (const b of [...r.references, ...r.lookups]) select.add(`_${b.column}_value`);
+      for (const c of writeOnly) if (kind.writeOnlyFlags[c]) select.add(kind.writeOnlyFlags[c]);
+    }
+    const rows = await readRows(api, group[0].entitySet, kind.primaryKey, group.map((r) => r.id.toLowerCase()), [...select].sort());
+    for (const [id, row] of rows) found.set(id, row);
+  });
+  return found;
+}
+
+/**
+ * Dependency level of each record: 0 without references to other records of the manifest, else
+ * one more than the deepest record it references. Records of one level never reference each other.
+ */
+export function dependencyLevels(records: ManifestRecord[]): Map<string, number> {
+  const byId = new Map(records.map((r) => [r.id.toLowerCase(), r]));
+  const levels = new Map<string, number>();
+  const visit = (r: ManifestRecord, seen: Set<string>): number => {
+    const id = r.id.toLowerCase();
+    const known = levels.get(id);
+    if (known !== undefined) return known;
+    if (seen.has(id)) return 0; // a cycle cannot be written in any order; Dataverse will say so
+    seen.add(id);
+    const targets = r.references.map((ref) => byId.get(ref.id.toLowerCase())).filter((t): t is ManifestRecord => t !== undefined);
+    const level = targets.length === 0 ? 0 : 1 + Math.max(...targets.map((t) => visit(t, seen)));
+    levels.set(id, level);
+    return level;
+  };
+  for (const r of records) visit(r, new Set());
+  return levels;
+}
+
+/**
+ * Compares one record with its row (`undefined`: no row). `earlier` lets a lookup that finds
+ * nothing pass as pending when an earlier record of the manifest carries the key (a custom API
+ * creates its own sdkmessage): apply resolves it after that record is written.
+ */
+async function planRow(ctx: EngineContext, record: ManifestRecord, row: Row | undefined, earlier?: ManifestRecord[]): Promise<RecordPlan> {
   const desired: { [column: string]: unknown } = { ...record.columns };
   const sensitive = new Set(record.writeOnly);
   for (const o of record.fromOutputs) {
@@ -103,48 +172,42 @@ export async function planRecord(ctx: EngineContext, record: ManifestRecord, ear
     if (o.sensitive) sensitive.add(o.column);
   }
   const writeOnly = new Set(record.writeOnly);
-  const flags = WRITE_ONLY_FLAGS[record.table] ?? {};
+  const flags = kindOf(record.table, record.entitySet).writeOnlyFlags;
 
   // Bindings: references to rows of the manifest and lookups to rows of the environment.
   const binds: { column: string; navigation: string; entitySet: string; id?: string; pending?: string }[] = [];
   for (const ref of record.references) {
     binds.push({ column: ref.column, navigation: ref.navigation, entitySet: ref.entitySet, id: ref.id.toLowerCase() });
   }
-  for (const lookup of record.lookups) {
-    try {
-      binds.push({ column: lookup.column, navigation: lookup.navigation, entitySet: lookup.entitySet, id: await ctx.lookups.resolve(lookup) });
-    } catch (e) {
-      const creator = e instanceof LookupNotFoundError && earlier ? earlierCreator(lookup, earlier) : undefined;
-      if (!creator) throw e;
-      binds.push({ column: lookup.column, navigation: lookup.navigation, entitySet: lookup.entitySet, pending: `resolved after ${creator} is written` });
+  const resolved = await Promise.allSettled(record.lookups.map((lookup) => ctx.lookups.resolve(lookup)));
+  record.lookups.forEach((lookup, i) => {
+    const r = resolved[i];
+    if (r.status === 'fulfilled') {
+      binds.push({ column: lookup.column, navigation: lookup.navigation, entitySet: lookup.entitySet, id: r.value });
+      return;
     }
-  }
+    const creator = r.reason instanceof LookupNotFoundError && earlier ? earlierCreator(lookup, earlier) : undefined;
+    if (!creator) throw r.reason;
+    binds.push({ column: lookup.column, navigation: lookup.navigation, entitySet: lookup.entitySet, pending: `resolved after ${creator} is written` });
+  });
 
-  const select = [
-    ...Object.keys(desired).filter((c) => !writeOnly.has(c)),
-    ...binds.map((b) => `_${b.column}_value`),
-    ...[...writeOnly].filter((c) => flags[c]).map((c) => flags[c]),
-  ];
   const id = record.id.toLowerCase();
-  const query = select.length > 0 ? `?$select=${[...new Set(select)].join(',')}` : '';
-  const current = await ctx.api.request('GET', `${record.entitySet}(${id})${query}`, { accept: [404] });
-  const exists = current.status !== 404;
-  const row = current.body ?? {};
-
+  const exists = row !== undefined;
+  const current = row ?? {};
   const columns: ColumnChange[] = [];
   const body: { [key: string]: unknown } = {};
   const digests: { [column: string]: string } = {};
   for (const [column, value] of Object.entries(desired)) {
     if (writeOnly.has(column)) {
-      const digest = secretDigest(id, column, value);
+      const { digest, recorded } = await ctx.ledger.compareSecret(id, column, value);
       digests[column] = digest;
       const reason = !exists
         ? undefined
-        : flags[column] && row[flags[column]] === false
+        : flags[column] && current[flags[column]] === false
           ? `not set in Dataverse (${flags[column]} is false)`
-          : ctx.ledger.digest(id, column) === undefined
+          : recorded === 'none'
             ? 'no digest of the value last sent is recorded yet'
-            : ctx.ledger.digest(id, column) !== digest
+            : recorded === 'different'
               ? 'the value changed'
               : undefined;
       if (!exists || reason) {
@@ -153,20 +216,20 @@ export async function planRecord(ctx: EngineContext, record: ManifestRecord, ear
       }
       continue;
     }
-    if (!exists || !sameValue(row[column], value)) {
+    if (!exists || !sameValue(current[column], value)) {
       const hide = sensitive.has(column);
-      columns.push({ column, sensitive: hide, ...(hide ? {} : { before: exists ? row[column] ?? null : undefined, after: value }) });
+      columns.push({ column, sensitive: hide, ...(hide ? {} : { before: exists ? (current[column] ?? null) : undefined, after: value }) });
       body[column] = value;
     }
   }
   for (const b of binds) {
-    const before = row[`_${b.column}_value`];
+    const before = current[`_${b.column}_value`];
     if (b.pending) {
-      columns.push({ column: b.column, sensitive: false, before: exists ? before ?? null : undefined, after: `(${b.pending})` });
+      columns.push({ column: b.column, sensitive: false, before: exists ? (before ?? null) : undefined, after: `(${b.pending})` });
       continue;
     }
     if (!exists || String(before ?? '').toLowerCase() !== b.id) {
-      columns.push({ column: b.column, sensitive: false, before: exists ? before ?? null : undefined, after: `${b.entitySet}(${b.id})` });
+      columns.push({ column: b.column, sensitive: false, before: exists ? (before ?? null) : undefined, after: `${b.entitySet}(${b.id})` });
       body[`${b.navigation}@odata.bind`] = `/${b.entitySet}(${b.id})`;
     }
   }
@@ -180,20 +243,23 @@ export async function planRecord(ctx: EngineContext, record: ManifestRecord, ear
   }
 
   const action: Action = !exists ? 'create' : columns.length > 0 || associations.length > 0 ? 'update' : 'unchanged';
-  return { action, table: record.table, entitySet: record.entitySet, id, path: record.path, columns, associations, body, digests };
+  const pending = binds.some((b) => b.pending !== undefined);
+  return { action, table: record.table, entitySet: record.entitySet, id, path: record.path, columns, associations, body, digests, ...(pending ? { pending } : {}) };
 }
 
-/** Writes one planned record: the PATCH when columns differ, then the missing associations. */
-export async function executePlan(ctx: EngineContext, plan: RecordPlan): Promise<void> {
-  const solution = ctx.manifest.environment.solutionUniqueName;
-  if (plan.action === 'create' || (plan.action === 'update' && plan.columns.length > 0)) {
-    const headers: { [name: string]: string } = {};
-    if (solution) headers['MSCRM.SolutionUniqueName'] = solution;
-    // An update sends only the differing columns: If-Match makes sure it never creates a partial row.
-    if (plan.action === 'update') headers['If-Match'] = '*';
-    await ctx.api.request('PATCH', `${plan.entitySet}(${plan.id})`, { body: plan.body, headers });
-    if (plan.digests && Object.keys(plan.digests).length > 0) ctx.ledger.setDigests(plan.id, plan.digests);
-  }
+/** The upsert of a planned record, or undefined when its columns need no write. */
+function upsertOperation(manifest: RegistrationManifest, plan: RecordPlan): BatchOperation | undefined {
+  if (plan.action !== 'create' && !(plan.action === 'update' && plan.columns.length > 0)) return undefined;
+  const headers: { [name: string]: string } = {};
+  const solution = manifest.environment.solutionUniqueName;
+  if (solution) headers['MSCRM.SolutionUniqueName'] = solution;
+  // An update sends only the differing columns: If-Match makes sure it never creates a partial row.
+  if (plan.action === 'update') headers['If-Match'] = '*';
+  return { method: 'PATCH', url: `${plan.entitySet}(${plan.id})`, headers, body: plan.body };
+}
+
+/** Makes the missing associations of a written record (a duplicate-key answer counts as done). */
+export async function associate(ctx: EngineContext, plan: RecordPlan): Promise<void> {
   for (const a of plan.associations) {
     const response = await ctx.api.request('POST', `${plan.entitySet}(${plan.id})/${a.relationship}/$ref`, {
       body: { '@odata.id': ctx.api.rowUrl(a.entitySet, a.targetId!) },
@@ -209,28 +275,13 @@ export async function executePlan(ctx: EngineContext, plan: RecordPlan): Promise
   }
 }
 
-/** Deletes one row the ownership record lists (404: already gone, e.g. by cascade). */
-export async function executeDelete(ctx: EngineContext, plan: RecordPlan): Promise<boolean> {
-  if (!ctx.ledger.has(plan.id) || ctx.manifest.records.some((r) => r.id.toLowerCase() === plan.id)) {
-    throw new CliError(`refusing to delete ${plan.entitySet}(${plan.id}): the stack does not own it or still declares it.`);
-  }
-  if (!GUID.test(plan.id) || !ENTITY_SET.test(plan.entitySet)) {
-    throw new CliError(
-      `the ownership record lists '${plan.entitySet}(${plan.id})', which is not a row address: the note was edited. Fix: remove that entry from the note.`,
-    );
-  }
-  const response = await ctx.api.request('DELETE', `${plan.entitySet}(${plan.id})`, { accept: [404] });
-  ctx.ledger.forget(plan.id);
-  return response.status !== 404;
-}
-
 export function deletePlan(entry: LedgerEntry): RecordPlan {
   return { action: 'delete', table: entry.table, entitySet: entry.entitySet, id: entry.id, path: entry.path, columns: [], associations: [] };
 }
 
 async function isAssociated(api: WebApi, record: ManifestRecord, association: ManifestAssociation, targetId: string): Promise<boolean> {
-  const response = await api.request('GET', `${record.entitySet}(${record.id.toLowerCase()})/${association.relationship}/$ref`);
-  const refs: any[] = response.body?.value ?? [];
+  const response = await api.request('GET', `${record.entitySet}(${record.id.toLowerCase()})/${association.relationship}/$ref`, { expect: 'collection' });
+  const refs: any[] = response.body.value;
   const suffix = `(${targetId.toLowerCase()})`;
   return refs.some((r) => String(r['@odata.id'] ?? '').toLowerCase().endsWith(suffix));
 }

@@ -64,6 +64,23 @@ export function checkManifest(data: any, file: string): RegistrationManifest {
   if (problems.length > 0) {
     throw new CliError(`${file} is not a valid registration manifest: ${problems.join('; ')}. Fix: synthesize again; do not edit the file by hand.`);
   }
+  const mode = data.environment.registrationMode;
+  if (mode !== undefined) {
+    throw new CliError(
+      mode === 'power-platform-provider'
+        ? `${file} is registered by Terraform: its environment has registrationMode 'power-platform-provider', so 'cdktf deploy' applies these records through the Power Platform provider (and 'cdktf destroy' removes them); the command line neither applies nor prunes them. Fix: run 'cdktf deploy' for this stack, or use RegistrationMode.MANIFEST on the DataverseEnvironment to apply with cdktf-dataverse instead.`
+        : `${file} has registrationMode ${JSON.stringify(mode)}, which this cdktf-dataverse does not know. Fix: synthesize again with the version of cdktf-dataverse that reads it.`,
+    );
+  }
+  if (typeof data.appId !== 'string' || !APP_ID.test(data.appId)) {
+    throw new CliError(
+      `${file} names no app identity (appId ${JSON.stringify(data.appId)}): the ownership record of its rows is keyed on it. Fix: synthesize again with this version of cdktf-dataverse (it writes appId from DataverseEnvironment appId or cdktf.json's projectId).`,
+    );
+  }
+  problems.push(...recordProblems(data.records));
+  if (problems.length > 0) {
+    throw new CliError(`${file} is not a valid registration manifest; nothing was sent:\n${problems.map((p) => `  - ${p}`).join('\n')}\nFix: synthesize again; do not edit the file by hand.`);
+  }
   // Lists that older writers may omit default to empty.
   const records: ManifestRecord[] = data.records.map((r: any) => ({
     ...r,
@@ -74,6 +91,33 @@ export function checkManifest(data: any, file: string): RegistrationManifest {
     associations: r.associations ?? [],
   }));
   return { ...data, records };
+}
+
+const APP_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Ids, names and references that go into request URLs: GUIDs, unique ids, plain names. */
+function recordProblems(records: any[]): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  records.forEach((r, i) => {
+    const where = `records[${i}] (${r.path})`;
+    if (!GUID.test(r.id)) problems.push(`${where}: id '${r.id}' is not a GUID`);
+    const id = String(r.id).toLowerCase();
+    if (seen.has(id)) problems.push(`${where}: id ${id} is also the id of ${seen.get(id)}`);
+    seen.set(id, String(r.path));
+    for (const key of ['table', 'entitySet']) if (!NAME.test(r[key])) problems.push(`${where}: ${key} '${r[key]}' is not a logical name`);
+    for (const ref of r.references ?? []) {
+      if (!GUID.test(ref?.id)) problems.push(`${where}: reference ${ref?.column} points to '${ref?.id}', which is not a GUID`);
+      if (!NAME.test(ref?.entitySet) || !NAME.test(ref?.navigation)) problems.push(`${where}: reference ${ref?.column} has an entity set or navigation that is not a name`);
+    }
+    for (const l of [...(r.lookups ?? []), ...(r.associations ?? []).map((a: any) => a?.target)]) {
+      if (!NAME.test(l?.entitySet) || !NAME.test(l?.idColumn) || typeof l?.filter !== 'string') problems.push(`${where}: lookup ${l?.column} has no entity set, id column or filter`);
+    }
+    for (const a of r.associations ?? []) if (!NAME.test(a?.relationship)) problems.push(`${where}: association '${a?.relationship}' is not a relationship name`);
+  });
+  return problems;
 }
 
 /** Values of Terraform outputs, from `terraform output -json` and environment variables. */

@@ -11,6 +11,8 @@ export interface AccessTokenLike {
 /** Gets a bearer token for a scope such as `https://contoso.crm4.dynamics.com/.default`. */
 export interface AccessTokenProvider {
   getToken(scope: string): Promise<AccessTokenLike | null>;
+  /** What it is, for sign-in errors (e.g. the credential chain tried). */
+  readonly description?: string;
 }
 
 /** The command line's window on the world. */
@@ -46,6 +48,10 @@ export function nodeIo(): CliIo {
   };
 }
 
+/** The chain DefaultAzureCredential of @azure/identity 4.x tries, in order (its documentation). */
+export const DEFAULT_CREDENTIAL_CHAIN =
+  'DefaultAzureCredential (tried in order: EnvironmentCredential, WorkloadIdentityCredential, ManagedIdentityCredential, VisualStudioCodeCredential, AzureCliCredential, AzurePowerShellCredential, AzureDeveloperCliCredential; AZURE_TOKEN_CREDENTIALS narrows the chain)';
+
 /**
  * DefaultAzureCredential (service principal from AZURE_CLIENT_ID / AZURE_TENANT_ID /
  * AZURE_CLIENT_SECRET or a certificate, workload identity federation, managed identity, Azure CLI
@@ -54,5 +60,5 @@ export function nodeIo(): CliIo {
 export async function defaultTokenProvider(): Promise<AccessTokenProvider> {
   const identity = await import('@azure/identity');
   const credential = new identity.DefaultAzureCredential();
-  return { getToken: (scope) => credential.getToken(scope) };
+  return { getToken: (scope) => credential.getToken(scope), description: DEFAULT_CREDENTIAL_CHAIN };
 }

@@ -32,10 +32,18 @@ export class LookupResolver {
     return found;
   }
 
+  /**
+   * Starts resolving every distinct lookup at once (with the reads of the rows); failures are
+   * left for resolve() to report, with the record that needs the lookup.
+   */
+  public prefetch(lookups: ManifestLookup[]): void {
+    for (const l of lookups) this.resolve(l).catch(() => undefined);
+  }
+
   private async query(lookup: ManifestLookup): Promise<string> {
     const query = `$select=${encodeURIComponent(lookup.idColumn)}&$filter=${encodeURIComponent(lookup.filter)}&$top=2`;
-    const response = await this.api.request('GET', `${lookup.entitySet}?${query}`);
-    const rows: any[] = response.body?.value ?? [];
+    const response = await this.api.request('GET', `${lookup.entitySet}?${query}`, { expect: 'collection' });
+    const rows: any[] = response.body.value;
     const what = describeKey(lookup);
     if (rows.length === 0) {
       throw new LookupNotFoundError(

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Aspects, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ManifestFormat, RegistrationManifest } from './manifest';
@@ -50,6 +52,15 @@ export interface DataverseEnvironmentProps {
    */
   readonly powerPlatformProvider?: PowerPlatformProvider;
   /**
+   * A stable identity of the app that owns the stack's registrations (1 to 100 letters, digits,
+   * `.`, `_`, `-` or `:`). The command line keys its ownership record on the app identity and the
+   * stack name, so two apps whose stacks share a name never see, overwrite or prune each other's
+   * ownership record. Keep it when the app is renamed or moved; give each app its own.
+   * @default - the `projectId` of the `cdktf.json` in the folder synth runs in (`cdktf init`
+   * writes a random one); with neither, synth fails (in RegistrationMode.MANIFEST) and asks for one
+   */
+  readonly appId?: string;
+  /**
    * Enable the security rule pack (DataversePolicyChecks) on the stack: findings become
    * Annotations and `policy-report.json` is written next to `cdk.tf.json`.
    * @default true
@@ -74,6 +85,11 @@ const ENV_MARK = Symbol.for('cdktf-dataverse.DataverseEnvironment');
  * the security rule pack on the stack (`policy-report.json`, see DataversePolicyChecks) and writes
  * the stack's diagram (`diagram.dot`, `diagram.svg`); `policyChecks: false` and `diagram: false`
  * turn them off.
+ *
+ * Default settings:
+ * - The manifest's `appId` (the app identity the command line keys its ownership record on) is
+ *   `appId`, else the `projectId` of the `cdktf.json` in the folder synth runs in; without either,
+ *   synth fails in manifest mode.
  */
 export class DataverseEnvironment extends Construct {
   /** Whether `x` is a DataverseEnvironment. */
@@ -93,6 +109,8 @@ export class DataverseEnvironment extends Construct {
   public readonly environmentId?: string;
   /** The provider configuration given for the Power Platform provider mode, if any. */
   public readonly powerPlatformProvider?: PowerPlatformProvider;
+  /** The app identity written to the manifest (`appId`, else cdktf.json's `projectId`), if any. */
+  public readonly appId?: string;
 
   constructor(scope: Construct, id: string, props: DataverseEnvironmentProps) {
     super(scope, id);
@@ -105,6 +123,8 @@ export class DataverseEnvironment extends Construct {
     this.registrationMode = props.registrationMode ?? RegistrationMode.MANIFEST;
     this.environmentId = props.environmentId;
     this.powerPlatformProvider = props.powerPlatformProvider;
+    const app = resolveAppId(props.appId);
+    this.appId = app.appId;
 
     const stack = TerraformStack.of(this);
     const others = stack.node.findAll().filter((c) => c !== this && DataverseEnvironment.isDataverseEnvironment(c));
@@ -126,6 +146,11 @@ export class DataverseEnvironment extends Construct {
         );
       }
       this.validateRegistrationMode(problems, props);
+      if (app.problem) problems.add(app.problem);
+      problems.check(
+        this.appId !== undefined || this.registrationMode !== RegistrationMode.MANIFEST,
+        `no app identity: the command line keys the ownership record of the stack's registrations on it (so that two apps with a stack of the same name never prune each other's rows), and neither appId is set nor does ${quote(path.join(process.cwd(), 'cdktf.json'))} have a projectId. Fix: set appId on the DataverseEnvironment to a stable name of the app (e.g. 'contoso-orders'), or run synth in the folder of the app's cdktf.json.`,
+      );
       problems.check(
         others.length === 0,
         `a stack holds one DataverseEnvironment, but ${stack.node.id} also has ${others.map((o) => o.node.path).join(', ')}. Fix: put each environment in its own TerraformStack (one manifest per stack).`,
@@ -162,6 +187,7 @@ export class DataverseEnvironment extends Construct {
   public toManifest(): RegistrationManifest {
     return {
       manifestVersion: ManifestFormat.VERSION,
+      appId: this.appId,
       stack: TerraformStack.of(this).node.id,
       environment: {
         url: this.url,
@@ -198,6 +224,38 @@ export class DataverseEnvironment extends Construct {
       );
     }
   }
+}
+
+/** What an app identity may hold (the manifest schema has the same pattern). */
+const APP_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+
+/** `appId` if given, else the `projectId` of `cdktf.json` in the working folder (where `cdktf synth` runs the app). */
+function resolveAppId(given: string | undefined): { appId?: string; problem?: string } {
+  if (given !== undefined) {
+    if (Token.isUnresolved(given)) return { problem: 'appId must be a literal: it keys the ownership record in Dataverse and cannot be a Terraform reference. Fix: use a fixed name of the app.' };
+    if (!APP_ID.test(given)) {
+      return { appId: given, problem: `appId ${quote(given)} is not an app identity: 1 to 100 letters, digits, '.', '_', '-' or ':', starting with a letter or digit. Fix: use a stable name of the app such as 'contoso-orders'.` };
+    }
+    return { appId: given };
+  }
+  const file = path.join(process.cwd(), 'cdktf.json');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return {};
+  }
+  let projectId: unknown;
+  try {
+    projectId = JSON.parse(text)?.projectId;
+  } catch {
+    return { problem: `${quote(file)} is not JSON, so its projectId cannot serve as the app identity. Fix: repair cdktf.json, or set appId on the DataverseEnvironment.` };
+  }
+  if (projectId === undefined) return {};
+  if (typeof projectId !== 'string' || !APP_ID.test(projectId)) {
+    return { problem: `the projectId ${quote(projectId)} of ${quote(file)} is not an app identity: 1 to 100 letters, digits, '.', '_', '-' or ':'. Fix: set appId on the DataverseEnvironment.` };
+  }
+  return { appId: projectId };
 }
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;

@@ -103,6 +103,12 @@ export interface ManifestRecord {
 export interface RegistrationManifest {
   /** Format version (see ManifestFormat.VERSION). */
   readonly manifestVersion: number;
+  /**
+   * The app the stack belongs to (DataverseEnvironment `appId`, else cdktf.json's `projectId`):
+   * the command line keys the stack's ownership record on it and the stack name.
+   * @default - absent only in Power Platform provider mode without an app identity
+   */
+  readonly appId?: string;
   /** Stack name. */
   readonly stack: string;
   readonly environment: ManifestEnvironment;

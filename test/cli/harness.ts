@@ -12,14 +12,24 @@ import { fullSynth, newStack, tempDir } from '../helpers';
 /** A stack with OutboundQueueIntegration, fully synthesized; returns its folder and output name. */
 export function synthOrders(
   steps: StepDefinition[] = [{ table: 'salesorder', message: 'Create' }, { table: 'salesorder', message: 'Update', filteringAttributes: ['statuscode'] }],
-  options: { env?: Partial<DataverseEnvironmentProps>; extra?: (stack: Construct, dataverse: DataverseEnvironment) => void } = {},
+  options: { env?: Partial<DataverseEnvironmentProps>; extra?: (stack: Construct, dataverse: DataverseEnvironment) => void; id?: string } = {},
 ) {
   const { app, stack, rg, dataverse } = newStack(options.env);
-  const orders = new OutboundQueueIntegration(stack, 'orders', { dataverse, resourceGroup: rg, steps });
+  const orders = new OutboundQueueIntegration(stack, options.id ?? 'orders', { dataverse, resourceGroup: rg, steps });
   options.extra?.(stack, dataverse);
   const dir = fullSynth(app, 'test');
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'dataverse-registrations.json'), 'utf8'));
-  return { dir, manifest, outputName: orders.sasKeyOutputName, manifestFile: path.join(dir, 'dataverse-registrations.json') };
+  return { dir, manifest, outputName: orders.secretOutputName, manifestFile: path.join(dir, 'dataverse-registrations.json') };
+}
+
+/** The SAS key the tests' outputs file holds. */
+export const SAS = 'sas-key-value-1';
+
+/** A synthesized stack plus its outputs file and the arguments that name both. */
+export function orders(...args: Parameters<typeof synthOrders>) {
+  const s = synthOrders(...args);
+  const outputs = writeOutputs(s.dir, { [s.outputName]: SAS });
+  return { ...s, outputs, args: ['--manifest', s.dir, '--outputs', outputs] };
 }
 
 /** `terraform output -json` of the deployed stack. */
@@ -115,4 +125,27 @@ export class TestCustomApi extends DataverseRecord {
     this.setColumn('boundentitylogicalname', table);
     this.setColumn('isfunction', false);
   }
+}
+
+/**
+ * A stack of `records` records (100: 34 Service Bus endpoints and 66 steps, as in issue 13): about a
+ * third OutboundQueueIntegrations, each with steps on Create and Update of salesorder (the last
+ * ones with Create only), with its outputs file.
+ */
+export function synthFleet(records = 100, outdir?: string) {
+  const { app, stack, rg, dataverse } = newStack({}, 'fleet', outdir);
+  const outputs: { [name: string]: string } = {};
+  const endpoints = Math.round(records * 0.34);
+  let steps = records - endpoints;
+  for (let i = 0; i < endpoints; i++) {
+    const two = steps - 2 >= endpoints - i - 1;
+    steps -= two ? 2 : 1;
+    const defs: StepDefinition[] = two ? [{ table: 'salesorder', message: 'Create' }, { table: 'salesorder', message: 'Update' }] : [{ table: 'salesorder', message: 'Create' }];
+    const q = new OutboundQueueIntegration(stack, `q${i}`, { dataverse, resourceGroup: rg, steps: defs });
+    outputs[q.secretOutputName] = `sas-key-${i}`;
+  }
+  const dir = fullSynth(app, 'fleet');
+  const file = writeOutputs(dir, outputs);
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'dataverse-registrations.json'), 'utf8'));
+  return { dir, manifest, args: ['--manifest', dir, '--outputs', file] };
 }

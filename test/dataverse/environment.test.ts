@@ -64,6 +64,7 @@ describe('DataverseEnvironment', () => {
     const { dataverse } = newStack({ publisherPrefix: 'contoso' });
     expect(dataverse.toManifest()).toEqual({
       manifestVersion: 1,
+      appId: 'cdktf-dataverse-examples',
       stack: 'test',
       environment: { url: 'https://contoso.crm4.dynamics.com', solutionUniqueName: 'ContosoIntegration', publisherPrefix: 'contoso' },
       records: [],

@@ -19,7 +19,7 @@ function orders(outdir?: string, extra?: (ctx: ReturnType<typeof newStack>) => v
   const ctx = newStack({}, 'test', outdir);
   extra?.(ctx);
   const o = new OutboundQueueIntegration(ctx.stack, 'orders', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps });
-  o.grantListen('00000000-0000-0000-0000-000000000001');
+  o.grantReceive('00000000-0000-0000-0000-000000000001');
   return { ...ctx, orders: o };
 }
 
@@ -42,6 +42,12 @@ describe('the registration manifest', () => {
     const badId = JSON.parse(JSON.stringify(good));
     badId.records[0].id = 'not-a-guid';
     expect(validate(badId)).toBe(false);
+    // the app identity is required unless Terraform registers the records
+    const noApp = JSON.parse(JSON.stringify(good));
+    delete noApp.appId;
+    expect(validate(noApp)).toBe(false);
+    expect(validate({ ...noApp, environment: { ...noApp.environment, registrationMode: 'power-platform-provider' } })).toBe(true);
+    expect(validate({ ...good, appId: 'has|pipe' })).toBe(false);
   });
 
   it('is written next to cdk.tf.json, byte-identical to the in-memory manifest, schema file shipped', () => {
@@ -101,7 +107,7 @@ describe('the registration manifest', () => {
     expect(secretLeaks(files)).toEqual([]);
     const tf = JSON.parse(files[path.join('stacks', 'test', 'cdk.tf.json')]);
     const keyOutputs = Object.entries<any>(tf.output).filter(([, out]) => KEY_ATTRIBUTES.test(JSON.stringify(out.value)));
-    expect(keyOutputs.map(([name]) => name)).toEqual([o.sasKeyOutputName]);
+    expect(keyOutputs.map(([name]) => name)).toEqual([o.secretOutputName]);
     // the key attribute is referenced nowhere else
     const references = JSON.stringify(tf.resource).match(/primary_key/g) ?? [];
     expect(references).toHaveLength(0);

@@ -1,5 +1,7 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { DataAzurermServicebusNamespace } from '@cdktf/provider-azurerm/lib/data-azurerm-servicebus-namespace';
-import { Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import {
   DataverseTesting,
@@ -7,7 +9,10 @@ import {
   OutboundQueueIntegration,
   OutboundQueueIntegrationProps,
   ServiceBusEntityKind,
+  ServiceBusNamespace,
+  ServiceBusQueue,
   ServiceBusSku,
+  ServiceBusTopic,
   ServiceEndpointAuthType,
   ServiceEndpointContract,
   StepMode,
@@ -21,13 +26,20 @@ const steps = [
   { table: 'salesorder', message: 'Update', filteringAttributes: ['statuscode'] },
 ];
 
-function build(props: Partial<OutboundQueueIntegrationProps> = {}) {
+type PropsOf = Partial<OutboundQueueIntegrationProps> | ((stack: TerraformStack) => Partial<OutboundQueueIntegrationProps>);
+
+/** An integration in a new stack; props may be built in that stack (imported blocks). */
+function build(props: PropsOf = {}) {
   const ctx = newStack();
-  const orders = new OutboundQueueIntegration(ctx.stack, 'orders', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps, ...props });
+  const extra = typeof props === 'function' ? props(ctx.stack) : props;
+  const orders = new OutboundQueueIntegration(ctx.stack, 'orders', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps, ...extra });
   return { ...ctx, orders };
 }
 
-function errorsOf(props: Partial<OutboundQueueIntegrationProps>): string[] {
+const NS_ID = '/subscriptions/s/resourceGroups/r/providers/Microsoft.ServiceBus/namespaces/sb-shared';
+const sharedNamespace = (stack: TerraformStack) => ServiceBusNamespace.fromServiceBusNamespaceAttributes(stack, 'shared', { serviceBusNamespaceId: NS_ID });
+
+function errorsOf(props: PropsOf): string[] {
   return validationErrors(build(props).stack);
 }
 
@@ -41,18 +53,25 @@ describe('OutboundQueueIntegration: default settings', () => {
     expect(manifest).toMatchSnapshot();
   });
 
-  it('Standard namespace with a generated deterministic name, TLS 1.2, public access on, local auth on', () => {
+  it('Standard namespace with a generated deterministic name, TLS 1.2, a system-assigned identity, public access on, local auth on', () => {
     const ns = onlyResource(synth, 'azurerm_servicebus_namespace');
     expect(ns).toMatchObject({
       sku: 'Standard',
       minimum_tls_version: '1.2',
       local_auth_enabled: true,
       public_network_access_enabled: true,
+      identity: { type: 'SystemAssigned' },
       location: '${azurerm_resource_group.rg.location}',
       resource_group_name: '${azurerm_resource_group.rg.name}',
     });
     expect(ns.name).toMatch(/^sb-test-orders-[0-9a-f]{8}$/);
-    expect(ns.name).toBe(orders.namespaceName);
+    expect(ns.name).toBe(orders.serviceBusNamespace.serviceBusNamespaceName);
+    expect(orders.serviceBusNamespace).toBeInstanceOf(ServiceBusNamespace);
+    expect(orders.serviceBusNamespace.fullyQualifiedNamespace).toBe(`${ns.name}.servicebus.windows.net`);
+    // Terraform addresses are those of 0.0.x: the blocks' resources have the construct id 'Default'.
+    expect(Object.keys(resourcesOf(synth, 'azurerm_servicebus_namespace'))).toEqual(['orders_namespace_095C9D35']);
+    expect(Object.keys(resourcesOf(synth, 'azurerm_servicebus_queue'))).toEqual(['orders_queue_A1AAE4D8']);
+    expect(Object.keys(resourcesOf(synth, 'azurerm_servicebus_queue_authorization_rule'))).toEqual(['orders_dataverse-send_91BDC011']);
     expect(ns.capacity).toBeUndefined();
   });
 
@@ -93,15 +112,16 @@ describe('OutboundQueueIntegration: default settings', () => {
       authtype: 2,
       messageformat: 2,
       userclaim: 1,
-      namespaceaddress: `sb://${orders.namespaceName}.servicebus.windows.net/`,
-      solutionnamespace: orders.namespaceName,
+      namespaceaddress: `sb://${orders.serviceBusNamespace.serviceBusNamespaceName}.servicebus.windows.net/`,
+      solutionnamespace: orders.serviceBusNamespace.serviceBusNamespaceName,
       path: orders.entityName,
       saskeyname: 'dataverse-send',
     });
-    expect(endpoint.fromOutputs).toEqual([{ column: 'saskey', output: orders.sasKeyOutputName, sensitive: true }]);
-    const output = synth.output[orders.sasKeyOutputName];
+    expect(endpoint.fromOutputs).toEqual([{ column: 'saskey', output: orders.secretOutputName, sensitive: true }]);
+    const output = synth.output[orders.secretOutputName];
     expect(output.sensitive).toBe(true);
     expect(output.value).toMatch(/^\$\{azurerm_servicebus_queue_authorization_rule\.[^.]+\.primary_key\}$/);
+    expect(orders.authorizationRule.ruleName).toBe('dataverse-send');
   });
 
   it('steps: post-operation, asynchronous, rank 1, system job deleted on success, in the order given', () => {
@@ -144,9 +164,9 @@ describe('OutboundQueueIntegration: read with the testing helpers', () => {
 });
 
 describe('OutboundQueueIntegration: options', () => {
-  it('grantListen adds "Azure Service Bus Data Receiver" on the queue and returns it', () => {
+  it('grantReceive adds "Azure Service Bus Data Receiver" on the queue and returns it', () => {
     const { stack, orders } = build();
-    const assignment = orders.grantListen('00000000-0000-0000-0000-000000000001');
+    const assignment = orders.grantReceive('00000000-0000-0000-0000-000000000001');
     const synth = synthJson(stack);
     const ra = onlyResource(synth, 'azurerm_role_assignment');
     expect(ra).toMatchObject({ role_definition_name: 'Azure Service Bus Data Receiver', principal_id: '00000000-0000-0000-0000-000000000001' });
@@ -154,13 +174,13 @@ describe('OutboundQueueIntegration: options', () => {
     expect(assignment.node.path).toMatch(/^test\/orders\/listen-[0-9a-f]{8}$/);
   });
 
-  it('grantListen validates the principal; a repeated grant returns the first assignment (one per principal, role and scope)', () => {
+  it('grantReceive validates the principal; a repeated grant returns the first assignment (one per principal, role and scope)', () => {
     const { stack, orders } = build();
-    orders.grantListen('not-a-guid');
-    const first = orders.grantListen('00000000-0000-0000-0000-000000000001');
-    expect(orders.grantListen('00000000-0000-0000-0000-0000000000AB'.toLowerCase())).not.toBe(first);
-    expect(orders.grantListen('00000000-0000-0000-0000-000000000001')).toBe(first);
-    expect(orders.grantListen('00000000-0000-0000-0000-000000000001'.toUpperCase())).toBe(first);
+    orders.grantReceive('not-a-guid');
+    const first = orders.grantReceive('00000000-0000-0000-0000-000000000001');
+    expect(orders.grantReceive('00000000-0000-0000-0000-0000000000AB'.toLowerCase())).not.toBe(first);
+    expect(orders.grantReceive('00000000-0000-0000-0000-000000000001')).toBe(first);
+    expect(orders.grantReceive('00000000-0000-0000-0000-000000000001'.toUpperCase())).toBe(first);
     const errors = validationErrors(stack);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain("principalId 'not-a-guid' is not a GUID");
@@ -168,10 +188,10 @@ describe('OutboundQueueIntegration: options', () => {
     expect(assignments.map((a) => a.principal_id).sort()).toEqual(['00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-0000000000ab', 'not-a-guid']);
   });
 
-  it('grantListen accepts a Terraform reference as principal', () => {
+  it('grantReceive accepts a Terraform reference as principal', () => {
     const { stack, orders } = build();
     const ns = new DataAzurermServicebusNamespace(stack, 'ref', { name: 'x', resourceGroupName: 'y' });
-    orders.grantListen(ns.id);
+    orders.grantReceive(ns.id);
     expect(validationErrors(stack)).toEqual([]);
   });
 
@@ -193,10 +213,22 @@ describe('OutboundQueueIntegration: options', () => {
       sql_filter:
         "\"http://schemas.microsoft.com/xrm/2011/Claims/EntityLogicalName\" = 'salesorder' AND \"http://schemas.microsoft.com/xrm/2011/Claims/RequestName\" IN ('Create', 'Update')",
     });
-    expect(erp.rule).toBeDefined();
-    expect(audit.rule).toBeUndefined();
-    expect(erp.roleAssignment).toBeDefined();
+    expect(erp.filterRule).toBeDefined();
+    expect(audit.filterRule).toBeUndefined();
+    expect(erp.subscriptionName).toBe('erp');
+    expect(erp.serviceBusTopic).toBe(orders.topic);
     expect(onlyResource(synth, 'azurerm_role_assignment').scope).toMatch(/azurerm_servicebus_subscription\./);
+    // principalId is a shortcut for the block's grantReceive: asking again returns the same assignment.
+    const assignment = erp.grantReceive('00000000-0000-0000-0000-000000000002');
+    expect(assignment.node.path).toMatch(/^test\/orders\/subscription-erp\/listen-[0-9a-f]{8}$/);
+    expect(Object.keys(resourcesOf(synthJson(stack), 'azurerm_role_assignment'))).toEqual(['orders_subscription-erp_listen-90d5b0a2_062D7F31']);
+    expect(Object.keys(resourcesOf(synth, 'azurerm_servicebus_topic'))).toEqual(['orders_topic_94BDF280']);
+    // Terraform addresses of 0.0.x's subscriptions stay.
+    expect(Object.keys(resourcesOf(synth, 'azurerm_servicebus_subscription')).sort()).toEqual([
+      'orders_subscription-audit_subscription_49515DFF',
+      'orders_subscription-erp_subscription_647B8428',
+    ]);
+    expect(Object.keys(resourcesOf(synth, 'azurerm_servicebus_subscription_rule'))).toEqual(['orders_subscription-erp_filter_B202E05D']);
     expect(dataverse.toManifest().records[0].columns.contract).toBe(5);
   });
 
@@ -223,17 +255,19 @@ describe('OutboundQueueIntegration: options', () => {
   });
 
   it('existing namespace: no namespace created, the queue goes into it', () => {
-    const { stack, dataverse } = build({ existingNamespace: { id: '/subscriptions/s/resourceGroups/r/providers/Microsoft.ServiceBus/namespaces/sb-shared', name: 'sb-shared' } });
+    const { stack, dataverse, orders } = build((st) => ({ existingNamespace: sharedNamespace(st) }));
     const synth = synthJson(stack);
     expect(resourcesOf(synth, 'azurerm_servicebus_namespace')).toEqual({});
     expect(onlyResource(synth, 'azurerm_servicebus_queue').namespace_id).toBe('/subscriptions/s/resourceGroups/r/providers/Microsoft.ServiceBus/namespaces/sb-shared');
     expect(dataverse.toManifest().records[0].columns).toMatchObject({ solutionnamespace: 'sb-shared', namespaceaddress: 'sb://sb-shared.servicebus.windows.net/' });
+    expect(orders.serviceBusNamespace.serviceBusNamespaceId).toBe(NS_ID);
   });
 
   it('existing namespace from a data source: names travel through plain outputs', () => {
     const ctx = newStack();
     const ns = new DataAzurermServicebusNamespace(ctx.stack, 'shared', { name: 'sb-shared', resourceGroupName: 'rg-shared' });
-    new OutboundQueueIntegration(ctx.stack, 'orders', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps, existingNamespace: { id: ns.id, name: ns.name } });
+    const existingNamespace = ServiceBusNamespace.fromServiceBusNamespaceAttributes(ctx.stack, 'imported', { serviceBusNamespaceId: ns.id, serviceBusNamespaceName: ns.name });
+    new OutboundQueueIntegration(ctx.stack, 'orders', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps, existingNamespace });
     const endpoint = ctx.dataverse.toManifest().records[0];
     expect(endpoint.columns.solutionnamespace).toBeUndefined();
     expect(endpoint.fromOutputs.map((o) => [o.column, o.sensitive])).toEqual([
@@ -245,7 +279,7 @@ describe('OutboundQueueIntegration: options', () => {
   });
 
   it('existing namespace and namespace options together: one error listing the conflict', () => {
-    const errors = errorsOf({ existingNamespace: { id: 'x', name: 'sb-shared' }, namespaceOptions: { sku: ServiceBusSku.PREMIUM } });
+    const errors = errorsOf((st) => ({ existingNamespace: sharedNamespace(st), namespaceOptions: { sku: ServiceBusSku.PREMIUM } }));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain('conflicting props: existingNamespace with namespaceOptions');
     expect(errors[0]).toContain('Fix: pass either the existing resource or the options, not both.');
@@ -261,7 +295,15 @@ describe('OutboundQueueIntegration: options', () => {
   it('defaults can be turned off and overridden', () => {
     const { stack, dataverse } = build({
       namespaceOptions: { name: 'sb-contoso-orders', publicNetworkAccessEnabled: false },
-      queue: { name: 'orders', deadLetteringOnMessageExpiration: false, requiresDuplicateDetection: true, requiresSession: true, maxDeliveryCount: 3, lockDuration: 'PT30S', defaultMessageTtl: 'P1D' },
+      queue: {
+        name: 'orders',
+        deadLetteringOnMessageExpiration: false,
+        requiresDuplicateDetection: true,
+        requiresSession: true,
+        maxDeliveryCount: 3,
+        lockDuration: 'PT30S',
+        defaultMessageTtl: 'P1D',
+      },
       authorizationRuleName: 'crm-send',
       endpointName: 'Orders to Service Bus',
       messageFormat: MessageFormat.TEXT_XML,
@@ -284,32 +326,75 @@ describe('OutboundQueueIntegration: options', () => {
     expect(dataverse.toManifest().records[0].columns).toMatchObject({ name: 'Orders to Service Bus', messageformat: 3, userclaim: 2, saskeyname: 'crm-send', path: 'orders' });
   });
 
-  it.each<[string, Partial<OutboundQueueIntegrationProps>, string]>([
-    ['namespace name rule', { namespaceOptions: { name: 'sb-orders-sb' } }, "namespaceOptions.name: Service Bus namespace name 'sb-orders-sb' is not valid: it must not end with '-sb' or '-mgmt'"],
-    ['namespace name length', { namespaceOptions: { name: 'sb' } }, "namespaceOptions.name: Service Bus namespace name 'sb' is not valid: it is 2 characters long and must be 6 to 50"],
-    ['capacity only on Premium', { namespaceOptions: { capacity: 2 } }, 'namespaceOptions.capacity 2 applies to Premium namespaces only'],
-    ['partitions only on Premium', { namespaceOptions: { premiumMessagingPartitions: 2 } }, 'namespaceOptions.premiumMessagingPartitions 2 applies to Premium namespaces only'],
-    ['capacity values', { namespaceOptions: { sku: ServiceBusSku.PREMIUM, capacity: 3 } }, 'namespaceOptions.capacity 3 is not allowed: use one of 1, 2, 4, 8, 16'],
-    ['partition values', { namespaceOptions: { sku: ServiceBusSku.PREMIUM, premiumMessagingPartitions: 3 } }, 'namespaceOptions.premiumMessagingPartitions 3 is not allowed: use one of 1, 2, 4'],
-    ['sku values', { namespaceOptions: { sku: 'Basic' as ServiceBusSku } }, "namespaceOptions.sku 'Basic' is not supported"],
-    ['queue options in topic mode', { entityKind: ServiceBusEntityKind.TOPIC, queue: {} }, 'queue options were given, but entityKind is TOPIC'],
-    ['topic options in queue mode', { topic: {} }, 'topic options were given, but entityKind is QUEUE'],
-    ['queue name', { queue: { name: '-orders' } }, "queue.name: entity name '-orders' is not valid"],
-    ['TTL format', { queue: { defaultMessageTtl: '14 days' } }, "queue.defaultMessageTtl '14 days' is not an ISO 8601 duration"],
-    ['duplicate window range', { queue: { requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindow: 'P8D' } }, "queue.duplicateDetectionHistoryTimeWindow 'P8D' is out of range: it must be from 20 seconds to 7 days"],
-    ['duplicate window without detection', { queue: { duplicateDetectionHistoryTimeWindow: 'PT5M' } }, 'queue.duplicateDetectionHistoryTimeWindow is set but duplicate detection is off'],
-    ['Standard sizes', { queue: { maxSizeInMegabytes: 2000 } }, 'queue.maxSizeInMegabytes 2000 is not a Standard size. Fix: use one of 1024, 2048, 3072, 4096, 5120.'],
-    ['partitioning on Premium', { namespaceOptions: { sku: ServiceBusSku.PREMIUM }, queue: { partitioningEnabled: true } }, 'queue.partitioningEnabled applies to Standard namespaces'],
-    ['max delivery count', { queue: { maxDeliveryCount: 0 } }, 'queue.maxDeliveryCount 0 is out of range'],
-    ['lock duration', { queue: { lockDuration: 'PT6M' } }, "queue.lockDuration 'PT6M' is out of range: it must be from 5 seconds to 5 minutes"],
-    ['rule name', { authorizationRuleName: 'send rule' }, "authorizationRuleName: authorization rule name 'send rule' is not valid"],
-    ['empty steps', { steps: [] }, 'steps is empty: nothing would be registered in Dataverse'],
-    ['repeated step', { steps: [steps[0], steps[0]] }, "steps: two steps share the key 'salesorder-Create' (same table and message)"],
-  ])('validation: %s', (_name, props, expected) => {
+  // Each block reports its own props, under its own path (namespace, queue, the Send-only rule).
+  it.each<[string, Partial<OutboundQueueIntegrationProps>, string, string]>([
+    [
+      'namespace name rule',
+      { namespaceOptions: { name: 'sb-orders-sb' } },
+      'namespace',
+      "name: Service Bus namespace name 'sb-orders-sb' is not valid: it must not end with '-sb' or '-mgmt'",
+    ],
+    ['namespace name length', { namespaceOptions: { name: 'sb' } }, 'namespace', "name: Service Bus namespace name 'sb' is not valid: it is 2 characters long and must be 6 to 50"],
+    [
+      'capacity only on Premium',
+      { namespaceOptions: { capacity: 2 } },
+      'namespace',
+      'capacity 2 applies to Premium namespaces only. Fix: remove capacity, or set sku: ServiceBusSku.PREMIUM.',
+    ],
+    [
+      'partitions only on Premium',
+      { namespaceOptions: { premiumMessagingPartitions: 2 } },
+      'namespace',
+      'premiumMessagingPartitions 2 applies to Premium namespaces only. Fix: remove it',
+    ],
+    ['capacity values', { namespaceOptions: { sku: ServiceBusSku.PREMIUM, capacity: 3 } }, 'namespace', 'capacity 3 is not allowed: use one of 1, 2, 4, 8, 16'],
+    [
+      'partition values',
+      { namespaceOptions: { sku: ServiceBusSku.PREMIUM, premiumMessagingPartitions: 3 } },
+      'namespace',
+      'premiumMessagingPartitions 3 is not allowed: use one of 1, 2, 4',
+    ],
+    ['sku values', { namespaceOptions: { sku: 'Basic' as ServiceBusSku } }, 'namespace', "sku 'Basic' is not supported. Fix: use ServiceBusSku.STANDARD or ServiceBusSku.PREMIUM"],
+    ['queue options in topic mode', { entityKind: ServiceBusEntityKind.TOPIC, queue: {} }, '', 'queue options were given, but entityKind is TOPIC'],
+    ['topic options in queue mode', { topic: {} }, '', 'topic options were given, but entityKind is QUEUE'],
+    ['queue name', { queue: { name: '-orders' } }, 'queue', "name: entity name '-orders' is not valid"],
+    ['TTL format', { queue: { defaultMessageTtl: '14 days' } }, 'queue', "defaultMessageTtl '14 days' is not an ISO 8601 duration"],
+    [
+      'duplicate window range',
+      { queue: { requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindow: 'P8D' } },
+      'queue',
+      "duplicateDetectionHistoryTimeWindow 'P8D' is out of range: it must be from 20 seconds to 7 days",
+    ],
+    [
+      'duplicate window without detection',
+      { queue: { duplicateDetectionHistoryTimeWindow: 'PT5M' } },
+      'queue',
+      'duplicateDetectionHistoryTimeWindow is set but duplicate detection is off',
+    ],
+    ['Standard sizes', { queue: { maxSizeInMegabytes: 2000 } }, 'queue', 'maxSizeInMegabytes 2000 is not a Standard size. Fix: use one of 1024, 2048, 3072, 4096, 5120.'],
+    [
+      'Premium sizes',
+      { namespaceOptions: { sku: ServiceBusSku.PREMIUM }, queue: { maxSizeInMegabytes: 1000 } },
+      'queue',
+      'maxSizeInMegabytes 1000 is not a Premium size. Fix: use a multiple of 1024 up to 81920.',
+    ],
+    [
+      'partitioning on Premium',
+      { namespaceOptions: { sku: ServiceBusSku.PREMIUM }, queue: { partitioningEnabled: true } },
+      'queue',
+      'partitioningEnabled applies to Standard namespaces',
+    ],
+    ['topic size', { entityKind: ServiceBusEntityKind.TOPIC, topic: { maxSizeInMegabytes: 6144 } }, 'topic', 'maxSizeInMegabytes 6144 is not a Standard size'],
+    ['max delivery count', { queue: { maxDeliveryCount: 0 } }, 'queue', 'maxDeliveryCount 0 is out of range'],
+    ['lock duration', { queue: { lockDuration: 'PT6M' } }, 'queue', "lockDuration 'PT6M' is out of range: it must be from 5 seconds to 5 minutes"],
+    ['rule name', { authorizationRuleName: 'send rule' }, 'dataverse-send', "name: authorization rule name 'send rule' is not valid"],
+    ['empty steps', { steps: [] }, '', 'steps is empty: nothing would be registered in Dataverse'],
+    ['repeated step', { steps: [steps[0], steps[0]] }, '', "steps: two steps share the key 'salesorder-Create' (same table and message)"],
+  ])('validation: %s', (_name, props, child, expected) => {
     const errors = errorsOf(props);
     const hit = errors.find((e) => e.includes(expected));
     expect(hit, `expected "${expected}" in:\n${errors.join('\n')}`).toBeDefined();
-    expect(hit).toMatch(/^\[test\/orders[^\]]*\] /);
+    expect(hit!.startsWith(`[test/orders${child ? `/${child}` : ''}] `), hit).toBe(true);
     expect(hit).toContain('Fix:');
   });
 
@@ -317,8 +402,6 @@ describe('OutboundQueueIntegration: options', () => {
     const { stack, app } = build({ namespaceOptions: { name: 'x', capacity: 3 }, queue: { maxSizeInMegabytes: 7 } });
     expect(validationErrors(stack).length).toBe(4);
     expect(() => app.synth()).toThrow(/Validation failed/);
-    const fs = require('fs');
-    const path = require('path');
     expect(fs.existsSync(path.join(app.outdir, 'stacks', 'test', 'cdk.tf.json'))).toBe(false);
     expect(fs.existsSync(path.join(app.outdir, 'stacks', 'test', 'dataverse-registrations.json'))).toBe(false);
   });
@@ -328,8 +411,8 @@ describe('OutboundQueueIntegration: options', () => {
     const a = new OutboundQueueIntegration(stack, 'orders', { dataverse, resourceGroup: rg, steps });
     const b = new OutboundQueueIntegration(stack, 'invoices', { dataverse, resourceGroup: rg, steps: [{ table: 'invoice', message: 'Create' }] });
     const synth = synthJson(stack);
-    expect(a.namespaceName).not.toBe(b.namespaceName);
-    expect(a.sasKeyOutputName).not.toBe(b.sasKeyOutputName);
+    expect(a.serviceBusNamespace.serviceBusNamespaceName).not.toBe(b.serviceBusNamespace.serviceBusNamespaceName);
+    expect(a.secretOutputName).not.toBe(b.secretOutputName);
     expect(Object.keys(synth.output)).toHaveLength(2);
     expect(new Set(dataverse.toManifest().records.map((r) => r.id)).size).toBe(5);
   });
@@ -337,9 +420,127 @@ describe('OutboundQueueIntegration: options', () => {
   it('generated names stay within Azure limits for long construct paths', () => {
     const { stack, dataverse, rg } = newStack();
     const long = new OutboundQueueIntegration(stack, 'a-very-long-integration-name-that-goes-on-and-on-and-on', { dataverse, resourceGroup: rg, steps });
-    expect(long.namespaceName.length).toBeLessThanOrEqual(50);
+    expect(long.serviceBusNamespace.serviceBusNamespaceName.length).toBeLessThanOrEqual(50);
     expect(long.entityName.length).toBeLessThanOrEqual(160);
     expect(validationErrors(stack)).toEqual([]);
-    expect(Testing.synth(stack)).toContain(long.namespaceName);
+    expect(Testing.synth(stack)).toContain(long.serviceBusNamespace.serviceBusNamespaceName);
+  });
+});
+
+describe('OutboundQueueIntegration: existing Service Bus blocks', () => {
+  const QUEUE_ID = `${NS_ID}/queues/crm-orders`;
+  const TOPIC_ID = `${NS_ID}/topics/crm-events`;
+  const P = '00000000-0000-0000-0000-000000000003';
+
+  it('existing queue: nothing created in Azure but the Send-only rule on it; the endpoint names its namespace and queue', () => {
+    const { stack, dataverse, orders } = build((st) => ({
+      existingQueue: ServiceBusQueue.fromServiceBusQueueAttributes(st, 'crm-orders', { serviceBusNamespace: sharedNamespace(st), queueId: QUEUE_ID }),
+    }));
+    const synth = synthJson(stack);
+    expect(Object.keys(synth.resource).sort()).toEqual(['azurerm_resource_group', 'azurerm_servicebus_queue_authorization_rule']);
+    expect(synth.resource.azurerm_servicebus_queue_authorization_rule).toEqual({
+      'orders_dataverse-send_91BDC011': expect.objectContaining({ queue_id: QUEUE_ID, send: true, listen: false, manage: false, name: 'dataverse-send' }),
+    });
+    expect(orders.entityKind).toBe(ServiceBusEntityKind.QUEUE);
+    expect([orders.entityName, orders.entityId, orders.serviceBusNamespace.serviceBusNamespaceName]).toEqual(['crm-orders', QUEUE_ID, 'sb-shared']);
+    expect(dataverse.toManifest().records[0].columns).toMatchObject({
+      contract: 2,
+      solutionnamespace: 'sb-shared',
+      path: 'crm-orders',
+      namespaceaddress: 'sb://sb-shared.servicebus.windows.net/',
+    });
+    orders.grantReceive(P);
+    expect(onlyResource(synthJson(stack), 'azurerm_role_assignment')).toMatchObject({ scope: QUEUE_ID, role_definition_name: 'Azure Service Bus Data Receiver' });
+  });
+
+  it('existing topic: topic mode without entityKind, contract Topic, subscriptions on the existing topic', () => {
+    const { stack, dataverse, orders } = build((st) => ({
+      existingTopic: ServiceBusTopic.fromServiceBusTopicAttributes(st, 'crm-events', { serviceBusNamespace: sharedNamespace(st), topicId: TOPIC_ID }),
+    }));
+    const billing = orders.addSubscription('billing', { tables: ['invoice'] });
+    const synth = synthJson(stack);
+    expect(orders.entityKind).toBe(ServiceBusEntityKind.TOPIC);
+    expect(resourcesOf(synth, 'azurerm_servicebus_topic')).toEqual({});
+    expect(onlyResource(synth, 'azurerm_servicebus_topic_authorization_rule')).toMatchObject({ topic_id: TOPIC_ID, send: true, listen: false, manage: false });
+    expect(onlyResource(synth, 'azurerm_servicebus_subscription')).toMatchObject({ name: 'billing', topic_id: TOPIC_ID });
+    expect(billing.serviceBusNamespace.serviceBusNamespaceName).toBe('sb-shared');
+    expect(dataverse.toManifest().records[0].columns).toMatchObject({ contract: 5, path: 'crm-events', solutionnamespace: 'sb-shared' });
+  });
+
+  it('the existing entity brings its namespace; conflicting props give one error listing every pair', () => {
+    const errors = errorsOf((st) => ({
+      existingQueue: ServiceBusQueue.fromServiceBusQueueAttributes(st, 'q', { serviceBusNamespace: sharedNamespace(st), queueId: QUEUE_ID }),
+      existingNamespace: ServiceBusNamespace.fromServiceBusNamespaceAttributes(st, 'other', { serviceBusNamespaceId: NS_ID.replace('sb-shared', 'sb-other') }),
+      namespaceOptions: { name: 'sb-new-namespace' },
+      queue: { maxDeliveryCount: 3 },
+    }));
+    expect(errors).toEqual([
+      '[test/orders] conflicting props: existingNamespace with namespaceOptions; existingQueue with namespaceOptions; existingQueue with existingNamespace; existingQueue with queue. An existing resource is used as it is, so options for creating one would be ignored. Fix: pass either the existing resource or the options, not both.',
+    ]);
+  });
+
+  it('an existing queue and an existing topic, or an existing entity of the other kind, are errors', () => {
+    const both = errorsOf((st) => ({
+      existingQueue: ServiceBusQueue.fromServiceBusQueueAttributes(st, 'q', { serviceBusNamespace: sharedNamespace(st), queueId: QUEUE_ID }),
+      existingTopic: ServiceBusTopic.fromServiceBusTopicAttributes(st, 't', {
+        serviceBusNamespace: ServiceBusNamespace.fromServiceBusNamespaceAttributes(st, 'n2', { serviceBusNamespaceId: NS_ID }),
+        topicId: TOPIC_ID,
+      }),
+    }));
+    expect(both).toEqual(['[test/orders] existingQueue and existingTopic were both given; Dataverse posts to one entity. Fix: pass one of them (one integration per entity).']);
+    const queueAsTopic = errorsOf((st) => ({
+      entityKind: ServiceBusEntityKind.TOPIC,
+      existingQueue: ServiceBusQueue.fromServiceBusQueueAttributes(st, 'q', { serviceBusNamespace: sharedNamespace(st), queueId: QUEUE_ID }),
+    }));
+    expect(queueAsTopic).toContain(
+      '[test/orders] existingQueue was given, but entityKind is TOPIC. Fix: drop entityKind (an existing queue means queue mode), or pass existingTopic.',
+    );
+    const topicAsQueue = errorsOf((st) => ({
+      entityKind: ServiceBusEntityKind.QUEUE,
+      existingTopic: ServiceBusTopic.fromServiceBusTopicAttributes(st, 't', { serviceBusNamespace: sharedNamespace(st), topicId: TOPIC_ID }),
+    }));
+    expect(topicAsQueue).toContain(
+      '[test/orders] existingTopic was given, but entityKind is QUEUE. Fix: drop entityKind (an existing topic means topic mode), or pass existingQueue.',
+    );
+  });
+
+  it("0.0.x's { id, name } reference struct, or anything else that is not a block, throws naming the prop and the importer", () => {
+    expect(() => build({ existingNamespace: { id: NS_ID, name: 'sb-shared' } as any })).toThrow(
+      "test/orders: OutboundQueueIntegration's existingNamespace has no serviceBusNamespaceId, so it is not a Service Bus block (0.0.x took { id, name }). Fix: pass ServiceBusNamespace.fromServiceBusNamespaceAttributes(this, '<id>', { ... })",
+    );
+    expect(() => build({ existingQueue: 'crm-orders' as any })).toThrow(
+      'existingQueue has no queueId, so it is not a Service Bus block (0.0.x took { id, name }). Fix: pass ServiceBusQueue.fromServiceBusQueueAttributes',
+    );
+    expect(() => build({ existingTopic: null as any })).toThrow('existingTopic has no topicId');
+    expect(() => new OutboundQueueIntegration(newStack().stack, 'x', { steps } as any)).toThrow('test/x: OutboundQueueIntegration needs dataverse, resourceGroup. Fix:');
+  });
+});
+
+describe('OutboundQueueIntegration: grants', () => {
+  const P = '00000000-0000-0000-0000-000000000004';
+
+  it('grantSend adds "Azure Service Bus Data Sender" on the entity; a grant through the block is the same assignment', () => {
+    const { stack, orders } = build();
+    const send = orders.grantSend(P, { principalType: 'ServicePrincipal' });
+    const receive = orders.grantReceive(P);
+    expect(orders.queue!.grantReceive(P)).toBe(receive);
+    expect(orders.queue!.grantSend(P)).toBe(send);
+    const assignments = Object.values(resourcesOf(synthJson(stack), 'azurerm_role_assignment')) as any[];
+    expect(assignments.map((a) => [a.role_definition_name, a.scope, a.principal_type])).toEqual([
+      ['Azure Service Bus Data Receiver', '${azurerm_servicebus_queue.orders_queue_A1AAE4D8.id}', undefined],
+      ['Azure Service Bus Data Sender', '${azurerm_servicebus_queue.orders_queue_A1AAE4D8.id}', 'ServicePrincipal'],
+    ]);
+    expect(send.node.path).toMatch(/^test\/orders\/send-[0-9a-f]{8}$/);
+  });
+
+  it('topic mode: grants on the topic; a subscription grant is scoped to the subscription only', () => {
+    const { stack, orders } = build({ entityKind: ServiceBusEntityKind.TOPIC });
+    orders.grantSend(P);
+    orders.addSubscription('erp').grantReceive(P);
+    const scopes = (Object.values(resourcesOf(synthJson(stack), 'azurerm_role_assignment')) as any[]).map((a) => [a.role_definition_name, a.scope]);
+    expect(scopes.sort()).toEqual([
+      ['Azure Service Bus Data Receiver', '${azurerm_servicebus_subscription.orders_subscription-erp_subscription_647B8428.id}'],
+      ['Azure Service Bus Data Sender', '${azurerm_servicebus_topic.orders_topic_94BDF280.id}'],
+    ]);
   });
 });

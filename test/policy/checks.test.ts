@@ -5,7 +5,7 @@ import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { AnnotationMetadataEntryType, Aspects, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { DataversePolicyChecks, OutboundQueueIntegration, PolicyLevel, PolicySuppressions, ServiceBusEntityKind } from '../../src';
+import { DataversePolicyChecks, OutboundQueueIntegration, PolicyLevel, PolicySuppressions, ServiceBusEntityKind, ServiceBusNamespace } from '../../src';
 import { newStack, readAllFiles, synthExampleApp, validationErrors } from '../helpers';
 import { isPendingSuppression } from './checkov/findings';
 
@@ -197,12 +197,14 @@ describe('OutboundQueueIntegration under the rule pack', () => {
   it('has zero unsuppressed findings by default, each forced choice suppressed with a reason', () => {
     const { stack, rg: group, dataverse } = newStack({ diagram: false });
     const orders = new OutboundQueueIntegration(stack, 'orders', { dataverse, resourceGroup: group, steps });
-    orders.grantListen('00000000-0000-0000-0000-000000000001');
+    orders.grantReceive('00000000-0000-0000-0000-000000000001');
     Testing.synth(stack);
     expect(unsuppressed(stack)).toEqual([]);
     const suppressions = DataversePolicyChecks.reportOf(stack).suppressions;
-    expect(suppressions.map((s) => s.ruleId)).toEqual(['CKV_AZURE_199', 'CKV_AZURE_201', 'CKV_AZURE_202', 'CKV_AZURE_203', 'CKV_AZURE_204']);
-    expect(suppressions.every((s) => s.path === 'test/orders/namespace' && s.used === 1)).toBe(true);
+    // CKV_AZURE_202 (managed identity) needs no suppression: the namespace has a system-assigned identity.
+    expect(suppressions.map((s) => s.ruleId)).toEqual(['CKV_AZURE_199', 'CKV_AZURE_201', 'CKV_AZURE_203', 'CKV_AZURE_204']);
+    expect(suppressions.every((s) => s.path === 'test/orders/namespace/Default' && s.used === 1)).toBe(true);
+    expect(DataversePolicyChecks.reportOf(stack).rules.find((r) => r.id === 'CKV_AZURE_202')).toMatchObject({ checked: 1, compliant: 1, nonCompliant: 0 });
     expect(suppressions.find((s) => s.ruleId === 'CKV_AZURE_204')!.reason).toContain('publicNetworkAccessEnabled: false');
     const rules = DataversePolicyChecks.reportOf(stack).rules;
     for (const id of ['CKV_AZURE_205', 'DV_ENDPOINT_KEY_SCOPE', 'DV_SENSITIVE_OUTPUT', 'DV_MANAGE_KEY']) {
@@ -233,7 +235,9 @@ describe('OutboundQueueIntegration under the rule pack', () => {
       dataverse: existing.dataverse,
       resourceGroup: existing.rg,
       steps,
-      existingNamespace: { id: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.ServiceBus/namespaces/sb-existing', name: 'sb-existing' },
+      existingNamespace: ServiceBusNamespace.fromServiceBusNamespaceAttributes(existing.stack, 'existing', {
+        serviceBusNamespaceId: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.ServiceBus/namespaces/sb-existing',
+      }),
     });
     Testing.synth(existing.stack);
     expect(unsuppressed(existing.stack)).toEqual([]);

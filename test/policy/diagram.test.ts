@@ -18,6 +18,7 @@ import {
   DataverseRecord,
   OutboundQueueIntegration,
   ProcessingStep,
+  ServiceBusNamespace,
   ServiceEndpoint,
   ServiceEndpointAuthType,
   ServiceEndpointContract,
@@ -55,7 +56,7 @@ describe('diagram', () => {
         { table: 'salesorder', message: 'Update', filteringAttributes: ['statuscode'], images: [{ imageType: StepImageType.PRE_IMAGE }] },
       ],
     });
-    orders.grantListen('00000000-0000-0000-0000-000000000001');
+    orders.grantReceive('00000000-0000-0000-0000-000000000001');
     const dot = files(stack)['diagram.dot'];
     const endpoint = `record:${orders.endpoint.recordId}`;
     expect(dot).toContain('subgraph "cluster_dataverse"');
@@ -64,7 +65,7 @@ describe('diagram', () => {
     expect(dot).toContain(`"trigger:salesorder:Update" -> "${endpoint}" [label="async, on statuscode, 1 image"];`);
     const queue = dot.match(/"(resource:azurerm_servicebus_queue\.[^"]+)"/)![1];
     expect(dot).toContain(`"${endpoint}" -> "${queue}" [label="sends to"];`);
-    expect(dot).toContain(`label="Service Bus queue\\n${orders.namespaceName}/${orders.entityName}"`);
+    expect(dot).toContain(`label="Service Bus queue\\n${orders.serviceBusNamespace.serviceBusNamespaceName}/${orders.entityName}"`);
     expect(dot).toContain(`"${queue}" -> "principal:00000000-0000-0000-0000-000000000001" [label="Azure Service Bus Data Receiver"];`);
     expect(dot).not.toContain('authorization_rule');
   });
@@ -154,7 +155,9 @@ describe('diagram', () => {
       dataverse,
       resourceGroup: group,
       steps: [{ table: 'account', message: 'Create' }],
-      existingNamespace: { id: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.ServiceBus/namespaces/sb-existing', name: 'sb-existing' },
+      existingNamespace: ServiceBusNamespace.fromServiceBusNamespaceAttributes(stack, 'existing', {
+        serviceBusNamespaceId: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.ServiceBus/namespaces/sb-existing',
+      }),
       queue: { name: 'orders' },
     });
     const elsewhere = new ServiceEndpoint(stack, 'elsewhere', {

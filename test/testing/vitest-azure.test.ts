@@ -62,7 +62,7 @@ describe('toHaveResource', () => {
 
   it('compares Terraform references as synthesized when it knows the stack', () => {
     const { stack: s, orders } = orderStack();
-    const queueId = orders.queue!.id;
+    const queueId = orders.queue!.queueId;
     expect(s).toHaveResource(ServicebusQueueAuthorizationRule, { queue_id: queueId });
     expect(DataverseTesting.synth(s)).toHaveResource(ServicebusQueueAuthorizationRule, { queue_id: queueId });
     expect(DataverseTesting.synth(s)).toHaveResource(ServicebusQueueAuthorizationRule, { queue_id: '${azurerm_servicebus_queue.orders_queue_A1AAE4D8.id}' });

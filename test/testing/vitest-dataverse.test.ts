@@ -5,6 +5,7 @@ import {
   DataverseEnvironment,
   DataverseTesting,
   OutboundQueueIntegration,
+  ServiceBusQueue,
   ServiceEndpointAuthType,
   ServiceEndpointContract,
   StepImageType,
@@ -45,11 +46,11 @@ describe('toHaveServiceEndpoint', () => {
   });
 
   it('explains that a Terraform reference is not a manifest value', () => {
-    const message = failureOf(() => expect(synth).toHaveServiceEndpoint({ path: fixture.orders.queue!.name }));
+    const message = failureOf(() => expect(synth).toHaveServiceEndpoint({ path: (fixture.orders.queue as ServiceBusQueue).resource.name }));
     expect(message.split('\n').slice(-1)[0]).toBe(
       "note: the expectation holds Terraform references (tokens), but the manifest holds literals: a column set from a reference reads '<output NAME>'",
     );
-    expect(synth).toHaveServiceEndpoint({ path: fixture.orders.queue!.nameInput });
+    expect(synth).toHaveServiceEndpoint({ path: (fixture.orders.queue as ServiceBusQueue).resource.nameInput });
   });
 
   it('fails with the closest endpoint, choice values named', () => {

@@ -66,6 +66,8 @@ export interface FixedByDefault {
 export const FIXED_BY_DEFAULT: FixedByDefault[] = [
   // The StorageAccount block keeps deleted blobs and containers (7 days by default).
   { id: 'CKV2_AZURE_38', default: 'blob soft delete on (StorageAccount block)', path: 'blob_properties/delete_retention_policy', stacks: ['webhook'] },
+  // The ServiceBusNamespace block has a system-assigned identity (checkov reads identity/[0]/type).
+  { id: 'CKV_AZURE_202', default: 'system-assigned managed identity (ServiceBusNamespace block)', path: 'identity/type' },
 ];
 
 /**

@@ -1,0 +1,339 @@
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { ServicebusQueue } from '@cdktf/provider-azurerm/lib/servicebus-queue';
+import { ServicebusTopic } from '@cdktf/provider-azurerm/lib/servicebus-topic';
+import { Construct } from 'constructs';
+import { GrantOptions } from './grants-api';
+import { requireProps } from './imports';
+import { checkName, generateName, NAME_RULES } from './naming';
+import { checkDuration, checkInteger } from './props';
+import { ServiceBusGrantable, importedName } from './service-bus-base';
+import { IServiceBusNamespace, ServiceBusSku } from './service-bus-namespace';
+import { ServiceBusQueueSendRule, ServiceBusTopicSendRule } from './service-bus-rules';
+import { Problems, addValidator, isUnresolved } from '../core/problems';
+
+/** What a Service Bus queue or topic is created with. */
+export interface ServiceBusEntityOptions {
+  /**
+   * Entity name.
+   * @default - generated from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Time to live of a message (ISO 8601).
+   * @default 'P14D'
+   */
+  readonly defaultMessageTtl?: string;
+  /**
+   * Drop messages whose MessageId was seen within the history window.
+   * @default false
+   */
+  readonly requiresDuplicateDetection?: boolean;
+  /**
+   * Duplicate detection window (ISO 8601, 20 seconds to 7 days); only with requiresDuplicateDetection.
+   * @default 'PT10M' when duplicate detection is on
+   */
+  readonly duplicateDetectionHistoryTimeWindow?: string;
+  /**
+   * Maximum size in megabytes (Standard: 1024–5120 in steps of 1024; Premium: a multiple of 1024 up to 81920).
+   * @default 1024
+   */
+  readonly maxSizeInMegabytes?: number;
+  /**
+   * Partitioned entity (Standard only; Premium partitions the namespace instead).
+   * @default false on Standard
+   */
+  readonly partitioningEnabled?: boolean;
+}
+
+/** How a queue is created: the options a pattern passes through. */
+export interface ServiceBusQueueOptions extends ServiceBusEntityOptions {
+  /**
+   * Deliveries before a message is dead-lettered.
+   * @default 10
+   */
+  readonly maxDeliveryCount?: number;
+  /**
+   * Peek-lock duration (ISO 8601, at most 5 minutes).
+   * @default 'PT1M'
+   */
+  readonly lockDuration?: string;
+  /**
+   * Move expired messages to the dead-letter queue instead of dropping them.
+   * @default true
+   */
+  readonly deadLetteringOnMessageExpiration?: boolean;
+  /**
+   * Session-aware queue. Only messages that carry a SessionId are accepted.
+   * @default false
+   */
+  readonly requiresSession?: boolean;
+}
+
+/** How a topic is created: the options a pattern passes through (per-consumer options are on its subscriptions). */
+export interface ServiceBusTopicOptions extends ServiceBusEntityOptions {}
+
+/** Properties of a ServiceBusQueue. */
+export interface ServiceBusQueueProps extends ServiceBusQueueOptions {
+  /** The namespace of the queue. */
+  readonly serviceBusNamespace: IServiceBusNamespace;
+}
+
+/** Properties of a ServiceBusTopic. */
+export interface ServiceBusTopicProps extends ServiceBusTopicOptions {
+  /** The namespace of the topic. */
+  readonly serviceBusNamespace: IServiceBusNamespace;
+}
+
+/** A Service Bus queue: one this stack creates, or one that exists (`ServiceBusQueue.fromServiceBusQueueAttributes`). */
+export interface IServiceBusQueue {
+  /** Resource id. */
+  readonly queueId: string;
+  /** Queue name: the literal name given to the resource (Dataverse's service endpoint carries it). */
+  readonly queueName: string;
+  /** The namespace of the queue. */
+  readonly serviceBusNamespace: IServiceBusNamespace;
+  /** Grants "Azure Service Bus Data Sender" on the queue; returns the role assignment. */
+  grantSend(principalId: string, options?: GrantOptions): RoleAssignment;
+  /** Grants "Azure Service Bus Data Receiver" on the queue; returns the role assignment. */
+  grantReceive(principalId: string, options?: GrantOptions): RoleAssignment;
+  /**
+   * Adds a shared access rule with the Send right only, on this queue only (what Dataverse
+   * authenticates with). `scope` places it in the construct tree.
+   */
+  addSendOnlyRule(id: string, name: string, scope?: Construct): ServiceBusQueueSendRule;
+}
+
+/** A Service Bus topic: one this stack creates, or one that exists (`ServiceBusTopic.fromServiceBusTopicAttributes`). */
+export interface IServiceBusTopic {
+  /** Resource id. */
+  readonly topicId: string;
+  /** Topic name: the literal name given to the resource (Dataverse's service endpoint carries it). */
+  readonly topicName: string;
+  /** The namespace of the topic. */
+  readonly serviceBusNamespace: IServiceBusNamespace;
+  /** Grants "Azure Service Bus Data Sender" on the topic; returns the role assignment. */
+  grantSend(principalId: string, options?: GrantOptions): RoleAssignment;
+  /** Grants "Azure Service Bus Data Receiver" on the topic (every subscription); returns the role assignment. */
+  grantReceive(principalId: string, options?: GrantOptions): RoleAssignment;
+  /**
+   * Adds a shared access rule with the Send right only, on this topic only (what Dataverse
+   * authenticates with). `scope` places it in the construct tree.
+   */
+  addSendOnlyRule(id: string, name: string, scope?: Construct): ServiceBusTopicSendRule;
+}
+
+/** Attributes of a queue that exists. */
+export interface ServiceBusQueueAttributes {
+  /** The namespace of the queue (created, or imported with `ServiceBusNamespace.fromServiceBusNamespaceAttributes`). */
+  readonly serviceBusNamespace: IServiceBusNamespace;
+  /** Resource id: `<namespace id>/queues/<name>`. */
+  readonly queueId: string;
+  /**
+   * Queue name. Required when the id is a Terraform reference.
+   * @default - read from the literal id
+   */
+  readonly queueName?: string;
+}
+
+/** Attributes of a topic that exists. */
+export interface ServiceBusTopicAttributes {
+  /** The namespace of the topic (created, or imported with `ServiceBusNamespace.fromServiceBusNamespaceAttributes`). */
+  readonly serviceBusNamespace: IServiceBusNamespace;
+  /** Resource id: `<namespace id>/topics/<name>`. */
+  readonly topicId: string;
+  /**
+   * Topic name. Required when the id is a Terraform reference.
+   * @default - read from the literal id
+   */
+  readonly topicName?: string;
+}
+
+const PREMIUM_SIZES = Array.from({ length: 80 }, (_, i) => (i + 1) * 1024);
+const STANDARD_SIZES = [1024, 2048, 3072, 4096, 5120];
+const MAX_TTL_SECONDS = 10675199 * 86400;
+
+/** The L1 settings a queue and a topic share, with the library's defaults. */
+function entitySettings(options: ServiceBusEntityOptions, name: string, namespace: IServiceBusNamespace) {
+  const dedupe = options.requiresDuplicateDetection ?? false;
+  return {
+    name,
+    namespaceId: namespace.serviceBusNamespaceId,
+    defaultMessageTtl: options.defaultMessageTtl ?? 'P14D',
+    requiresDuplicateDetection: dedupe,
+    duplicateDetectionHistoryTimeWindow: dedupe ? (options.duplicateDetectionHistoryTimeWindow ?? 'PT10M') : undefined,
+    maxSizeInMegabytes: options.maxSizeInMegabytes ?? 1024,
+    partitioningEnabled: namespace.sku === ServiceBusSku.PREMIUM ? undefined : (options.partitioningEnabled ?? false),
+  };
+}
+
+/** The checks a queue and a topic share; the sizes and partitioning depend on the namespace's tier. */
+function checkEntityOptions(problems: Problems, options: ServiceBusEntityOptions, sku: ServiceBusSku): void {
+  const premium = sku === ServiceBusSku.PREMIUM;
+  checkName(problems, NAME_RULES.messagingEntity, 'name', options.name);
+  checkDuration(problems, 'defaultMessageTtl', options.defaultMessageTtl, 1, MAX_TTL_SECONDS, 'at least 1 second');
+  checkDuration(problems, 'duplicateDetectionHistoryTimeWindow', options.duplicateDetectionHistoryTimeWindow, 20, 7 * 86400, 'from 20 seconds to 7 days');
+  problems.check(
+    options.duplicateDetectionHistoryTimeWindow === undefined || options.requiresDuplicateDetection === true,
+    'duplicateDetectionHistoryTimeWindow is set but duplicate detection is off. Fix: set requiresDuplicateDetection: true, or remove the window.',
+  );
+  if (options.maxSizeInMegabytes !== undefined && !isUnresolved(options.maxSizeInMegabytes)) {
+    problems.check(
+      (premium ? PREMIUM_SIZES : STANDARD_SIZES).includes(options.maxSizeInMegabytes),
+      `maxSizeInMegabytes ${options.maxSizeInMegabytes} is not a ${sku} size. Fix: use ${premium ? 'a multiple of 1024 up to 81920' : 'one of 1024, 2048, 3072, 4096, 5120'}.`,
+    );
+  }
+  problems.check(
+    !(premium && options.partitioningEnabled !== undefined),
+    'partitioningEnabled applies to Standard namespaces; Premium partitions the namespace instead. Fix: remove it and set premiumMessagingPartitions on the namespace.',
+  );
+}
+
+abstract class ServiceBusQueueBase extends ServiceBusGrantable implements IServiceBusQueue {
+  public abstract readonly queueId: string;
+  public abstract readonly queueName: string;
+  public abstract readonly serviceBusNamespace: IServiceBusNamespace;
+
+  public addSendOnlyRule(id: string, name: string, scope?: Construct): ServiceBusQueueSendRule {
+    return new ServiceBusQueueSendRule(scope ?? this, id, { queue: this, name });
+  }
+
+  /** @internal */
+  protected get _grantScopeId(): string {
+    return this.queueId;
+  }
+}
+
+/**
+ * A Service Bus queue with the library's defaults for queues.
+ *
+ * Default settings:
+ * - Dead-lettering on expiration, 10 deliveries, 14-day time to live, 1-minute lock.
+ * - No duplicate detection (a 10-minute window when turned on), no sessions.
+ * - 1024 MB; not partitioned on Standard (Premium partitions the namespace).
+ */
+export class ServiceBusQueue extends ServiceBusQueueBase {
+  /** Imports a queue that exists. */
+  public static fromServiceBusQueueAttributes(scope: Construct, id: string, attrs: ServiceBusQueueAttributes): IServiceBusQueue {
+    return new ImportedServiceBusQueue(scope, id, attrs);
+  }
+
+  public readonly queueId: string;
+  public readonly queueName: string;
+  public readonly serviceBusNamespace: IServiceBusNamespace;
+  /** The azurerm_servicebus_queue resource. */
+  public readonly resource: ServicebusQueue;
+
+  constructor(scope: Construct, id: string, props: ServiceBusQueueProps) {
+    super(scope, id);
+    requireProps(this, 'ServiceBusQueue', props, ['serviceBusNamespace']);
+    this.serviceBusNamespace = props.serviceBusNamespace;
+    this.queueName = props.name ?? generateName(this, NAME_RULES.messagingEntity, 'sbq', this.node.path);
+    this.resource = new ServicebusQueue(this, 'Default', {
+      ...entitySettings(props, this.queueName, props.serviceBusNamespace),
+      maxDeliveryCount: props.maxDeliveryCount ?? 10,
+      lockDuration: props.lockDuration ?? 'PT1M',
+      deadLetteringOnMessageExpiration: props.deadLetteringOnMessageExpiration ?? true,
+      requiresSession: props.requiresSession ?? false,
+    });
+    this.queueId = this.resource.id;
+    addValidator(this, (problems) => {
+      checkEntityOptions(problems, props, props.serviceBusNamespace.sku);
+      checkInteger(problems, 'maxDeliveryCount', props.maxDeliveryCount, 1, 2000);
+      checkDuration(problems, 'lockDuration', props.lockDuration, 5, 300, 'from 5 seconds to 5 minutes');
+    });
+  }
+}
+
+class ImportedServiceBusQueue extends ServiceBusQueueBase {
+  public readonly queueId: string;
+  public readonly queueName: string;
+  public readonly serviceBusNamespace: IServiceBusNamespace;
+
+  constructor(scope: Construct, id: string, attrs: ServiceBusQueueAttributes) {
+    super(scope, id);
+    const importer = 'ServiceBusQueue.fromServiceBusQueueAttributes';
+    requireProps(this, importer, attrs, ['serviceBusNamespace', 'queueId']);
+    this.queueId = attrs.queueId;
+    this.serviceBusNamespace = attrs.serviceBusNamespace;
+    this.queueName = importedName(this, {
+      importer,
+      idProp: 'queueId',
+      id: attrs.queueId,
+      nameProp: 'queueName',
+      name: attrs.queueName,
+      kinds: ['namespaces', 'queues'],
+      parentProp: 'serviceBusNamespace',
+      parentId: attrs.serviceBusNamespace.serviceBusNamespaceId,
+    });
+  }
+}
+
+abstract class ServiceBusTopicBase extends ServiceBusGrantable implements IServiceBusTopic {
+  public abstract readonly topicId: string;
+  public abstract readonly topicName: string;
+  public abstract readonly serviceBusNamespace: IServiceBusNamespace;
+
+  public addSendOnlyRule(id: string, name: string, scope?: Construct): ServiceBusTopicSendRule {
+    return new ServiceBusTopicSendRule(scope ?? this, id, { topic: this, name });
+  }
+
+  /** @internal */
+  protected get _grantScopeId(): string {
+    return this.topicId;
+  }
+}
+
+/**
+ * A Service Bus topic with the library's defaults for topics (one subscription per consumer:
+ * `ServiceBusSubscription`).
+ *
+ * Default settings:
+ * - 14-day time to live; no duplicate detection (a 10-minute window when turned on).
+ * - 1024 MB; not partitioned on Standard (Premium partitions the namespace).
+ */
+export class ServiceBusTopic extends ServiceBusTopicBase {
+  /** Imports a topic that exists. */
+  public static fromServiceBusTopicAttributes(scope: Construct, id: string, attrs: ServiceBusTopicAttributes): IServiceBusTopic {
+    return new ImportedServiceBusTopic(scope, id, attrs);
+  }
+
+  public readonly topicId: string;
+  public readonly topicName: string;
+  public readonly serviceBusNamespace: IServiceBusNamespace;
+  /** The azurerm_servicebus_topic resource. */
+  public readonly resource: ServicebusTopic;
+
+  constructor(scope: Construct, id: string, props: ServiceBusTopicProps) {
+    super(scope, id);
+    requireProps(this, 'ServiceBusTopic', props, ['serviceBusNamespace']);
+    this.serviceBusNamespace = props.serviceBusNamespace;
+    this.topicName = props.name ?? generateName(this, NAME_RULES.messagingEntity, 'sbt', this.node.path);
+    this.resource = new ServicebusTopic(this, 'Default', entitySettings(props, this.topicName, props.serviceBusNamespace));
+    this.topicId = this.resource.id;
+    addValidator(this, (problems) => checkEntityOptions(problems, props, props.serviceBusNamespace.sku));
+  }
+}
+
+class ImportedServiceBusTopic extends ServiceBusTopicBase {
+  public readonly topicId: string;
+  public readonly topicName: string;
+  public readonly serviceBusNamespace: IServiceBusNamespace;
+
+  constructor(scope: Construct, id: string, attrs: ServiceBusTopicAttributes) {
+    super(scope, id);
+    const importer = 'ServiceBusTopic.fromServiceBusTopicAttributes';
+    requireProps(this, importer, attrs, ['serviceBusNamespace', 'topicId']);
+    this.topicId = attrs.topicId;
+    this.serviceBusNamespace = attrs.serviceBusNamespace;
+    this.topicName = importedName(this, {
+      importer,
+      idProp: 'topicId',
+      id: attrs.topicId,
+      nameProp: 'topicName',
+      name: attrs.topicName,
+      kinds: ['namespaces', 'topics'],
+      parentProp: 'serviceBusNamespace',
+      parentId: attrs.serviceBusNamespace.serviceBusNamespaceId,
+    });
+  }
+}

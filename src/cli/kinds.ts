@@ -1,0 +1,72 @@
+// The record kinds the command line knows: the tables this library writes, how to read, write and
+// delete their rows. The engine is generic over the manifest; a kind only says what Dataverse
+// forces per table (write-only columns reported through flags, a user that must be disabled
+// before it is deleted). A kind with another apply strategy (issue 16: alternate keys, created
+// with POST EntityDefinitions(...)/Keys and a bounded poll of EntityKeyIndexStatus; issue 17:
+// change-tracking enablement, a metadata update never pruned) adds an entry here with its own
+// `strategy` and `prunable: false` where prune must never touch it.
+import { BatchOperation } from './batch';
+
+/** What the command line knows of one table. */
+export interface RecordKind {
+  readonly table: string;
+  readonly entitySet: string;
+  /** Primary key column (Dataverse: `<table>id`). */
+  readonly primaryKey: string;
+  /** Write-only columns and the flag Dataverse reports instead of the value. */
+  readonly writeOnlyFlags: { readonly [column: string]: string };
+  /** Whether prune may delete rows of this kind that its ownership record lists. */
+  readonly prunable: boolean;
+  /**
+   * How its records are read, compared and written: a name in engine.ts's strategies (`row`: one
+   * query per table, then upserts `PATCH <set>(<id>)`).
+   */
+  readonly strategy: string;
+  /** The requests that delete one row, applied as one change set. */
+  deleteOperations(id: string): BatchOperation[];
+}
+
+function rowKind(table: string, entitySet: string, extra: Partial<RecordKind> = {}): RecordKind {
+  return {
+    table,
+    entitySet,
+    primaryKey: `${table}id`,
+    writeOnlyFlags: {},
+    prunable: true,
+    strategy: 'row',
+    deleteOperations: (id) => [{ method: 'DELETE', url: `${entitySet}(${id})` }],
+    ...extra,
+  };
+}
+
+/**
+ * The tables this library writes (src/dataverse: service endpoints, steps, images, Custom APIs
+ * with their parameters and properties, application users). Prune deletes rows of these only.
+ */
+export const LIBRARY_KINDS: readonly RecordKind[] = [
+  // Microsoft Learn, serviceendpoint table reference: saskey, sastoken and authvalue are never
+  // returned; issaskeyset, issastokenset and isauthvalueset tell whether they are set.
+  rowKind('serviceendpoint', 'serviceendpoints', { writeOnlyFlags: { saskey: 'issaskeyset', sastoken: 'issastokenset', authvalue: 'isauthvalueset' } }),
+  rowKind('sdkmessageprocessingstep', 'sdkmessageprocessingsteps'),
+  rowKind('sdkmessageprocessingstepimage', 'sdkmessageprocessingstepimages'),
+  rowKind('customapi', 'customapis'),
+  rowKind('customapirequestparameter', 'customapirequestparameters'),
+  rowKind('customapiresponseproperty', 'customapiresponseproperties'),
+  // Dataverse deletes only disabled users: disable, then delete, in one change set.
+  rowKind('systemuser', 'systemusers', {
+    deleteOperations: (id) => [
+      { method: 'PATCH', url: `systemusers(${id})`, headers: { 'If-Match': '*' }, body: { isdisabled: true } },
+      { method: 'DELETE', url: `systemusers(${id})` },
+    ],
+  }),
+];
+
+/** The kind of a table the library writes, if it is one. */
+export function libraryKind(table: string, entitySet: string): RecordKind | undefined {
+  return LIBRARY_KINDS.find((k) => k.table === table && k.entitySet === entitySet);
+}
+
+/** The kind of any manifest record: the library's, or a generic row kind that prune never deletes. */
+export function kindOf(table: string, entitySet: string): RecordKind {
+  return libraryKind(table, entitySet) ?? rowKind(table, entitySet, { prunable: false });
+}

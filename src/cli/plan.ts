@@ -1,0 +1,46 @@
+// `plan`: what apply would create, update or leave unchanged (and, with --prune, delete). Writes nothing.
+import { CliCommand } from './command';
+import { deletePlan, mapLimit, planRecord } from './engine';
+import { parseOptions } from './options';
+import { count, describePlan, exitCode, notPrunedNotice, publicPlan } from './output';
+import { pruneCandidates, refusedLine } from './prune';
+import { openSession } from './session';
+
+export const planCommand: CliCommand = {
+  summary: 'show what apply would create, update or leave unchanged (and, with --prune, delete)',
+  async run(argv, io, settings) {
+    const options = parseOptions('plan', argv);
+    const s = await openSession(options, io, settings);
+    const records = s.manifest.records;
+    const rows = await s.rows;
+    const plans = await mapLimit(records, options.parallelism, (r, i) => planRecord(s.ctx, r, rows.get(r.id.toLowerCase()), records.slice(0, i)));
+    const { allowed, refused } = pruneCandidates(s.ctx.ledger);
+    if (options.prune) plans.push(...allowed.map(deletePlan));
+    const counts = count(plans);
+    const notPruned = options.prune ? [] : allowed;
+    if (options.json) {
+      io.out(
+        JSON.stringify(
+          {
+            stack: s.manifest.stack,
+            app: s.manifest.appId,
+            environment: s.url,
+            changes: plans.map(publicPlan),
+            summary: counts,
+            notPruned: notPruned.map((e) => publicPlan(deletePlan(e))),
+            leftAlone: refused.map((r) => ({ entitySet: r.entry.entitySet, id: r.entry.id, path: r.entry.path, reason: r.reason })),
+          },
+          null,
+          2,
+        ),
+      );
+    } else {
+      io.out(`Plan for stack '${s.manifest.stack}' of app '${s.manifest.appId}' in ${s.url}:`);
+      for (const p of plans) for (const line of describePlan(p, true)) io.out(line);
+      for (const r of refused) io.out(refusedLine(r));
+      io.out(`Plan: ${counts.create} to create, ${counts.update} to update, ${counts.unchanged} unchanged, ${counts.delete} to delete.`);
+      if (notPruned.length > 0) io.out(notPrunedNotice(notPruned.length));
+    }
+    return exitCode(options, counts.create + counts.update + counts.delete > 0);
+  },
+};
