@@ -10,7 +10,7 @@ import { count, describePlan, exitCode, notPrunedNotice, publicPlan } from './ou
 import { pruneCandidates, runPrune } from './prune';
 import { openSession } from './session';
 import { WriteFailure, writePlans } from './writer';
-import { isKeyRecord, waitForKeys, writeKeyPlans } from './keys';
+import { isKeyRecord, KEY_POLL_SECONDS, waitForKeys, writeKeyPlans } from './keys';
 import { ManifestRecord } from '../dataverse/manifest';
 
 export const applyCommand: CliCommand = {
@@ -61,9 +61,8 @@ export const applyCommand: CliCommand = {
     const keyRecords = records.filter(isKeyRecord);
     if (failures.length === 0 && keyRecords.length > 0) {
       s.progress(`Waiting for the indexes of ${keyRecords.length} alternate key(s) (at most ${options.keyTimeoutMs / 1000} s):`);
-      const interval = s.settings.keyPollSeconds ?? 5;
-      const sleep = s.settings.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-      for (const message of await waitForKeys(ctx.api, keyRecords, { timeoutSeconds: options.keyTimeoutMs / 1000, intervalSeconds: interval, sleep }, s.progress)) {
+      const wait = { timeoutSeconds: options.keyTimeoutMs / 1000, intervalSeconds: KEY_POLL_SECONDS, sleep: io.sleep };
+      for (const message of await waitForKeys(ctx.api, keyRecords, wait, s.progress)) {
         failures.push({ path: message.slice(0, message.indexOf(':')), message: message.slice(message.indexOf(':') + 2) });
       }
     }

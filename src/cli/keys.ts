@@ -78,6 +78,9 @@ export function createKeyRequest(manifest: RegistrationManifest, plan: RecordPla
   return { method: 'POST', url: entityKeysPath(String(c.entitylogicalname)), headers: solution ? { 'MSCRM.SolutionUniqueName': solution } : {}, body: plan.body as any };
 }
 
+/** Seconds between two reads of a key's index status. */
+export const KEY_POLL_SECONDS = 5;
+
 /** How long and how often apply waits for the keys' indexes. */
 export interface KeyWait {
   readonly timeoutSeconds: number;

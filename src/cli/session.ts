@@ -17,10 +17,6 @@ export interface RunSettings {
   readonly baseDelayMs?: number;
   /** Longest back-off delay. @default 60000 */
   readonly maxDelayMs?: number;
-  /** Seconds between two reads of an alternate key's index status. @default 5 */
-  readonly keyPollSeconds?: number;
-  /** How apply sleeps between those reads (tests pass one that does not wait). @default setTimeout */
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** An open session against one environment. */
@@ -33,8 +29,6 @@ export interface Session {
   readonly progress: (line: string) => void;
   /** The current rows of the manifest's records (plan and apply; read while the session opens). */
   readonly rows: Promise<Map<string, Row>>;
-  /** The settings the command was run with. */
-  readonly settings: RunSettings;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -71,7 +65,7 @@ export async function openSession(options: Options, io: CliIo, settings: RunSett
   const ledger = await Ledger.load(api, manifest, runner.then((id) => ({ runner: id, others: options.ledgerOwners })));
   for (const notice of ledger.notices) io.err(`Note: ${notice}`);
   const ctx: EngineContext = { manifest, api, lookups, outputs, ledger, parallelism: options.parallelism };
-  return { options, manifest, url, ctx, progress, rows, settings };
+  return { options, manifest, url, ctx, progress, rows };
 }
 
 /** The systemuserid of the identity running the command (WhoAmI function, Microsoft Learn). */
