@@ -13,7 +13,7 @@ import { mapLimit, RecordPlan } from './engine';
 import { LedgerEntry } from './ledger';
 import { Row } from './rows';
 import { WebApi } from './webapi';
-import { ENTITY_KEY_TABLE, entityKeyMetadataBody, entityKeysPath } from '../dataverse/alternate-key';
+import { ENTITY_KEY_TABLE, entityKeyMetadataBody, entityKeysPath } from '../dataverse/alternate-key-metadata';
 import { ManifestRecord, RegistrationManifest } from '../dataverse/manifest';
 
 /** `EntityDefinitions(LogicalName='<t>')/Keys(LogicalName='<k>')` with both names checked. */

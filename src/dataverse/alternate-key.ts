@@ -7,6 +7,7 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { DataverseEnvironment } from './environment';
+import { ENTITY_KEY_TABLE } from './alternate-key-metadata';
 import { checkLogicalName, checkPrefixedName } from './names';
 import { DataverseRecord } from './record';
 import { requireProps } from '../azure/imports';
@@ -93,7 +94,7 @@ export interface AlternateKeyProps extends AlternateKeyDefinition {
 }
 
 /** Limits from "Work with alternate keys": keys per table, columns per key, bytes per key. @internal */
-export const ALTERNATE_KEY_LIMITS = { keysPerTable: 10, columnsPerKey: 16, bytesPerKey: 900, stringMaxLength: 4000 } as const;
+const ALTERNATE_KEY_LIMITS = { keysPerTable: 10, columnsPerKey: 16, bytesPerKey: 900, stringMaxLength: 4000 } as const;
 
 /**
  * Estimated index bytes per column type. SQL Server's storage sizes (nvarchar two bytes per
@@ -102,7 +103,7 @@ export const ALTERNATE_KEY_LIMITS = { keysPerTable: 10, columnsPerKey: 16, bytes
  * key that is too large when it is created.
  * @internal
  */
-export function alternateKeyColumnBytes(column: AlternateKeyColumn): number {
+function alternateKeyColumnBytes(column: AlternateKeyColumn): number {
   switch (column.columnType) {
     case AlternateKeyColumnType.STRING:
       return 2 * (column.maxLength ?? DEFAULT_STRING_LENGTH);
@@ -123,8 +124,6 @@ export function alternateKeyColumnBytes(column: AlternateKeyColumn): number {
 const DEFAULT_STRING_LENGTH = 100;
 const TYPES = Object.values(AlternateKeyColumnType) as string[];
 
-/** The table logical name → entity key table, as the manifest and the command line name it. @internal */
-export const ENTITY_KEY_TABLE = 'entitykey';
 
 /**
  * An alternate key of a table: the external system's own identifier (an account number, an e-mail
@@ -222,8 +221,8 @@ export class AlternateKey extends DataverseRecord implements IAlternateKey {
   }
 }
 
-/** Checks the columns of a key (its own definition or an imported one). @internal */
-export function checkKeyColumns(problems: Problems, what: string, columns: AlternateKeyColumn[]): void {
+/** Checks the columns of a key (its own definition or an imported one). */
+function checkKeyColumns(problems: Problems, what: string, columns: AlternateKeyColumn[]): void {
   const n = columns.length;
   if (n === 0 || n > ALTERNATE_KEY_LIMITS.columnsPerKey) {
     problems.add(
@@ -289,30 +288,4 @@ class ImportedAlternateKey extends Construct implements IAlternateKey {
       checkKeyColumns(problems, what, this.keyColumns);
     });
   }
-}
-
-/**
- * The EntityKeyMetadata body of `POST EntityDefinitions(LogicalName='<table>')/Keys`, from the
- * columns of an `entitykey` manifest record (shape of microsoft/PowerApps-Samples
- * WebAPIService/Metadata/Types/EntityKeyMetadata.cs and Label.cs). Shared by the command line and
- * the Power Platform provider mode.
- * @internal
- */
-export function entityKeyMetadataBody(columns: { [column: string]: any }): any {
-  return {
-    SchemaName: columns.schemaname,
-    LogicalName: columns.logicalname,
-    EntityLogicalName: columns.entitylogicalname,
-    KeyAttributes: String(columns.keyattributes).split(','),
-    DisplayName: {
-      '@odata.type': 'Microsoft.Dynamics.CRM.Label',
-      LocalizedLabels: [{ '@odata.type': 'Microsoft.Dynamics.CRM.LocalizedLabel', Label: columns.displayname, LanguageCode: columns.languagecode }],
-    },
-  };
-}
-
-/** `EntityDefinitions(LogicalName='<table>')/Keys`, or one key of it, relative to the Web API root. @internal */
-export function entityKeysPath(entityLogicalName: string, keyLogicalName?: string): string {
-  const keys = `EntityDefinitions(LogicalName='${entityLogicalName}')/Keys`;
-  return keyLogicalName === undefined ? keys : `${keys}(LogicalName='${keyLogicalName}')`;
 }

@@ -3,7 +3,7 @@
 // key by its logical name, and deletes it on destroy; there is no update (every column is immutable:
 // a change replaces the key). Terraform does not wait for the key's index: the provider sends one
 // request per step. Internal.
-import { entityKeyMetadataBody, entityKeysPath } from './alternate-key';
+import { entityKeyMetadataBody, entityKeysPath } from './alternate-key-metadata';
 import { ManifestRecord } from './manifest';
 import { PowerPlatformRestHeader, PowerPlatformRestOperation } from '../powerplatform/rest';
 

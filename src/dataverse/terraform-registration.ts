@@ -5,7 +5,7 @@
 import { DataResource, dependable, Fn, IAspect, TerraformProvider, TerraformStack, Token } from 'cdktf';
 import { annotate } from '../core/problems';
 import { IConstruct } from 'constructs';
-import { ENTITY_KEY_TABLE } from './alternate-key';
+import { ENTITY_KEY_TABLE } from './alternate-key-metadata';
 import type { DataverseEnvironment } from './environment';
 import { ManifestAssociation, ManifestLookup, ManifestRecord } from './manifest';
 import type { DataverseRecord } from './record';
