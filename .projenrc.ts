@@ -45,6 +45,8 @@ const project = new cdktf.ConstructLibraryCdktf({
     'esbuild@~0.28.2',
     // Blob storage on 127.0.0.1 for the token store and JSON Lines sink tests.
     'azurite@3.35.0', // 3.36 and later need Node 21+
+    // Microsoft's Node listener for Relay Hybrid Connections HTTP, used by examples/relay-listener.
+    'hyco-https@1.4.5',
   ],
 
   // The command line that applies a stack's manifest (src/cli/main.ts).

@@ -6,6 +6,10 @@ export * from './azure/grants-api';
 export * from './azure/shared-access';
 export * from './azure/storage-account';
 export * from './azure/key-vault';
+export * from './azure/event-hubs-namespace';
+export * from './azure/event-hubs';
+export * from './azure/event-hubs-consumer-group';
+export * from './azure/event-hubs-subscriber';
 export * from './azure/monitoring';
 // -- Alerts and diagnostics (issue 19) --
 export * from './azure/alerts-criteria';
@@ -19,6 +23,8 @@ export * from './azure/service-bus-namespace';
 export * from './azure/service-bus-entities';
 export * from './azure/service-bus-rules';
 export * from './azure/service-bus-subscription';
+export * from './azure/relay';
+export * from './azure/managed-identity';
 
 // The Dataverse registration model
 export * from './dataverse/enums';
@@ -35,6 +41,7 @@ export * from './patterns/outbound-queue-integration';
 // -- EventHubFanout, RelayIntegration (issue 3) --
 export * from './patterns/event-hub-fanout';
 export * from './patterns/relay-integration';
+export type { WcfRelayReference } from './patterns/relay-wcf';
 
 // -- WebhookFunction (issue 4) --
 export * from './patterns/webhook-function';

@@ -1,15 +1,8 @@
 // The props and option structs of CustomApiGateway (kept apart from the construct to keep files short).
 import { ApiManagementSubscription } from '@cdktf/provider-azurerm/lib/api-management-subscription';
-import { IntegrationBaseProps } from './integration-props';
 import { ApiManagementOptions, IApiManagement } from '../azure/api-management';
-
-/** A user-assigned managed identity that already exists. */
-export interface GatewayIdentityReference {
-  /** Resource id of the identity. */
-  readonly id: string;
-  /** Its client (application) id: the Dataverse application user's `applicationid`. */
-  readonly clientId: string;
-}
+import { IUserAssignedIdentity } from '../azure/managed-identity';
+import { IntegrationBaseProps } from './integration-props';
 
 /** Call rate limit per subscription (`rate-limit` policy). */
 export interface GatewayRateLimit {
@@ -110,11 +103,12 @@ export interface CustomApiGatewayProps extends IntegrationBaseProps {
    */
   readonly existingApiManagement?: IApiManagement;
   /**
-   * A user-assigned identity to call Dataverse with. With existingApiManagement it must already be
-   * attached to that service.
+   * A user-assigned identity to call Dataverse with
+   * (`UserAssignedIdentity.fromUserAssignedIdentityAttributes`). With existingApiManagement it must
+   * already be attached to that service.
    * @default - an identity is created and attached to the created service
    */
-  readonly existingIdentity?: GatewayIdentityReference;
+  readonly existingIdentity?: IUserAssignedIdentity;
   /**
    * Path of the Custom API routes on the gateway: `https://<gateway>/<apiPath>/...`.
    * @default 'dataverse'

@@ -2,13 +2,13 @@ import { ApiManagementApi } from '@cdktf/provider-azurerm/lib/api-management-api
 import { ApiManagementApiOperationPolicy } from '@cdktf/provider-azurerm/lib/api-management-api-operation-policy';
 import { ApiManagementApiPolicy } from '@cdktf/provider-azurerm/lib/api-management-api-policy';
 import { ApiManagementNamedValue } from '@cdktf/provider-azurerm/lib/api-management-named-value';
-import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ApiManagement, ApiManagementTier, IApiManagement } from '../azure/api-management';
 import { FunctionAppApi } from '../azure/api-management-function-api';
 import { IFunctionApp } from '../azure/function-app';
-import { requireProps } from '../azure/imports';
+import { requireBlock, requireProps } from '../azure/imports';
+import { IUserAssignedIdentity, UserAssignedIdentity } from '../azure/managed-identity';
 import {
   ApiPolicySettings,
   GatewayOperation,
@@ -31,12 +31,11 @@ import { ApplicationUser } from '../dataverse/application-user';
 import { CustomApi, CustomApiDefinition } from '../dataverse/custom-api';
 import { DataverseEnvironment } from '../dataverse/environment';
 import { CustomApiGatewayProps, FunctionBackendOptions, GatewaySubscription, GatewaySubscriptionOptions } from './custom-api-gateway-props';
+import { RegisteredUpsert, addGatewayUpsert } from './custom-api-gateway-upsert';
+import { GatewayUpsert, UpsertOperationOptions } from './upsert-api';
 
 export * from './custom-api-gateway-props';
-import { GatewayUpsert, UpsertOperationOptions } from './upsert-api';
-import { RegisteredUpsert, addGatewayUpsert } from './custom-api-gateway-upsert';
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const PATH = /^[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9][A-Za-z0-9-]*)*$/;
 
 /**
@@ -66,8 +65,8 @@ const PATH = /^[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9][A-Za-z0-9-]*)*$/;
 export class CustomApiGateway extends Construct {
   /** The API Management service: the created one, or existingApiManagement. */
   public readonly apiManagement: IApiManagement;
-  /** The created identity (undefined with existingIdentity). */
-  public readonly identity?: UserAssignedIdentity;
+  /** The identity APIM calls Dataverse with: the created UserAssignedIdentity block, or existingIdentity. */
+  public readonly identity: IUserAssignedIdentity;
   /** Client id of the identity APIM calls Dataverse with. */
   public readonly identityClientId: string;
   /** The APIM API of the Custom APIs. */
@@ -106,15 +105,18 @@ export class CustomApiGateway extends Construct {
     this.openApiFileName = `${this.apiName}.openapi.json`;
 
     // Identity: created (and attached) unless given.
-    if (!props.existingIdentity) {
-      this.identity = new UserAssignedIdentity(this, 'identity', {
-        name: generateName(this, NAME_RULES.generic, 'id', seed),
-        location: props.resourceGroup.location,
-        resourceGroupName: props.resourceGroup.name,
-        tags: props.tags,
-      });
-    }
-    this.identityClientId = props.existingIdentity?.clientId ?? this.identity!.clientId;
+    requireBlock(this, props.existingIdentity, {
+      construct: 'CustomApiGateway',
+      prop: 'existingIdentity',
+      attribute: 'userAssignedIdentityId',
+      importer: 'UserAssignedIdentity.fromUserAssignedIdentityAttributes',
+      kind: 'managed identity',
+      was: '{ id, clientId }',
+    });
+    this.identity =
+      props.existingIdentity ??
+      new UserAssignedIdentity(this, 'identity', { name: generateName(this, NAME_RULES.generic, 'id', seed), resourceGroup: props.resourceGroup, tags: props.tags });
+    this.identityClientId = this.identity.clientId;
 
     // API Management: existing or created.
     const options = props.apiManagement ?? {};
@@ -126,7 +128,7 @@ export class CustomApiGateway extends Construct {
         resourceGroup: props.resourceGroup,
         publisherName: props.publisherName ?? '',
         publisherEmail: props.publisherEmail ?? '',
-        userAssignedIdentityIds: [props.existingIdentity?.id ?? this.identity!.id],
+        userAssignedIdentityIds: [this.identity.userAssignedIdentityId],
         tags: props.tags,
       });
     this.common = { apiManagementName: this.apiManagement.apiManagementName, resourceGroupName: this.apiManagement.resourceGroupName };
@@ -300,18 +302,12 @@ export class CustomApiGateway extends Construct {
     if (existing) {
       problems.check(
         p.existingIdentity !== undefined,
-        'existingApiManagement needs existingIdentity: an identity cannot be attached to a service this stack does not manage. Fix: attach a user-assigned identity to the service and pass existingIdentity: { id, clientId }.',
+        "existingApiManagement needs existingIdentity: an identity cannot be attached to a service this stack does not manage. Fix: attach a user-assigned identity to the service and pass existingIdentity: UserAssignedIdentity.fromUserAssignedIdentityAttributes(this, 'identity', { userAssignedIdentityId, principalId, clientId }).",
       );
     } else {
       problems.check(
         p.publisherName !== undefined && p.publisherEmail !== undefined,
         'publisherName and publisherEmail are required to create an API Management service. Fix: set both, or pass existingApiManagement.',
-      );
-    }
-    if (p.existingIdentity && !isUnresolved(p.existingIdentity.clientId)) {
-      problems.check(
-        GUID.test(p.existingIdentity.clientId),
-        `existingIdentity.clientId ${quote(p.existingIdentity.clientId)} is not a GUID. Fix: pass the identity's client id (not its principal id or name).`,
       );
     }
     if (!isUnresolved(this.apiPath)) {

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { MessagingIntegrationProps } from './integration-props';
 import { grantRole } from '../azure/grants';
 import { GrantOptions } from '../azure/grants-api';
-import { requireProps } from '../azure/imports';
+import { requireBlock, requireProps } from '../azure/imports';
 import { generateName, NAME_RULES } from '../azure/naming';
 import { checkExistingOrNew } from '../azure/props';
 import { SERVICE_BUS_ROLES } from '../azure/service-bus-base';
@@ -116,9 +116,10 @@ export class OutboundQueueIntegration extends Construct {
   constructor(scope: Construct, id: string, props: OutboundQueueIntegrationProps) {
     super(scope, id);
     requireProps(this, 'OutboundQueueIntegration', props, ['dataverse', 'resourceGroup']);
-    requireBlock(this, 'existingNamespace', props.existingNamespace, 'serviceBusNamespaceId', 'ServiceBusNamespace.fromServiceBusNamespaceAttributes');
-    requireBlock(this, 'existingQueue', props.existingQueue, 'queueId', 'ServiceBusQueue.fromServiceBusQueueAttributes');
-    requireBlock(this, 'existingTopic', props.existingTopic, 'topicId', 'ServiceBusTopic.fromServiceBusTopicAttributes');
+    const block = { construct: 'OutboundQueueIntegration', kind: 'Service Bus', was: '{ id, name }' };
+    requireBlock(this, props.existingNamespace, { ...block, prop: 'existingNamespace', attribute: 'serviceBusNamespaceId', importer: 'ServiceBusNamespace.fromServiceBusNamespaceAttributes' });
+    requireBlock(this, props.existingQueue, { ...block, prop: 'existingQueue', attribute: 'queueId', importer: 'ServiceBusQueue.fromServiceBusQueueAttributes' });
+    requireBlock(this, props.existingTopic, { ...block, prop: 'existingTopic', attribute: 'topicId', importer: 'ServiceBusTopic.fromServiceBusTopicAttributes' });
     const kind = props.entityKind ?? (props.existingTopic && !props.existingQueue ? ServiceBusEntityKind.TOPIC : ServiceBusEntityKind.QUEUE);
     this.entityKind = kind;
     const topicMode = kind === ServiceBusEntityKind.TOPIC;
@@ -242,15 +243,4 @@ export class OutboundQueueIntegration extends Construct {
       'existingTopic was given, but entityKind is QUEUE. Fix: drop entityKind (an existing topic means topic mode), or pass existingQueue.',
     );
   }
-}
-
-/**
- * Throws naming the prop when an `existingX` value is not the block interface (a JavaScript caller,
- * or 0.0.x's `{ id, name }` reference struct), before anything reads an attribute of it.
- */
-function requireBlock(scope: Construct, prop: string, value: unknown, attribute: string, importer: string): void {
-  if (value === undefined || (typeof value === 'object' && value !== null && (value as Record<string, unknown>)[attribute] !== undefined)) return;
-  throw new Error(
-    `${scope.node.path}: OutboundQueueIntegration's ${prop} has no ${attribute}, so it is not a Service Bus block (0.0.x took { id, name }). Fix: pass ${importer}(this, '<id>', { ... }) or a block this stack creates.`,
-  );
 }

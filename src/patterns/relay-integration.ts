@@ -1,186 +1,90 @@
-import { RelayHybridConnection } from '@cdktf/provider-azurerm/lib/relay-hybrid-connection';
-import { RelayHybridConnectionAuthorizationRule } from '@cdktf/provider-azurerm/lib/relay-hybrid-connection-authorization-rule';
-import { RelayNamespace } from '@cdktf/provider-azurerm/lib/relay-namespace';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { checkName, generateName, NAME_RULES } from '../azure/naming';
-import { Problems, addValidator, annotate, isUnresolved, quote } from '../core/problems';
+import { MessagingIntegrationProps } from './integration-props';
+import { WcfRelayReference, WcfTarget, checkWcfRelay, wcfTarget } from './relay-wcf';
+import { GrantOptions } from '../azure/grants-api';
+import { requireBlock, requireProps } from '../azure/imports';
+import { generateName, NAME_RULES } from '../azure/naming';
 import { checkExistingOrNew } from '../azure/props';
-import { ResourceGroupReference } from '../azure/resource-group';
-import { isResourceIdOf, resourceGroupOfId } from '../azure/resource-id';
-import { MessageFormat, ServiceEndpointAuthType, ServiceEndpointContract, UserClaim } from '../dataverse/enums';
-import { DataverseEnvironment } from '../dataverse/environment';
-import { ProcessingStep, StepDefinition } from '../dataverse/processing-step';
-import { ServiceEndpoint } from '../dataverse/service-endpoint';
+import { HybridConnection, HybridConnectionOptions, HybridConnectionRule, IHybridConnection, IRelayNamespace, RelayNamespace, RelayNamespaceOptions } from '../azure/relay';
+import { Problems, addValidator, annotate, isUnresolved, quote } from '../core/problems';
+import { MessageFormat, ServiceEndpointAuthType, ServiceEndpointContract } from '../dataverse/enums';
 import { bindOutbound } from '../dataverse/outbound-binding';
+import { ProcessingStep } from '../dataverse/processing-step';
+import { ServiceEndpoint } from '../dataverse/service-endpoint';
 
-/** Options for the Relay namespace the pattern creates (always the Standard tier, the only one). */
-export interface RelayNamespaceOptions {
+/** Properties of a RelayIntegration. `resourceGroup` is unused with existingWcfRelay. */
+export interface RelayIntegrationProps extends MessagingIntegrationProps {
   /**
-   * Namespace name (6–50 letters, digits, hyphens; globally unique).
-   * @default - generated from the construct path and a hash of the environment URL
-   */
-  readonly name?: string;
-}
-
-/** A Relay namespace that already exists. A data source of one fits. */
-export interface RelayNamespaceReference {
-  /** Resource id of the namespace (its resource group is read from it). */
-  readonly id: string;
-  /** Namespace name. */
-  readonly name: string;
-}
-
-/** Options for the hybrid connection. */
-export interface RelayHybridConnectionOptions {
-  /**
-   * Hybrid connection name.
-   * @default - generated from the construct path
-   */
-  readonly name?: string;
-  /**
-   * User metadata of the hybrid connection, e.g. where its listener runs.
-   * @default - none
-   */
-  readonly userMetadata?: string;
-}
-
-/**
- * A WCF relay (OneWay or TwoWay contract) that already exists. azurerm cannot create WCF relays
- * (they are created by a listener's WCF host or in the portal), so the pattern only points a
- * service endpoint at one.
- */
-export interface WcfRelayReference {
-  /** ServiceEndpointContract.ONE_WAY (asynchronous steps only) or ServiceEndpointContract.TWO_WAY. */
-  readonly contract: ServiceEndpointContract;
-  /** Namespace address, e.g. `https://contoso-relay.servicebus.windows.net/`. */
-  readonly namespaceAddress: string;
-  /** Path of the relay within the namespace (at most 160 characters). */
-  readonly path: string;
-  /** Name of a Send-only authorization rule of the relay. */
-  readonly sasKeyName: string;
-  /** Its key: a Terraform reference (a variable or data source attribute), never a literal. */
-  readonly sasKey: string;
-  /**
-   * Namespace name.
-   * @default - the first label of namespaceAddress's host (required when namespaceAddress is a Terraform reference)
-   */
-  readonly namespaceName?: string;
-}
-
-/** Properties of a RelayIntegration. */
-export interface RelayIntegrationProps {
-  /** The Dataverse environment that sends the events. */
-  readonly dataverse: DataverseEnvironment;
-  /** Resource group (name and location) of the created resources (unused with existingWcfRelay). */
-  readonly resourceGroup: ResourceGroupReference;
-  /**
-   * The events to send: one processing step each, post-operation and asynchronous by default.
-   * Synchronous steps are possible on the REST contract and on a TWO_WAY relay (a warning says what they imply).
-   */
-  readonly steps: StepDefinition[];
-  /**
-   * Options of the Relay namespace to create (not with existingNamespace or existingWcfRelay).
+   * Options of the Relay namespace to create (not with existingNamespace, existingHybridConnection or existingWcfRelay).
    * @default - a Standard namespace with a generated name
    */
   readonly namespaceOptions?: RelayNamespaceOptions;
   /**
-   * Use this Relay namespace instead of creating one (the hybrid connection is still created in it).
+   * Create the hybrid connection in this namespace (`RelayNamespace.fromRelayNamespaceAttributes`).
    * @default - a namespace is created
    */
-  readonly existingNamespace?: RelayNamespaceReference;
+  readonly existingNamespace?: IRelayNamespace;
   /**
-   * Hybrid connection options.
-   * @default - see RelayHybridConnectionOptions
+   * Options of the hybrid connection to create (not with existingHybridConnection or existingWcfRelay).
+   * @default - see HybridConnection
    */
-  readonly hybridConnection?: RelayHybridConnectionOptions;
+  readonly hybridConnection?: HybridConnectionOptions;
   /**
-   * Point the service endpoint at an existing WCF relay (contract ONE_WAY or TWO_WAY) instead of
-   * creating a namespace and a hybrid connection (REST contract).
-   * @default - a hybrid connection is created and the REST contract is used
+   * Post to this hybrid connection (`HybridConnection.fromHybridConnectionAttributes`): only the
+   * Send-only and Listen-only rules are created on it.
+   * @default - a hybrid connection is created
+   */
+  readonly existingHybridConnection?: IHybridConnection;
+  /**
+   * Point the service endpoint at an existing WCF relay (contract ONE_WAY or TWO_WAY) instead of a
+   * hybrid connection (REST contract); nothing is created in Azure then.
+   * @default - the REST contract on a hybrid connection
    */
   readonly existingWcfRelay?: WcfRelayReference;
-  /**
-   * Name of the Send-only authorization rule Dataverse uses.
-   * @default 'dataverse-send'
-   */
-  readonly dataverseRuleName?: string;
   /**
    * Name of the Listen-only authorization rule of the on-premises listener.
    * @default 'onprem-listen'
    */
   readonly listenerRuleName?: string;
-  /**
-   * Service endpoint name in Dataverse.
-   * @default - the construct path
-   */
-  readonly endpointName?: string;
-  /**
-   * Service endpoint description.
-   * @default - names the construct
-   */
-  readonly endpointDescription?: string;
-  /**
-   * Message format of the service endpoint.
-   * @default MessageFormat.JSON
-   */
-  readonly messageFormat?: MessageFormat;
-  /**
-   * User information sent with each message.
-   * @default UserClaim.NONE
-   */
-  readonly userClaim?: UserClaim;
-  /**
-   * Tags of the created Azure resources.
-   * @default - none
-   */
-  readonly tags?: { [key: string]: string };
 }
-
-const WCF_CONTRACTS = [ServiceEndpointContract.ONE_WAY, ServiceEndpointContract.TWO_WAY];
 
 /**
  * Dataverse posts events to a listener inside a corporate network through Azure Relay, without
  * opening the firewall: the listener keeps an outbound connection to the relay open.
  *
- * Which contracts take which steps (Microsoft Learn, "Write a custom Azure-aware plug-in" and
- * "Write a listener application for an Azure solution"): the REST and TWO_WAY contracts return
- * the listener's reply to Dataverse, so they take synchronous and asynchronous steps; ONE_WAY
- * takes asynchronous steps only. azurerm can create hybrid connections (REST) but not WCF relays
- * (ONE_WAY / TWO_WAY): for those, reference an existing relay with `existingWcfRelay`.
+ * Contracts (Microsoft Learn, "Write a listener application for an Azure solution"): REST and
+ * TWO_WAY return the listener's reply, so they take synchronous and asynchronous steps; ONE_WAY
+ * takes asynchronous steps only. azurerm creates hybrid connections (REST), not WCF relays.
  *
  * Default settings:
- * - Standard Relay namespace (the only tier) with a generated, deterministic name, or
- *   `existingNamespace`.
- * - One hybrid connection with client authorization required, generated name.
- * - Dataverse gets a Send-only authorization rule on that hybrid connection only.
- * - The on-premises listener gets a Listen-only rule on it; its primary key is in a sensitive
- *   Terraform output created by the construct (`listenerKeyOutputName`).
- * - A service endpoint with contract REST (3), SAS key auth, JSON, no user claim, address
- *   `https://<namespace>.servicebus.windows.net/`, path = the hybrid connection name, whose key
- *   comes from a sensitive Terraform output.
+ * - A RelayNamespace block (Standard, generated deterministic name), or `existingNamespace`.
+ * - A HybridConnection block (client authorization required, generated name), or `existingHybridConnection`.
+ * - Dataverse gets a Send-only rule on that hybrid connection only (`authorizationRuleName`).
+ * - The listener gets a Listen-only rule on it; its key is in a sensitive output (`listenerKeyOutputName`).
+ * - A service endpoint: contract REST (3), SAS key, JSON, no user claim; following Microsoft's
+ *   registration procedure ("Register a Dataverse service endpoint"), path = the hybrid connection
+ *   name and namespace address = `https://<namespace>.servicebus.windows.net/<hybrid connection>`;
+ *   its key comes from a sensitive output.
  * - One processing step per entry of `steps`: post-operation, asynchronous, rank 1, system job
- *   deleted on success. A synchronous step is allowed on REST and TWO_WAY, with a warning at synth.
+ *   deleted on success; a synchronous step (REST, TWO_WAY) gets a warning at synth.
  */
 export class RelayIntegration extends Construct {
   /** The service endpoint's contract: REST, or ONE_WAY / TWO_WAY with existingWcfRelay. */
   public readonly contract: ServiceEndpointContract;
-  /** Relay namespace name. */
+  /** Relay namespace name (the WCF relay's with existingWcfRelay). */
   public readonly namespaceName: string;
-  /** Relay namespace resource id (undefined with existingWcfRelay). */
-  public readonly namespaceId?: string;
-  /** The created Relay namespace. */
-  public readonly relayNamespace?: RelayNamespace;
-  /** The hybrid connection (undefined with existingWcfRelay). */
-  public readonly hybridConnection?: RelayHybridConnection;
-  /** Hybrid connection name (undefined with existingWcfRelay). */
-  public readonly hybridConnectionName?: string;
+  /** The namespace: created, or given (undefined with existingWcfRelay). */
+  public readonly relayNamespace?: IRelayNamespace;
+  /** The hybrid connection: created, or existingHybridConnection (undefined with existingWcfRelay). */
+  public readonly hybridConnection?: IHybridConnection;
   /** The relay path the endpoint posts to: the hybrid connection name, or the WCF relay's path. */
   public readonly relayPath: string;
   /** The Send-only rule Dataverse uses (undefined with existingWcfRelay). */
-  public readonly dataverseRule?: RelayHybridConnectionAuthorizationRule;
+  public readonly authorizationRule?: HybridConnectionRule;
   /** The Listen-only rule of the on-premises listener (undefined with existingWcfRelay). */
-  public readonly listenerRule?: RelayHybridConnectionAuthorizationRule;
+  public readonly listenerRule?: HybridConnectionRule;
   /** Name of the listener's authorization rule (its SAS key name). */
   public readonly listenerRuleName?: string;
   /** Name of the sensitive Terraform output holding the listener's key. */
@@ -190,171 +94,117 @@ export class RelayIntegration extends Construct {
   /** The Dataverse processing steps, in the order of `steps`. */
   public readonly steps: ProcessingStep[];
   /** Name of the sensitive Terraform output holding the key Dataverse sends with. */
-  public readonly sasKeyOutputName: string;
+  public readonly secretOutputName: string;
 
   constructor(scope: Construct, id: string, props: RelayIntegrationProps) {
     super(scope, id);
-    const seed = props.dataverse.url;
-    const wcf = props.existingWcfRelay;
-    let namespaceAddress: string;
-    let sasKeyName: string;
-    let sasKey: string;
-
-    if (wcf) {
-      this.contract = wcf.contract;
-      this.namespaceName = wcf.namespaceName ?? namespaceOfAddress(wcf.namespaceAddress) ?? wcf.namespaceAddress;
-      this.relayPath = wcf.path;
-      namespaceAddress = wcf.namespaceAddress;
-      sasKeyName = wcf.sasKeyName;
-      sasKey = wcf.sasKey;
+    requireProps(this, 'RelayIntegration', props, ['dataverse', 'resourceGroup']);
+    const block = { construct: 'RelayIntegration', kind: 'Relay' };
+    requireBlock(this, props.existingNamespace, {
+      ...block,
+      prop: 'existingNamespace',
+      attribute: 'relayNamespaceId',
+      importer: 'RelayNamespace.fromRelayNamespaceAttributes',
+      was: '{ id, name }',
+    });
+    requireBlock(this, props.existingHybridConnection, {
+      ...block,
+      prop: 'existingHybridConnection',
+      attribute: 'hybridConnectionId',
+      importer: 'HybridConnection.fromHybridConnectionAttributes',
+    });
+    let target: WcfTarget;
+    if (props.existingWcfRelay) {
+      target = wcfTarget(props.existingWcfRelay);
     } else {
-      this.contract = ServiceEndpointContract.REST;
-      let resourceGroupName: string;
-      if (props.existingNamespace) {
-        this.namespaceName = props.existingNamespace.name;
-        this.namespaceId = props.existingNamespace.id;
-        resourceGroupName = resourceGroupOfId(props.existingNamespace.id) ?? props.resourceGroup.name;
-      } else {
-        this.namespaceName = props.namespaceOptions?.name ?? generateName(this, NAME_RULES.relayNamespace, 'relay', seed);
-        this.relayNamespace = new RelayNamespace(this, 'namespace', {
-          name: this.namespaceName,
-          location: props.resourceGroup.location,
-          resourceGroupName: props.resourceGroup.name,
-          skuName: 'Standard',
+      // Names are generated here, from this construct's path and the environment URL.
+      const seed = props.dataverse.url;
+      const relayNamespace =
+        props.existingHybridConnection?.relayNamespace ??
+        props.existingNamespace ??
+        new RelayNamespace(this, 'namespace', {
+          name: props.namespaceOptions?.name ?? generateName(this, NAME_RULES.relayNamespace, 'relay', seed),
+          resourceGroup: props.resourceGroup,
           tags: props.tags,
         });
-        this.namespaceId = this.relayNamespace.id;
-        resourceGroupName = props.resourceGroup.name;
-      }
-      const hc = props.hybridConnection ?? {};
-      this.hybridConnectionName = hc.name ?? generateName(this, NAME_RULES.messagingEntity, 'dataverse', seed);
-      this.relayPath = this.hybridConnectionName;
-      this.hybridConnection = new RelayHybridConnection(this, 'hybrid-connection', {
-        name: this.hybridConnectionName,
-        relayNamespaceName: this.relayNamespace ? this.relayNamespace.name : this.namespaceName,
-        resourceGroupName,
-        requiresClientAuthorization: true,
-        userMetadata: hc.userMetadata,
-      });
-      sasKeyName = props.dataverseRuleName ?? 'dataverse-send';
-      this.dataverseRule = new RelayHybridConnectionAuthorizationRule(this, 'dataverse-send', {
-        name: sasKeyName,
-        namespaceName: this.namespaceName,
-        resourceGroupName,
-        hybridConnectionName: this.hybridConnection.name,
-        send: true,
-        listen: false,
-        manage: false,
-      });
-      this.listenerRuleName = props.listenerRuleName ?? 'onprem-listen';
-      this.listenerRule = new RelayHybridConnectionAuthorizationRule(this, 'listener', {
-        name: this.listenerRuleName,
-        namespaceName: this.namespaceName,
-        resourceGroupName,
-        hybridConnectionName: this.hybridConnection.name,
-        send: false,
-        listen: true,
-        manage: false,
-      });
+      const hc =
+        props.existingHybridConnection ??
+        new HybridConnection(this, 'hybrid-connection', {
+          ...props.hybridConnection,
+          name: props.hybridConnection?.name ?? generateName(this, NAME_RULES.messagingEntity, 'dataverse', seed),
+          relayNamespace,
+        });
+      const [ns, path, sasKeyName] = [relayNamespace.relayNamespaceName, hc.hybridConnectionName, props.authorizationRuleName ?? 'dataverse-send'];
+      [this.relayNamespace, this.hybridConnection, this.listenerRuleName] = [relayNamespace, hc, props.listenerRuleName ?? 'onprem-listen'];
+      this.authorizationRule = hc.addSendOnlyRule('dataverse-send', sasKeyName, this);
+      this.listenerRule = hc.addListenOnlyRule('listener', this.listenerRuleName, this);
       const listenerKey = new TerraformOutput(this, 'listener-key', {
         value: this.listenerRule.primaryKey,
         sensitive: true,
-        description: `Listen-only key (rule ${this.listenerRuleName}) of hybrid connection ${this.hybridConnectionName} in Relay namespace ${this.namespaceName}, for the on-premises listener of ${this.node.path}`,
+        description: `Listen-only key (rule ${this.listenerRuleName}) of hybrid connection ${path} in Relay namespace ${ns}, for the on-premises listener of ${this.node.path}`,
       });
       this.listenerKeyOutputName = TerraformStack.of(this).getLogicalId(listenerKey);
-      namespaceAddress = `https://${this.namespaceName}.servicebus.windows.net/`;
-      sasKey = this.dataverseRule.primaryKey;
+      annotate(
+        this,
+        'info',
+        `The on-premises listener connects to hybrid connection ${path} in Relay namespace ${ns} with rule ${this.listenerRuleName} (Listen only); its key is in the sensitive output ${this.listenerKeyOutputName}. Dataverse gets a Send-only key on the hybrid connection only.`,
+      );
+      // Microsoft's procedure ("Register a Dataverse service endpoint"): Path = the hybrid connection
+      // name, and that path added to the end of the namespace address (the https address senders post to).
+      const namespaceAddress = `https://${relayNamespace.fullyQualifiedNamespace}/${path}`;
+      target = { contract: ServiceEndpointContract.REST, namespaceName: ns, path, namespaceAddress, sasKeyName, sasKey: this.authorizationRule.primaryKey };
     }
-
+    [this.contract, this.namespaceName, this.relayPath] = [target.contract, target.namespaceName, target.path];
     const binding = bindOutbound(this, 'RelayIntegration', props, {
       defaultDescription: `Azure Relay for ${this.node.path} (cdktf-dataverse)`,
       contract: this.contract,
       authType: ServiceEndpointAuthType.SAS_KEY,
       messageFormat: props.messageFormat ?? MessageFormat.JSON,
-      namespaceAddress,
+      namespaceAddress: target.namespaceAddress,
       solutionNamespace: this.namespaceName,
       path: this.relayPath,
-      sasKeyName,
-      sasKey,
+      sasKeyName: target.sasKeyName,
+      sasKey: target.sasKey,
     });
-    this.endpoint = binding.endpoint;
-    this.steps = binding.steps;
-    this.sasKeyOutputName = binding.secretOutputName;
-
-    if (this.listenerKeyOutputName) {
-      annotate(
-        this,
-        'info',
-        `The on-premises listener connects to hybrid connection ${this.hybridConnectionName} in Relay namespace ${this.namespaceName} with rule ${this.listenerRuleName} (Listen only); its key is in the sensitive output ${this.listenerKeyOutputName}. Dataverse gets a Send-only key on the hybrid connection only.`,
-      );
-    }
+    [this.endpoint, this.steps, this.secretOutputName] = [binding.endpoint, binding.steps, binding.secretOutputName];
     addValidator(this, (problems) => this.validate(problems, props));
   }
 
+  /**
+   * Lets a principal listen on the hybrid connection with Entra ID instead of the Listen-only key:
+   * adds "Azure Relay Listener" scoped to it, and returns the role assignment (the first one, when repeated).
+   */
+  public grantListen(principalId: string, options: GrantOptions = {}): RoleAssignment {
+    if (!this.hybridConnection) {
+      throw new Error(
+        `${this.node.path}: grantListen needs a hybrid connection, and this integration points at an existing WCF relay (existingWcfRelay), which azurerm does not manage. Fix: grant "Azure Relay Listener" on that relay outside this construct.`,
+      );
+    }
+    return this.hybridConnection.grantListen(principalId, options);
+  }
+
   private validate(problems: Problems, props: RelayIntegrationProps): void {
-    const wcf = props.existingWcfRelay;
+    const [wcf, hc] = [props.existingWcfRelay, props.existingHybridConnection];
     checkExistingOrNew(problems, [
       ['existingNamespace', props.existingNamespace, 'namespaceOptions', props.namespaceOptions],
+      ['existingHybridConnection', hc, 'namespaceOptions', props.namespaceOptions],
+      ['existingHybridConnection', hc, 'existingNamespace', props.existingNamespace],
+      ['existingHybridConnection', hc, 'hybridConnection', props.hybridConnection],
       ['existingWcfRelay', wcf, 'namespaceOptions', props.namespaceOptions],
       ['existingWcfRelay', wcf, 'existingNamespace', props.existingNamespace],
       ['existingWcfRelay', wcf, 'hybridConnection', props.hybridConnection],
-      ['existingWcfRelay', wcf, 'dataverseRuleName', props.dataverseRuleName],
+      ['existingWcfRelay', wcf, 'existingHybridConnection', hc],
+      ['existingWcfRelay', wcf, 'authorizationRuleName', props.authorizationRuleName],
       ['existingWcfRelay', wcf, 'listenerRuleName', props.listenerRuleName],
     ]);
-    checkName(problems, NAME_RULES.relayNamespace, 'namespaceOptions.name', props.namespaceOptions?.name);
-    checkName(problems, NAME_RULES.messagingEntity, 'hybridConnection.name', props.hybridConnection?.name);
-    checkName(problems, NAME_RULES.authorizationRule, 'dataverseRuleName', props.dataverseRuleName);
-    checkName(problems, NAME_RULES.authorizationRule, 'listenerRuleName', props.listenerRuleName);
-    problems.length('hybridConnection.userMetadata', props.hybridConnection?.userMetadata, 0, 1024);
-    const existing = props.existingNamespace;
-    if (existing && !isUnresolved(existing.id)) {
+    if (wcf) return checkWcfRelay(problems, wcf);
+    const [send, listen] = [this.authorizationRule!.ruleName, this.listenerRuleName!];
+    // Each rule checks its own name (HybridConnectionRule); the pair is this pattern's rule.
+    if (!isUnresolved(send) && !isUnresolved(listen)) {
       problems.check(
-        isResourceIdOf(existing.id, 'Microsoft.Relay/namespaces'),
-        `existingNamespace.id ${quote(existing.id)} is not the resource id of a Relay namespace. Fix: pass '/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Relay/namespaces/<name>' (a data source's id fits).`,
+        send.toLowerCase() !== listen.toLowerCase(),
+        `authorizationRuleName and listenerRuleName are both ${quote(send)}: Dataverse (Send) and the listener (Listen) need separate rules. Fix: give them different names.`,
       );
     }
-    if (!wcf) {
-      const dv = props.dataverseRuleName ?? 'dataverse-send';
-      const listen = props.listenerRuleName ?? 'onprem-listen';
-      if (!isUnresolved(dv) && !isUnresolved(listen)) {
-        problems.check(
-          dv.toLowerCase() !== listen.toLowerCase(),
-          `dataverseRuleName and listenerRuleName are both ${quote(dv)}: Dataverse (Send) and the listener (Listen) need separate rules. Fix: give them different names.`,
-        );
-      }
-      return;
-    }
-    problems.check(
-      WCF_CONTRACTS.includes(wcf.contract),
-      `existingWcfRelay.contract ${ServiceEndpointContract[wcf.contract] ?? wcf.contract} (${wcf.contract}) is not a WCF relay contract: only ONE_WAY (1) and TWO_WAY (4) are. Fix: use one of them; for the REST contract (3) remove existingWcfRelay and let the construct create a hybrid connection.`,
-    );
-    if (!isUnresolved(wcf.namespaceAddress)) {
-      problems.check(
-        namespaceOfAddress(wcf.namespaceAddress) !== undefined,
-        `existingWcfRelay.namespaceAddress ${quote(wcf.namespaceAddress)} is not a namespace address. Fix: write it as 'https://<namespace>.servicebus.windows.net/' (no path).`,
-      );
-    } else {
-      problems.check(
-        wcf.namespaceName !== undefined,
-        'existingWcfRelay.namespaceAddress is a Terraform reference, so the namespace name cannot be read from it. Fix: set existingWcfRelay.namespaceName.',
-      );
-    }
-    problems.length('existingWcfRelay.path', wcf.path, 1, 160);
-    checkName(problems, NAME_RULES.authorizationRule, 'existingWcfRelay.sasKeyName', wcf.sasKeyName);
   }
-}
-
-/** The namespace name of `https://<ns>.servicebus.windows.net/` (https or sb, no path), or undefined. */
-function namespaceOfAddress(address: string): string | undefined {
-  if (isUnresolved(address)) return undefined;
-  let url: URL;
-  try {
-    url = new URL(address);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'sb:') return undefined;
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.port) return undefined;
-  const label = url.hostname.split('.')[0];
-  return url.hostname.includes('.') && label ? label : undefined;
 }

@@ -16,6 +16,8 @@ import {
   ApiManagement,
   WebhookFunction,
   ManifestFormat,
+  UserAssignedIdentity,
+  UserAssignedIdentityAttributes,
 } from '../../src';
 import { newStack, onlyResource, readAllFiles, resourcesOf, synthJson, tempDir, validationErrors } from '../helpers';
 
@@ -37,8 +39,11 @@ const creditScore: CustomApiDefinition = {
   responseProperties: [{ uniqueName: 'Score', fieldType: CustomApiFieldType.INTEGER }],
 };
 
+/** Extra props, or a function that builds them in the stack (for imported blocks). */
+type Extra = Partial<CustomApiGatewayProps> | ((stack: Construct) => Partial<CustomApiGatewayProps>);
+
 /** The issue's snippet, with optional extra props. */
-function gatewayStack(extra: Partial<CustomApiGatewayProps> = {}, env = {}) {
+function gatewayStack(extra: Extra = {}, env = {}) {
   const ctx = newStack(env);
   scopeForImports = ctx.stack;
   const gateway = new CustomApiGateway(ctx.stack, 'partners', {
@@ -46,12 +51,12 @@ function gatewayStack(extra: Partial<CustomApiGatewayProps> = {}, env = {}) {
     resourceGroup: ctx.rg,
     publisherName: 'Contoso',
     publisherEmail: 'integration@contoso.com',
-    ...extra,
+    ...(typeof extra === 'function' ? extra(ctx.stack) : extra),
   });
   return { ...ctx, gateway };
 }
 
-function withExample(extra: Partial<CustomApiGatewayProps> = {}) {
+function withExample(extra: Extra = {}) {
   const ctx = gatewayStack(extra);
   ctx.gateway.addCustomApi(approveOrder);
   ctx.gateway.addCustomApi(creditScore);
@@ -193,7 +198,8 @@ describe('CustomApiGateway: default settings', () => {
     const xml = apiPolicyOf(synth);
     expect(xml).toContain(`<authentication-managed-identity resource="https://contoso.crm4.dynamics.com" client-id="{{${named.name}}}" />`);
     expect(xml).toContain('<set-header name="Ocp-Apim-Subscription-Key" exists-action="delete" />');
-    expect(gateway.identity).toBeDefined();
+    expect(gateway.identity).toBeInstanceOf(UserAssignedIdentity);
+    expect(Object.keys(resourcesOf(synth, 'azurerm_user_assigned_identity'))).toEqual(['partners_identity_9BE13419']);
     expect(Object.values(resourcesOf(synth, 'azurerm_api_management_api_policy'))[0]).toMatchObject({
       depends_on: ['azurerm_api_management_named_value.partners_client-id_AEB91159'],
     });
@@ -546,13 +552,21 @@ describe('CustomApiGateway: existing resources', () => {
   let n = 0;
   const shared = (scope: Construct, gatewayUrl = 'https://apim-shared.azure-api.net/') =>
     ApiManagement.fromApiManagementAttributes(scope, `apim-${++n}`, { apiManagementId: APIM_ID, gatewayUrl });
-  const existingIdentity = { id: '/subscriptions/x/resourceGroups/rg-shared/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-apim', clientId: '11111111-2222-3333-4444-555555555555' };
+  const IDENTITY = {
+    userAssignedIdentityId: '/subscriptions/x/resourceGroups/rg-shared/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-apim',
+    principalId: '66666666-7777-4888-9999-aaaaaaaaaaaa',
+    clientId: '11111111-2222-3333-4444-555555555555',
+  };
+  const identity = (scope: Construct, attrs: Partial<UserAssignedIdentityAttributes> = {}) =>
+    UserAssignedIdentity.fromUserAssignedIdentityAttributes(scope, `identity-${++n}`, { ...IDENTITY, ...attrs });
 
   it('uses an existing service and identity: nothing of them is created', () => {
     const ctx = newStack();
     const existingApiManagement = shared(ctx.stack);
+    const existingIdentity = identity(ctx.stack);
     const gateway = new CustomApiGateway(ctx.stack, 'partners', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, existingApiManagement, existingIdentity });
     expect(gateway.apiManagement).toBe(existingApiManagement);
+    expect(gateway.identity).toBe(existingIdentity);
     gateway.addCustomApi(approveOrder);
     expect(validationErrors(ctx.stack)).toEqual([]);
     const synth = synthJson(ctx.stack);
@@ -560,17 +574,17 @@ describe('CustomApiGateway: existing resources', () => {
     expect(Object.keys(resourcesOf(synth, 'azurerm_user_assigned_identity'))).toHaveLength(0);
     const api = onlyResource(synth, 'azurerm_api_management_api');
     expect(api).toMatchObject({ api_management_name: 'apim-shared', resource_group_name: 'rg-shared' });
-    expect(onlyResource(synth, 'azurerm_api_management_named_value').value).toBe(existingIdentity.clientId);
+    expect(onlyResource(synth, 'azurerm_api_management_named_value').value).toBe(IDENTITY.clientId);
     expect(gateway.gatewayUrl).toBe('https://apim-shared.azure-api.net');
     expect(gateway.openApiDocument().servers).toEqual([{ url: 'https://apim-shared.azure-api.net/dataverse' }]);
     const user = ctx.dataverse.toManifest().records.find((r) => r.table === 'systemuser')!;
-    expect(user.columns.applicationid).toBe(existingIdentity.clientId);
+    expect(user.columns.applicationid).toBe(IDENTITY.clientId);
   });
 
   it('an existing identity with a created service is attached to it', () => {
-    const { stack } = withExample({ existingIdentity });
+    const { stack } = withExample((s) => ({ existingIdentity: identity(s) }));
     const synth = synthJson(stack);
-    expect(onlyResource(synth, 'azurerm_api_management').identity.identity_ids).toEqual([existingIdentity.id]);
+    expect(onlyResource(synth, 'azurerm_api_management').identity.identity_ids).toEqual([IDENTITY.userAssignedIdentityId]);
     expect(Object.keys(resourcesOf(synth, 'azurerm_user_assigned_identity'))).toHaveLength(0);
   });
 
@@ -582,7 +596,7 @@ describe('CustomApiGateway: existing resources', () => {
       publisherName: 'Contoso',
       publisherEmail: 'integration@contoso.com',
       existingApiManagement: shared(ctx.stack),
-      existingIdentity,
+      existingIdentity: identity(ctx.stack),
       apiManagement: { tier: ApiManagementTier.PREMIUM },
     });
     const stack = ctx.stack;
@@ -605,8 +619,16 @@ describe('CustomApiGateway: existing resources', () => {
     one(errors, "gatewayUrl 'http://apim-shared.azure-api.net' is not an https URL");
   });
 
-  it('existingIdentity.clientId must be a GUID', () => {
-    one(validationErrors(withExample({ existingIdentity: { ...existingIdentity, clientId: 'id-apim' } }).stack), "existingIdentity.clientId 'id-apim' is not a GUID");
+  it("the imported identity's client id must be a GUID (checked by the importer)", () => {
+    const e = one(validationErrors(withExample((s) => ({ existingIdentity: identity(s, { clientId: 'id-apim' }) })).stack), "clientId 'id-apim' is not a GUID");
+    expect(e).toMatch(/^\[test\/identity-\d+\]/);
+  });
+
+  it("0.0.x's { id, clientId } struct (or any object without userAssignedIdentityId) is refused, naming the prop and the importer", () => {
+    const old = { id: IDENTITY.userAssignedIdentityId, clientId: IDENTITY.clientId } as any;
+    expect(() => withExample({ existingIdentity: old })).toThrow(
+      "test/partners: CustomApiGateway's existingIdentity has no userAssignedIdentityId, so it is not a managed identity block (0.0.x took { id, clientId }). Fix: pass UserAssignedIdentity.fromUserAssignedIdentityAttributes(",
+    );
   });
 });
 

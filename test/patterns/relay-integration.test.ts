@@ -2,10 +2,13 @@ import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import {
+  HybridConnection,
   ManifestFormat,
   MessageFormat,
   RelayIntegration,
   RelayIntegrationProps,
+  RelayNamespace,
+  RegistrationMode,
   ServiceEndpointContract,
   StepMode,
   StepStage,
@@ -17,11 +20,18 @@ const steps = [{ table: 'contact', message: 'Update', filteringAttributes: ['ema
 const EXISTING_ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-hybrid/providers/Microsoft.Relay/namespaces/relay-shared';
 const RG_REF = '${azurerm_resource_group.rg.name}';
 
-function relay(extra: Partial<RelayIntegrationProps> = {}) {
+/** Extra props, or a function that builds them in the stack (for imported blocks). */
+type Extra = Partial<RelayIntegrationProps> | ((stack: TerraformStack) => Partial<RelayIntegrationProps>);
+
+function relay(extra: Extra = {}) {
   const ctx = newStack();
-  const construct = new RelayIntegration(ctx.stack, 'onprem', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps, ...extra });
+  const more = typeof extra === 'function' ? extra(ctx.stack) : extra;
+  const construct = new RelayIntegration(ctx.stack, 'onprem', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps, ...more });
   return { ...ctx, relay: construct };
 }
+
+/** The namespace of EXISTING_ID, imported. */
+const sharedNamespace = (stack: TerraformStack, relayNamespaceId = EXISTING_ID) => RelayNamespace.fromRelayNamespaceAttributes(stack, 'relay-shared', { relayNamespaceId });
 
 /** A WCF relay reference whose key is a Terraform variable (created in the given stack). */
 function wcfRelay(stack: TerraformStack, contract: ServiceEndpointContract, extra: Partial<WcfRelayReference> = {}): WcfRelayReference {
@@ -36,14 +46,14 @@ function wcfRelay(stack: TerraformStack, contract: ServiceEndpointContract, extr
   };
 }
 
-function withWcf(contract: ServiceEndpointContract, extra: Partial<WcfRelayReference> = {}, props: Partial<RelayIntegrationProps> = {}) {
+function withWcf(contract: ServiceEndpointContract, extra: Partial<WcfRelayReference> = {}, props: Extra = {}) {
   const ctx = newStack();
   const construct = new RelayIntegration(ctx.stack, 'onprem', {
     dataverse: ctx.dataverse,
     resourceGroup: ctx.rg,
     steps,
     existingWcfRelay: wcfRelay(ctx.stack, contract, extra),
-    ...props,
+    ...(typeof props === 'function' ? props(ctx.stack) : props),
   });
   return { ...ctx, relay: construct };
 }
@@ -73,11 +83,13 @@ describe('RelayIntegration: default settings', () => {
   it('creates a hybrid connection that requires client authorization', () => {
     const { stack, relay: r } = relay();
     const hc = onlyResource(synthJson(stack), 'azurerm_relay_hybrid_connection');
-    expect(hc).toMatchObject({ requires_client_authorization: true, name: r.hybridConnectionName, resource_group_name: RG_REF });
+    expect(hc).toMatchObject({ requires_client_authorization: true, name: r.hybridConnection!.hybridConnectionName, resource_group_name: RG_REF });
     expect(hc.relay_namespace_name).toMatch(/^\$\{azurerm_relay_namespace\.onprem_namespace_[0-9A-F]+\.name\}$/);
     expect(hc.user_metadata).toBeUndefined();
-    expect(r.hybridConnectionName).toMatch(/^dataverse-test-onprem-[0-9a-f]{6}$/);
-    expect(r.relayPath).toBe(r.hybridConnectionName);
+    expect(r.hybridConnection).toBeInstanceOf(HybridConnection);
+    expect(r.relayNamespace).toBeInstanceOf(RelayNamespace);
+    expect(r.hybridConnection!.hybridConnectionName).toMatch(/^dataverse-test-onprem-[0-9a-f]{6}$/);
+    expect(r.relayPath).toBe(r.hybridConnection!.hybridConnectionName);
   });
 
   it('gives Dataverse a Send-only rule on the hybrid connection', () => {
@@ -97,10 +109,12 @@ describe('RelayIntegration: default settings', () => {
     const output = synth.output[r.listenerKeyOutputName!];
     expect(output).toMatchObject({ sensitive: true });
     expect(output.value).toMatch(/^\$\{azurerm_relay_hybrid_connection_authorization_rule\.onprem_listener_[0-9A-F]+\.primary_key\}$/);
-    expect(messages(r, '@cdktf/info').some((m) => m.includes(`sensitive output ${r.listenerKeyOutputName}`) && m.includes(r.hybridConnectionName!))).toBe(true);
+    expect(messages(r, '@cdktf/info').some((m) => m.includes(`sensitive output ${r.listenerKeyOutputName}`) && m.includes(r.relayPath))).toBe(true);
+    expect(r.listenerRule!.ruleName).toBe('onprem-listen');
+    expect(r.authorizationRule!.ruleName).toBe('dataverse-send');
   });
 
-  it('registers a REST service endpoint (contract 3, SAS key, JSON, https address, path = hybrid connection)', () => {
+  it('registers a REST service endpoint (contract 3, SAS key, JSON; path = hybrid connection, added to the end of the https namespace address)', () => {
     const { stack, dataverse, relay: r } = relay();
     const synth = synthJson(stack);
     const endpoint = endpointRecord(dataverse.toManifest());
@@ -109,14 +123,15 @@ describe('RelayIntegration: default settings', () => {
       authtype: 2,
       messageformat: 2,
       userclaim: 1,
-      namespaceaddress: `https://${r.namespaceName}.servicebus.windows.net/`,
+      namespaceaddress: `https://${r.namespaceName}.servicebus.windows.net/${r.relayPath}`,
       namespaceformat: 2,
       solutionnamespace: r.namespaceName,
-      path: r.hybridConnectionName,
+      path: r.relayPath,
       saskeyname: 'dataverse-send',
     });
-    expect(endpoint.fromOutputs).toEqual([{ column: 'saskey', output: r.sasKeyOutputName, sensitive: true }]);
-    expect(synth.output[r.sasKeyOutputName].value).toMatch(/onprem_dataverse-send_[0-9A-F]+\.primary_key/);
+    expect(r.relayPath).toMatch(/^dataverse-test-onprem-[0-9a-f]{6}$/);
+    expect(endpoint.fromOutputs).toEqual([{ column: 'saskey', output: r.secretOutputName, sensitive: true }]);
+    expect(synth.output[r.secretOutputName].value).toMatch(/onprem_dataverse-send_[0-9A-F]+\.primary_key/);
   });
 
   it('registers asynchronous post-operation steps by default, without a warning', () => {
@@ -139,24 +154,104 @@ describe('RelayIntegration: default settings', () => {
   });
 });
 
+describe('RelayIntegration: the REST registration in Power Platform provider mode', () => {
+  it('the serviceendpoint request body carries the same path and namespace address as the manifest', () => {
+    const ctx = newStack({ registrationMode: RegistrationMode.POWER_PLATFORM_PROVIDER, environmentId: '11111111-2222-3333-4444-555555555555' });
+    const r = new RelayIntegration(ctx.stack, 'onprem', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps });
+    const rest = Object.values<any>(resourcesOf(synthJson(ctx.stack), 'powerplatform_rest')).find((x) => x.create.url.includes('/serviceendpoints('));
+    const address = `https://${r.namespaceName}.servicebus.windows.net/${r.relayPath}`;
+    for (const body of [rest.create.body, rest.update.body]) {
+      // The key is interpolated from Terraform; the rest of the body is literal JSON.
+      const literal = JSON.parse(body.replace(/\$\{jsonencode\(sensitive\([^)]*\)\)\}/, '"KEY"'));
+      expect(literal).toMatchObject({ contract: 3, messageformat: 2, namespaceaddress: address, path: r.relayPath, solutionnamespace: r.namespaceName, saskey: 'KEY' });
+    }
+    expect(endpointRecord(ctx.dataverse.toManifest()).columns.namespaceaddress).toBe(address);
+  });
+});
+
 describe('RelayIntegration: existing namespace', () => {
   it('creates no namespace; the hybrid connection and rules go into the given one', () => {
-    const { stack, dataverse, relay: r } = relay({ existingNamespace: { id: EXISTING_ID, name: 'relay-shared' } });
+    const { stack, dataverse, relay: r } = relay((s) => ({ existingNamespace: sharedNamespace(s) }));
     const synth = synthJson(stack);
     expect(Object.keys(resourcesOf(synth, 'azurerm_relay_namespace'))).toHaveLength(0);
     expect(onlyResource(synth, 'azurerm_relay_hybrid_connection')).toMatchObject({ relay_namespace_name: 'relay-shared', resource_group_name: 'rg-hybrid' });
     expect(rules(synth)['dataverse-send']).toMatchObject({ namespace_name: 'relay-shared', resource_group_name: 'rg-hybrid' });
-    expect(r.relayNamespace).toBeUndefined();
-    expect(r.namespaceId).toBe(EXISTING_ID);
-    expect(endpointRecord(dataverse.toManifest()).columns.namespaceaddress).toBe('https://relay-shared.servicebus.windows.net/');
+    expect(r.relayNamespace).toBe(stack.node.findChild('relay-shared'));
+    expect(r.relayNamespace!.relayNamespaceId).toBe(EXISTING_ID);
+    expect(r.namespaceName).toBe('relay-shared');
+    expect(endpointRecord(dataverse.toManifest()).columns.namespaceaddress).toBe(`https://relay-shared.servicebus.windows.net/${r.relayPath}`);
   });
 
-  it('a Terraform reference fits: the resource group is split out of the id at apply time', () => {
+  it('a Terraform reference fits with the name given: the resource group is split out of the id at apply time', () => {
     const { stack, rg, dataverse } = newStack();
     const id = new TerraformVariable(stack, 'relay-id', { type: 'string' });
-    new RelayIntegration(stack, 'onprem', { dataverse, resourceGroup: rg, steps, existingNamespace: { id: id.stringValue, name: 'relay-shared' } });
+    const existingNamespace = RelayNamespace.fromRelayNamespaceAttributes(stack, 'ns', { relayNamespaceId: id.stringValue, relayNamespaceName: 'relay-shared' });
+    new RelayIntegration(stack, 'onprem', { dataverse, resourceGroup: rg, steps, existingNamespace });
     expect(validationErrors(stack)).toEqual([]);
     expect(onlyResource(synthJson(stack), 'azurerm_relay_hybrid_connection').resource_group_name).toBe('${element(split("/", var.relay-id), 4)}');
+  });
+
+  it("0.0.x's { id, name } reference struct is refused, naming the prop and the importer", () => {
+    expect(() => relay({ existingNamespace: { id: EXISTING_ID, name: 'relay-shared' } as any })).toThrow(
+      "test/onprem: RelayIntegration's existingNamespace has no relayNamespaceId, so it is not a Relay block (0.0.x took { id, name }). Fix: pass RelayNamespace.fromRelayNamespaceAttributes(",
+    );
+    expect(() => relay({ existingHybridConnection: { name: 'crm-bridge' } as any })).toThrow(
+      "RelayIntegration's existingHybridConnection has no hybridConnectionId, so it is not a Relay block. Fix: pass HybridConnection.fromHybridConnectionAttributes(",
+    );
+  });
+});
+
+describe('RelayIntegration: existing hybrid connection', () => {
+  const HC_ID = `${EXISTING_ID}/hybridConnections/crm-bridge`;
+  const sharedHc = (s: TerraformStack) => HybridConnection.fromHybridConnectionAttributes(s, 'crm-bridge', { relayNamespace: sharedNamespace(s), hybridConnectionId: HC_ID });
+
+  it('creates only the two rules on it, named literally; the endpoint posts to it', () => {
+    const { stack, dataverse, relay: r } = relay((s) => ({ existingHybridConnection: sharedHc(s) }));
+    expect(validationErrors(stack)).toEqual([]);
+    const synth = synthJson(stack);
+    expect(Object.keys(synth.resource).sort()).toEqual(['azurerm_relay_hybrid_connection_authorization_rule', 'azurerm_resource_group']);
+    expect(rules(synth)['dataverse-send']).toMatchObject({ hybrid_connection_name: 'crm-bridge', namespace_name: 'relay-shared', resource_group_name: 'rg-hybrid', send: true, listen: false });
+    expect(rules(synth)['onprem-listen']).toMatchObject({ hybrid_connection_name: 'crm-bridge', send: false, listen: true });
+    expect(r.hybridConnection).toBe(stack.node.findChild('crm-bridge'));
+    expect(r.relayNamespace!.relayNamespaceName).toBe('relay-shared');
+    expect(endpointRecord(dataverse.toManifest()).columns).toMatchObject({
+      namespaceaddress: 'https://relay-shared.servicebus.windows.net/crm-bridge',
+      path: 'crm-bridge',
+      solutionnamespace: 'relay-shared',
+    });
+  });
+
+  it('not with the options or the namespace of a new one: one aggregated error', () => {
+    const { stack } = relay((s) => ({ existingHybridConnection: sharedHc(s), hybridConnection: { name: 'x' }, namespaceOptions: {}, existingNamespace: RelayNamespace.fromRelayNamespaceAttributes(s, 'relay-b', { relayNamespaceId: EXISTING_ID.replace('relay-shared', 'relay-b') }) }));
+    const errors = validationErrors(stack).filter((e) => e.includes('conflicting props'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('existingHybridConnection with namespaceOptions; existingHybridConnection with existingNamespace; existingHybridConnection with hybridConnection');
+  });
+});
+
+describe('RelayIntegration: grantListen', () => {
+  const PRINCIPAL = '00000000-0000-0000-0000-0000000000bb';
+
+  it('adds "Azure Relay Listener" scoped to the hybrid connection; a repeated grant returns the first', () => {
+    const { stack, relay: r } = relay();
+    const first = r.grantListen(PRINCIPAL);
+    expect(r.grantListen(PRINCIPAL)).toBe(first);
+    const all = Object.values<any>(resourcesOf(synthJson(stack), 'azurerm_role_assignment'));
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ role_definition_name: 'Azure Relay Listener', principal_id: PRINCIPAL });
+    expect(all[0].scope).toMatch(/^\$\{azurerm_relay_hybrid_connection\.onprem_hybrid-connection_[0-9A-F]+\.id\}$/);
+  });
+
+  it('on an imported hybrid connection: scoped to its literal id', () => {
+    const HC_ID = `${EXISTING_ID}/hybridConnections/crm-bridge`;
+    const { stack, relay: r } = relay((s) => ({ existingHybridConnection: HybridConnection.fromHybridConnectionAttributes(s, 'hc', { relayNamespace: sharedNamespace(s), hybridConnectionId: HC_ID }) }));
+    r.grantListen(PRINCIPAL, { principalType: 'ServicePrincipal' });
+    expect(onlyResource(synthJson(stack), 'azurerm_role_assignment')).toMatchObject({ scope: HC_ID, principal_type: 'ServicePrincipal' });
+  });
+
+  it('with a WCF relay there is no hybrid connection to scope it to: a clear error', () => {
+    const { relay: r } = withWcf(ServiceEndpointContract.TWO_WAY);
+    expect(() => r.grantListen(PRINCIPAL)).toThrow('test/onprem: grantListen needs a hybrid connection, and this integration points at an existing WCF relay (existingWcfRelay)');
   });
 });
 
@@ -177,7 +272,7 @@ describe('RelayIntegration: existing WCF relay', () => {
       path: 'dataverse/twoway',
       saskeyname: 'dataverse-send',
     });
-    expect(synth.output[r.sasKeyOutputName]).toMatchObject({ sensitive: true, value: '${var.wcf-key}' });
+    expect(synth.output[r.secretOutputName]).toMatchObject({ sensitive: true, value: '${var.wcf-key}' });
     expect(r.contract).toBe(ServiceEndpointContract.TWO_WAY);
     expect(r.hybridConnection).toBeUndefined();
     expect(r.listenerKeyOutputName).toBeUndefined();
@@ -216,30 +311,40 @@ describe('RelayIntegration: existing WCF relay', () => {
 });
 
 describe('RelayIntegration: validation', () => {
-  const cases: Array<[string, Partial<RelayIntegrationProps>, string]> = [
-    ['existing namespace and options', { existingNamespace: { id: EXISTING_ID, name: 'relay-shared' }, namespaceOptions: {} }, 'conflicting props: existingNamespace with namespaceOptions'],
-    ['existing id of another type', { existingNamespace: { id: EXISTING_ID.replace('Microsoft.Relay', 'Microsoft.EventHub'), name: 'x' } }, 'is not the resource id of a Relay namespace'],
-    ['namespace name', { namespaceOptions: { name: 'relay_1' } }, "namespaceOptions.name: Relay namespace name 'relay_1' is not valid"],
-    ['hybrid connection name', { hybridConnection: { name: 'a'.repeat(161) } }, 'hybridConnection.name: entity name'],
-    ['user metadata', { hybridConnection: { userMetadata: 'x'.repeat(1025) } }, 'hybridConnection.userMetadata'],
-    ['dataverse rule name', { dataverseRuleName: 'send!' }, "dataverseRuleName: authorization rule name 'send!' is not valid"],
-    ['listener rule name', { listenerRuleName: '' }, "listenerRuleName: authorization rule name '' is not valid"],
-    ['same rule names', { dataverseRuleName: 'relay', listenerRuleName: 'Relay' }, "dataverseRuleName and listenerRuleName are both 'relay'"],
-    ['no steps', { steps: [] }, 'steps is empty'],
+  // [title, props, the expected message, the construct that reports it]
+  const cases: Array<[string, Extra, string, string]> = [
+    ['existing namespace and options', (s) => ({ existingNamespace: sharedNamespace(s), namespaceOptions: {} }), 'conflicting props: existingNamespace with namespaceOptions', 'test/onprem'],
+    [
+      'existing id of another type',
+      (s) => ({ existingNamespace: sharedNamespace(s, EXISTING_ID.replace('Microsoft.Relay', 'Microsoft.EventHub')) }),
+      'is not the resource id of a Microsoft.Relay/namespaces',
+      'test/relay-shared',
+    ],
+    ['namespace name', { namespaceOptions: { name: 'relay_1' } }, "name: Relay namespace name 'relay_1' is not valid", 'test/onprem/namespace'],
+    ['hybrid connection name', { hybridConnection: { name: 'a'.repeat(161) } }, 'name: entity name', 'test/onprem/hybrid-connection'],
+    ['user metadata', { hybridConnection: { userMetadata: 'x'.repeat(1025) } }, 'userMetadata', 'test/onprem/hybrid-connection'],
+    ['dataverse rule name', { authorizationRuleName: 'send!' }, "name: authorization rule name 'send!' is not valid", 'test/onprem/dataverse-send'],
+    ['listener rule name', { listenerRuleName: '' }, "name: authorization rule name '' is not valid", 'test/onprem/listener'],
+    ['same rule names', { authorizationRuleName: 'relay', listenerRuleName: 'Relay' }, "authorizationRuleName and listenerRuleName are both 'relay'", 'test/onprem'],
+    ['no steps', { steps: [] }, 'steps is empty', 'test/onprem'],
   ];
-  for (const [title, props, expected] of cases) {
+  for (const [title, props, expected, path] of cases) {
     it(`reports: ${title}`, () => {
       const { stack } = relay(props);
       const errors = validationErrors(stack);
-      expect(errors.filter((e) => e.includes(expected))).toHaveLength(1);
-      for (const e of errors) {
-        expect(e).toMatch(/^\[test\/onprem/);
-        expect(e).toContain('Fix:');
-      }
+      expect(errors.filter((e) => e.includes(expected))).toEqual([expect.stringMatching(new RegExp(`^\\[${path}\\] `))]);
+      for (const e of errors) expect(e).toContain('Fix:');
     });
   }
 
-  const wcfCases: Array<[string, ServiceEndpointContract, Partial<WcfRelayReference>, Partial<RelayIntegrationProps>, string]> = [
+  it('JavaScript callers: missing props name the construct and the props', () => {
+    const { stack, rg } = newStack();
+    expect(() => new RelayIntegration(stack, 'js', { resourceGroup: rg, steps } as any)).toThrow('test/js: RelayIntegration needs dataverse');
+    const ctx = newStack();
+    expect(() => new RelayIntegration(ctx.stack, 'js', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps: [null] } as any)).toThrow('test/js: RelayIntegration needs steps as a list');
+  });
+
+  const wcfCases: Array<[string, ServiceEndpointContract, Partial<WcfRelayReference>, Extra, string]> = [
     ['REST as a WCF contract', ServiceEndpointContract.REST, {}, {}, 'existingWcfRelay.contract REST (3) is not a WCF relay contract: only ONE_WAY (1) and TWO_WAY (4) are'],
     ['queue as a WCF contract', ServiceEndpointContract.QUEUE, {}, {}, 'existingWcfRelay.contract QUEUE (2) is not a WCF relay contract'],
     ['address with a path', ServiceEndpointContract.TWO_WAY, { namespaceAddress: 'https://contoso-wcf.servicebus.windows.net/dataverse' }, {}, 'is not a namespace address'],
@@ -251,8 +356,8 @@ describe('RelayIntegration: validation', () => {
       'WCF relay with created-resource options',
       ServiceEndpointContract.TWO_WAY,
       {},
-      { namespaceOptions: {}, existingNamespace: { id: EXISTING_ID, name: 'relay-shared' }, hybridConnection: {}, dataverseRuleName: 'a', listenerRuleName: 'b' },
-      'existingWcfRelay with namespaceOptions; existingWcfRelay with existingNamespace; existingWcfRelay with hybridConnection; existingWcfRelay with dataverseRuleName; existingWcfRelay with listenerRuleName',
+      (s) => ({ namespaceOptions: {}, existingNamespace: sharedNamespace(s), hybridConnection: {}, authorizationRuleName: 'a', listenerRuleName: 'b' }),
+      'existingWcfRelay with namespaceOptions; existingWcfRelay with existingNamespace; existingWcfRelay with hybridConnection; existingWcfRelay with authorizationRuleName; existingWcfRelay with listenerRuleName',
     ],
   ];
   for (const [title, contract, extra, props, expected] of wcfCases) {
@@ -300,8 +405,8 @@ describe('RelayIntegration: output', () => {
     const c = build(true);
     expect(c.relay.endpoint.recordId).toBe(a.relay.endpoint.recordId);
     expect(c.relay.steps.map((s) => s.recordId)).toEqual(a.relay.steps.map((s) => s.recordId));
-    expect([c.relay.namespaceName, c.relay.hybridConnectionName]).toEqual([a.relay.namespaceName, a.relay.hybridConnectionName]);
-    expect([c.relay.sasKeyOutputName, c.relay.listenerKeyOutputName]).toEqual([a.relay.sasKeyOutputName, a.relay.listenerKeyOutputName]);
+    expect([c.relay.namespaceName, c.relay.relayPath]).toEqual([a.relay.namespaceName, a.relay.relayPath]);
+    expect([c.relay.secretOutputName, c.relay.listenerKeyOutputName]).toEqual([a.relay.secretOutputName, a.relay.listenerKeyOutputName]);
   });
 
   it('two instances in one stack get distinct output names', () => {
@@ -323,7 +428,7 @@ describe('RelayIntegration: output', () => {
       expect(JSON.stringify(resources), type).not.toMatch(secretRefs);
     }
     const keyOutputs = Object.entries<any>(tf.output).filter(([, o]) => secretRefs.test(JSON.stringify(o.value)));
-    expect(keyOutputs.map(([name]) => name).sort()).toEqual([r.listenerKeyOutputName, r.sasKeyOutputName].sort());
+    expect(keyOutputs.map(([name]) => name).sort()).toEqual([r.listenerKeyOutputName, r.secretOutputName].sort());
     expect(secretLeaks(files)).toEqual([]);
   });
 
@@ -345,7 +450,7 @@ describe('RelayIntegration: output', () => {
     const { stack, dataverse, relay: r } = relay({
       messageFormat: MessageFormat.TEXT_XML,
       endpointName: 'On-premises CRM bridge',
-      dataverseRuleName: 'dv',
+      authorizationRuleName: 'dv',
       listenerRuleName: 'bridge',
       hybridConnection: { name: 'crm-bridge', userMetadata: 'runs on srv-crm-01' },
       namespaceOptions: { name: 'contoso-relay' },
@@ -358,7 +463,7 @@ describe('RelayIntegration: output', () => {
       name: 'On-premises CRM bridge',
       saskeyname: 'dv',
       path: 'crm-bridge',
-      namespaceaddress: 'https://contoso-relay.servicebus.windows.net/',
+      namespaceaddress: 'https://contoso-relay.servicebus.windows.net/crm-bridge',
     });
     expect(r.listenerRuleName).toBe('bridge');
   });

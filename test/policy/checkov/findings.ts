@@ -64,8 +64,11 @@ export interface FixedByDefault {
 }
 
 export const FIXED_BY_DEFAULT: FixedByDefault[] = [
-  // The StorageAccount block keeps deleted blobs and containers (7 days by default).
-  { id: 'CKV2_AZURE_38', default: 'blob soft delete on (StorageAccount block)', path: 'blob_properties/delete_retention_policy', stacks: ['webhook'] },
+  // The StorageAccount block keeps deleted blobs and containers (7 days by default); EventHubFanout's
+  // capture account is that block too.
+  { id: 'CKV2_AZURE_38', default: 'blob soft delete on (StorageAccount block)', path: 'blob_properties/delete_retention_policy' },
+  // With shared keys on (the capture account: Event Hubs Capture signs in with SAS), the block sets a SAS expiry policy.
+  { id: 'CKV2_AZURE_41', default: 'SAS expiration policy of one day (StorageAccount block with shared keys)', path: 'sas_policy/expiration_period' },
   // The ServiceBusNamespace block has a system-assigned identity (checkov reads identity/[0]/type).
   { id: 'CKV_AZURE_202', default: 'system-assigned managed identity (ServiceBusNamespace block)', path: 'identity/type' },
 ];
@@ -79,8 +82,6 @@ export const FIXED_BY_DEFAULT: FixedByDefault[] = [
 export const PENDING_SUPPRESSIONS: Array<{ readonly ruleId: string; readonly resourceType: string }> = [
   { ruleId: 'CKV2_AZURE_1', resourceType: 'azurerm_storage_account' },
   { ruleId: 'CKV2_AZURE_33', resourceType: 'azurerm_storage_account' },
-  { ruleId: 'CKV2_AZURE_38', resourceType: 'azurerm_storage_account' },
-  { ruleId: 'CKV2_AZURE_41', resourceType: 'azurerm_storage_account' },
   { ruleId: 'CKV2_AZURE_21', resourceType: 'azurerm_storage_container' },
   { ruleId: 'CKV_AZURE_109', resourceType: 'azurerm_key_vault' },
   { ruleId: 'CKV_AZURE_189', resourceType: 'azurerm_key_vault' },
