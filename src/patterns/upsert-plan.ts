@@ -39,6 +39,8 @@ export interface UpsertPlan {
   readonly odataType: string;
   readonly primaryKey: string;
   readonly mode: UpsertMode;
+  /** The alternate key's logical name (for readers of the policy: the diagram, reviewers). */
+  readonly alternateKey?: string;
   readonly key: PlanKeyPart[];
   readonly fields: PlanField[];
   readonly maxBatchSize?: number;
@@ -84,6 +86,7 @@ export function upsertPlan(o: UpsertOperationOptions): UpsertPlan {
     odataType: `Microsoft.Dynamics.CRM.${o.table}`,
     primaryKey: `${o.table}id`,
     mode: o.mode ?? UpsertMode.UPSERT,
+    alternateKey: o.alternateKey.keyLogicalName,
     key,
     fields,
     ...(o.bulk ? { maxBatchSize: o.bulk.maxBatchSize ?? 100 } : {}),
