@@ -8,8 +8,8 @@
 // one request each, never inside a $batch change set: Microsoft does not document metadata
 // requests in change sets.
 import { BatchOperation } from './batch';
-import { CliError } from './errors';
 import { mapLimit, RecordPlan } from './engine';
+import { CliError } from './errors';
 import { LedgerEntry } from './ledger';
 import { Row } from './rows';
 import { WebApi } from './webapi';
@@ -108,9 +108,13 @@ export async function waitForKeys(api: WebApi, records: ManifestRecord[], wait: 
       } else if (key.status === 'Active') {
         progress(`  key ${name}: index Active`);
       } else if (key.status === 'Failed') {
-        failures.push(`${r.path}: the index of alternate key ${name} failed: ${await jobMessage(api, key.asyncjob)} Fix: make the rows unique on ${r.columns.keyattributes} (or remove the duplicates), then run apply again.`);
+        failures.push(
+          `${r.path}: the index of alternate key ${name} failed: ${await jobMessage(api, key.asyncjob)} Fix: make the rows unique on ${r.columns.keyattributes} (or remove the duplicates), then run apply again.`,
+        );
       } else if (round + 1 >= rounds) {
-        failures.push(`${r.path}: the index of alternate key ${name} is still ${key.status} after ${wait.timeoutSeconds} s. Fix: run apply again later (it waits again), or raise --key-timeout.`);
+        failures.push(
+          `${r.path}: the index of alternate key ${name} is still ${key.status} after ${wait.timeoutSeconds} s. Fix: run apply again later (it waits again), or raise --key-timeout.`,
+        );
       } else {
         progress(`  key ${name}: index ${key.status} (${round * wait.intervalSeconds} s)`);
         still.push(r);
@@ -128,7 +132,9 @@ async function jobMessage(api: WebApi, job: unknown): Promise<string> {
   const response = await api.request('GET', `asyncoperations(${job.toLowerCase()})?$select=message,friendlymessage`, { accept: [404] });
   if (response.status === 404) return `its system job asyncoperations(${job}) is gone.`;
   const text = response.body?.friendlymessage || response.body?.message;
-  return typeof text === 'string' && text.trim() ? `${text.trim().replace(/\s+/g, ' ')}${/[.!]$/.test(text.trim()) ? '' : '.'}` : `its system job asyncoperations(${job}) gives no message.`;
+  return typeof text === 'string' && text.trim()
+    ? `${text.trim().replace(/\s+/g, ' ')}${/[.!]$/.test(text.trim()) ? '' : '.'}`
+    : `its system job asyncoperations(${job}) gives no message.`;
 }
 
 /** The delete of a pruned key, from its ledger entry (its address is checked first). */

@@ -6,8 +6,8 @@
 // Active, Failed).
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import type { DataverseEnvironment } from './environment';
 import { ENTITY_KEY_TABLE } from './alternate-key-metadata';
+import type { DataverseEnvironment } from './environment';
 import { checkLogicalName, checkPrefixedName } from './names';
 import { DataverseRecord } from './record';
 import { requireProps } from '../azure/imports';
@@ -123,7 +123,6 @@ function alternateKeyColumnBytes(column: AlternateKeyColumn): number {
 
 const DEFAULT_STRING_LENGTH = 100;
 const TYPES = Object.values(AlternateKeyColumnType) as string[];
-
 
 /**
  * An alternate key of a table: the external system's own identifier (an account number, an e-mail

@@ -1,8 +1,8 @@
 // The props and option structs of CustomApiGateway (kept apart from the construct to keep files short).
 import { ApiManagementSubscription } from '@cdktf/provider-azurerm/lib/api-management-subscription';
+import { IntegrationBaseProps } from './integration-props';
 import { ApiManagementOptions, IApiManagement } from '../azure/api-management';
 import { IUserAssignedIdentity } from '../azure/managed-identity';
-import { IntegrationBaseProps } from './integration-props';
 
 /** Call rate limit per subscription (`rate-limit` policy). */
 export interface GatewayRateLimit {

@@ -61,7 +61,9 @@ export class FakeMetadata {
     m = ONE_KEY.exec(path);
     if (m) return this.oneKey(method, m[1], m[2]);
     m = /^asyncoperations\(([0-9a-f-]{36})\)$/.exec(path);
-    if (m && method === 'GET') return this.jobs.has(m[1]) ? { status: 200, body: this.jobs.get(m[1]) } : error(404, '0x80040217', `asyncoperation With Id = ${m[1]} Does Not Exist`);
+    if (m && method === 'GET') {
+      return this.jobs.has(m[1]) ? { status: 200, body: this.jobs.get(m[1]) } : error(404, '0x80040217', `asyncoperation With Id = ${m[1]} Does Not Exist`);
+    }
     m = UPSERT_MULTIPLE.exec(path);
     if (m && method === 'POST') return this.upsertMultiple(m[1], body);
     m = BY_KEY.exec(path);
@@ -77,9 +79,24 @@ export class FakeMetadata {
     const logical = String(body.LogicalName ?? body.SchemaName).toLowerCase();
     if (this.keysOf(entity).some((k) => k.LogicalName === logical)) return error(400, '0x80048403', `An entity key with the name ${logical} already exists.`);
     if (this.keysOf(entity).length >= 10) return error(400, '0x80048403', `The entity ${entity} already has the maximum number of keys (10).`);
-    const key: FakeKey = { entity, LogicalName: logical, SchemaName: body.SchemaName, KeyAttributes: attrs.map(String), MetadataId: randomUUID(), AsyncJob: randomUUID(), status: 'Pending', readsLeft: this.readsToBuild };
+    const key: FakeKey = {
+      entity,
+      LogicalName: logical,
+      SchemaName: body.SchemaName,
+      KeyAttributes: attrs.map(String),
+      MetadataId: randomUUID(),
+      AsyncJob: randomUUID(),
+      status: 'Pending',
+      readsLeft: this.readsToBuild,
+    };
     this.keys.push(key);
-    this.jobs.set(key.AsyncJob, { asyncoperationid: key.AsyncJob, name: `Create index for ${body.DisplayName?.LocalizedLabels?.[0]?.Label ?? logical} for table ${entity}`, statuscode: 0, message: null, friendlymessage: null });
+    this.jobs.set(key.AsyncJob, {
+      asyncoperationid: key.AsyncJob,
+      name: `Create index for ${body.DisplayName?.LocalizedLabels?.[0]?.Label ?? logical} for table ${entity}`,
+      statuscode: 0,
+      message: null,
+      friendlymessage: null,
+    });
     return { status: 204, headers: { 'OData-EntityId': `${this.baseUrl()}/api/data/v9.2/EntityDefinitions(LogicalName='${entity}')/Keys(${key.MetadataId})` } };
   }
 
@@ -132,7 +149,13 @@ export class FakeMetadata {
     const key = this.keysOf(entity).find((k) => [...k.KeyAttributes].sort().join(',') === columns && k.status === 'Active');
     if (!key) {
       const type = `Microsoft.Dynamics.CRM.${entity}`;
-      return { answer: error(400, '0x80060891', `The key in the request URI is not valid for resource '${type}'. Ensure that the names and number of key properties match the declared or alternate key properties for the resource '${type}'.`) };
+      return {
+        answer: error(
+          400,
+          '0x80060891',
+          `The key in the request URI is not valid for resource '${type}'. Ensure that the names and number of key properties match the declared or alternate key properties for the resource '${type}'.`,
+        ),
+      };
     }
     const row = this.store.rows(set).find((r) => key.KeyAttributes.every((c) => r[c] === values[c]));
     return { values, id: row ? String(row.id) : undefined };

@@ -3,14 +3,18 @@ import { FakeDataverse } from './fake-dataverse';
 import { fakePerTest } from './per-test';
 import { UpsertFieldType, UpsertMode } from '../../src';
 import { UpsertPlan, bulkResponse, pathKeySegment, transformBody, transformBulk, upsertResponse } from '../../src/patterns/upsert-plan';
+import { PARENT_ACCOUNT, testPlan } from '../patterns/upsert-fixtures';
 
 // The gateway's logic (the pure twins of its policies) end to end against the fake Web API: the
 // request the policy would send, Dataverse's (the fake's) answer, and what the caller gets.
 
 let fake: FakeDataverse;
-fakePerTest((f) => (fake = f), () => fake);
+fakePerTest(
+  (f) => (fake = f),
+  () => fake,
+);
 
-const TOKEN = { 'Authorization': 'Bearer fake-token', 'Content-Type': 'application/json', 'Accept': 'application/json' };
+const TOKEN = { Authorization: 'Bearer fake-token', 'Content-Type': 'application/json', Accept: 'application/json' };
 
 async function send(method: string, path: string, body?: unknown, headers: { [name: string]: string } = {}) {
   const response = await fetch(`${fake.url}/api/data/v9.2/${path}`, { method, headers: { ...TOKEN, ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -23,26 +27,16 @@ async function key(entity: string, schema: string, columns: string[]) {
   for (let i = 0; i < 5; i++) await send('GET', `EntityDefinitions(LogicalName='${entity}')/Keys(LogicalName='${schema.toLowerCase()}')`);
 }
 
-const accounts: UpsertPlan = {
-  entitySet: 'accounts',
-  odataType: 'Microsoft.Dynamics.CRM.account',
-  primaryKey: 'accountid',
-  mode: UpsertMode.UPSERT,
-  key: [{ name: 'accountNumber', column: 'accountnumber', type: 'string' }],
-  fields: [{ name: 'name', type: UpsertFieldType.STRING, target: 'name' }],
-};
-const contacts: UpsertPlan = {
-  entitySet: 'contacts',
-  odataType: 'Microsoft.Dynamics.CRM.contact',
-  primaryKey: 'contactid',
-  mode: UpsertMode.UPSERT,
-  key: [{ name: 'email', column: 'emailaddress1', type: 'string' }],
-  fields: [
+const accounts = testPlan('account', { name: 'accountNumber', column: 'accountnumber', type: 'string' }, [{ name: 'name', type: UpsertFieldType.STRING, target: 'name' }]);
+const contacts = testPlan(
+  'contact',
+  { name: 'email', column: 'emailaddress1', type: 'string' },
+  [
     { name: 'lastName', type: UpsertFieldType.STRING, target: 'lastname' },
-    { name: 'account', type: UpsertFieldType.LOOKUP, target: 'parentcustomerid_account@odata.bind', lookup: { entitySet: 'accounts', key: [{ name: 'accountnumber', column: 'accountnumber', type: 'string' }] } },
+    { name: 'account', type: UpsertFieldType.LOOKUP, target: 'parentcustomerid_account@odata.bind', lookup: PARENT_ACCOUNT },
   ],
-  maxBatchSize: 10,
-};
+  { maxBatchSize: 10 },
+);
 
 /** What the PUT policy does, with the pure functions: key and body, PATCH, answer. */
 async function put(plan: UpsertPlan, params: { [name: string]: string }, input: unknown) {
@@ -79,7 +73,7 @@ describe('the fake: alternate-key addressing', () => {
 });
 
 describe('the gateway logic against the fake', () => {
-  it("upsert: 201 with the id, then 204; quotes and unicode in the key reach the row unchanged", async () => {
+  it('upsert: 201 with the id, then 204; quotes and unicode in the key reach the row unchanged', async () => {
     await key('account', 'contoso_AccountNumber', ['accountnumber']);
     const first = await put(accounts, { accountNumber: "O'Brien-Zoë 1" }, { name: 'Contoso', ownerid: 'evil' });
     expect(first.status).toBe(201);
@@ -119,10 +113,29 @@ describe('the gateway logic against the fake', () => {
       const answer = await send('POST', 'contacts/Microsoft.Dynamics.CRM.UpsertMultiple', t.request);
       return bulkResponse(t.keys!, answer.status, answer.body);
     };
-    const ok = await batch([{ email: 'a@x.com', lastName: 'A', account: 'A-1' }, { email: "o'hara@x.com", lastName: 'O' }]);
-    expect(ok).toEqual({ status: 200, body: { results: [{ index: 0, key: { email: 'a@x.com' }, status: 'upserted' }, { index: 1, key: { email: "o'hara@x.com" }, status: 'upserted' }] } });
-    expect(fake.rows('contacts').map((c) => c.emailaddress1).sort()).toEqual(['a@x.com', "o'hara@x.com"]);
-    const failed = await batch([{ email: 'b@x.com', lastName: 'B' }, { email: 'c@x.com', lastName: 'C', account: 'A-404' }]);
+    const ok = await batch([
+      { email: 'a@x.com', lastName: 'A', account: 'A-1' },
+      { email: "o'hara@x.com", lastName: 'O' },
+    ]);
+    expect(ok).toEqual({
+      status: 200,
+      body: {
+        results: [
+          { index: 0, key: { email: 'a@x.com' }, status: 'upserted' },
+          { index: 1, key: { email: "o'hara@x.com" }, status: 'upserted' },
+        ],
+      },
+    });
+    expect(
+      fake
+        .rows('contacts')
+        .map((c) => c.emailaddress1)
+        .sort(),
+    ).toEqual(['a@x.com', "o'hara@x.com"]);
+    const failed = await batch([
+      { email: 'b@x.com', lastName: 'B' },
+      { email: 'c@x.com', lastName: 'C', account: 'A-404' },
+    ]);
     expect(failed.status).toBe(404);
     expect((failed.body as any).results.map((r: any) => r.status)).toEqual(['rolled-back', 'rolled-back']);
     expect(fake.rows('contacts')).toHaveLength(2);

@@ -1,14 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { FakeDataverse } from './fake-dataverse';
 import { cli, orders } from './harness';
 import { fakePerTest } from './per-test';
 import { AlternateKey, AlternateKeyColumnType, DataverseEnvironment } from '../../src';
-import { Construct } from 'constructs';
 
 let fake: FakeDataverse;
-fakePerTest((f) => (fake = f), () => fake);
+fakePerTest(
+  (f) => (fake = f),
+  () => fake,
+);
 
 const KEYS = "EntityDefinitions(LogicalName='account')/Keys";
 const KEY = `${KEYS}(LogicalName='contoso_accountnumber')`;
@@ -109,7 +112,11 @@ describe('command line: alternate keys', () => {
   it('prune deletes a key this app created and left, by its recorded address; one it did not create stays', async () => {
     await cli(fake, ['apply', ...withKey().args]);
     // A key someone else made by hand on the same table.
-    await fetch(`${fake.url}/api/data/v9.2/${KEYS}`, { method: 'POST', headers: { 'Authorization': 'Bearer fake-token', 'Content-Type': 'application/json' }, body: JSON.stringify({ SchemaName: 'other_Code', KeyAttributes: ['accountnumber'] }) });
+    await fetch(`${fake.url}/api/data/v9.2/${KEYS}`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer fake-token', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ SchemaName: 'other_Code', KeyAttributes: ['accountnumber'] }),
+    });
     const r = await cli(fake, ['apply', ...orders().args, '--prune']);
     expect(r.code, r.errors()).toBe(0);
     expect(fake.requestsOf('DELETE', 'EntityDefinitions').map((q) => q.path)).toEqual([KEY]);

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { PARENT_ACCOUNT, testPlan } from './upsert-fixtures';
 import { UpsertFieldType, UpsertMode } from '../../src';
 import {
-  UpsertPlan,
   bulkResponse,
   escapeDataString,
   keyLiteral,
@@ -21,24 +21,16 @@ import {
 // record"), OData string literals with single quotes doubled (OData 4.01 ABNF, SQUOTE-in-string),
 // .NET Uri.EscapeDataString percent-encoding every character but A-Z a-z 0-9 - _ . ~ (RFC 3986).
 
-const contacts: UpsertPlan = {
-  entitySet: 'contacts',
-  odataType: 'Microsoft.Dynamics.CRM.contact',
-  primaryKey: 'contactid',
-  mode: UpsertMode.UPSERT,
-  key: [{ name: 'email', column: 'emailaddress1', type: 'string' }],
-  fields: [
+const contacts = testPlan(
+  'contact',
+  { name: 'email', column: 'emailaddress1', type: 'string' },
+  [
     { name: 'firstName', type: UpsertFieldType.STRING, target: 'firstname' },
     { name: 'birthday', type: UpsertFieldType.DATE_TIME, target: 'birthdate' },
     { name: 'credit', type: UpsertFieldType.MONEY, target: 'creditlimit' },
     { name: 'vip', type: UpsertFieldType.BOOLEAN, target: 'contoso_vip' },
     { name: 'tier', type: UpsertFieldType.CHOICE, target: 'contoso_tier' },
-    {
-      name: 'parentAccount',
-      type: UpsertFieldType.LOOKUP,
-      target: 'parentcustomerid_account@odata.bind',
-      lookup: { entitySet: 'accounts', key: [{ name: 'accountnumber', column: 'accountnumber', type: 'string' }] },
-    },
+    { name: 'parentAccount', type: UpsertFieldType.LOOKUP, target: 'parentcustomerid_account@odata.bind', lookup: PARENT_ACCOUNT },
     {
       name: 'region',
       type: UpsertFieldType.LOOKUP,
@@ -52,8 +44,8 @@ const contacts: UpsertPlan = {
       },
     },
   ],
-  maxBatchSize: 3,
-};
+  { maxBatchSize: 3 },
+);
 
 describe('key literals', () => {
   it('escapeDataString is .NET Uri.EscapeDataString: unreserved characters stay, the rest is UTF-8 percent-encoded', () => {
