@@ -42,7 +42,12 @@ export const applyCommand: CliCommand = {
       const keys = await writeKeyPlans(ctx.api, manifest, ready.filter(isKeyRecord), report);
       results.push(...keys.applied);
       failures.push(...keys.failures);
-      const outcome = await writePlans(ctx, ready.filter((p) => !isKeyRecord(p)), levels, { batch: options.batch, done: report });
+      const outcome = await writePlans(
+        ctx,
+        ready.filter((p) => !isKeyRecord(p)),
+        levels,
+        { batch: options.batch, done: report },
+      );
       results.push(...outcome.applied);
       failures.push(...outcome.failures);
       for (const f of outcome.failures) s.progress(`[${++done}/${total}] ! failed ${f.path}: ${f.message}`);
