@@ -39,7 +39,7 @@ export const applyCommand: CliCommand = {
       }
       const report = (p: RecordPlan) => s.progress(`[${++done}/${total}] ${describePlan(p, false)[0].trim()}`);
       // Alternate keys first, one request each (metadata, not in a change set): their indexes build meanwhile.
-      const keys = await writeKeyPlans(ctx.api, manifest, ready.filter(isKeyRecord), report);
+      const keys = await writeKeyPlans(ctx.api, ctx.ledger, manifest, ready.filter(isKeyRecord), report);
       results.push(...keys.applied);
       failures.push(...keys.failures);
       const outcome = await writePlans(

@@ -10,7 +10,7 @@
 import { BatchOperation } from './batch';
 import { mapLimit, RecordPlan } from './engine';
 import { CliError } from './errors';
-import { LedgerEntry } from './ledger';
+import { Ledger, LedgerEntry } from './ledger';
 import { Row } from './rows';
 import { WebApi } from './webapi';
 import { ENTITY_KEY_TABLE, entityKeyMetadataBody, entityKeysPath } from '../dataverse/alternate-key-metadata';
@@ -146,6 +146,7 @@ export function deleteKeyOperations(entry: LedgerEntry): BatchOperation[] {
 /** Creates the keys a plan says are missing, one request each; returns the ones that failed. */
 export async function writeKeyPlans(
   api: WebApi,
+  ledger: Ledger,
   manifest: RegistrationManifest,
   plans: RecordPlan[],
   done: (plan: RecordPlan) => void,
@@ -157,6 +158,8 @@ export async function writeKeyPlans(
       if (plan.action === 'create') {
         const op = createKeyRequest(manifest, plan);
         await api.request(op.method, op.url, { body: op.body, headers: op.headers });
+        // Created by this app: prune may delete it once the manifest no longer declares it.
+        ledger.setAddress(plan.id, entityKeysPath(String(plan.columns.find((c) => c.column === 'entitylogicalname')?.after), String(plan.columns.find((c) => c.column === 'logicalname')?.after)));
       }
       applied.push(plan);
       done(plan);

@@ -137,6 +137,22 @@ describe('command line: alternate keys', () => {
     expect(fake.metadata.keysOf('account')).toHaveLength(1);
   });
 
+  it('a key that was there before the first apply is adopted as unchanged, and prune never deletes it', async () => {
+    await fetch(`${fake.url}/api/data/v9.2/${KEYS}`, {
+      method: 'POST',
+      headers: { 'Authorization': 'Bearer fake-token', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ SchemaName: 'contoso_AccountNumber', KeyAttributes: ['accountnumber'] }),
+    });
+    const r = await cli(fake, ['apply', ...withKey().args]);
+    expect(r.code, r.errors()).toBe(0);
+    expect(fake.requestsOf('POST', 'EntityDefinitions')).toHaveLength(1); // only the one made by hand
+    expect(r.text()).toContain('3 created, 0 updated, 1 unchanged');
+    const p = await cli(fake, ['apply', ...orders().args, '--prune']);
+    expect(fake.requestsOf('DELETE', 'EntityDefinitions')).toEqual([]);
+    expect(p.text()).toContain('the alternate key existed before this app first applied it (the app did not create it); left alone');
+    expect(fake.metadata.keysOf('account')).toHaveLength(1);
+  });
+
   it('the ownership note records the key’s address; the manifest on disk is unchanged by apply', async () => {
     const s = withKey();
     const before = fs.readFileSync(path.join(s.dir, 'dataverse-registrations.json'), 'utf8');
