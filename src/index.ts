@@ -25,6 +25,7 @@ export * from './azure/service-bus-rules';
 export * from './azure/service-bus-subscription';
 export * from './azure/relay';
 export * from './azure/managed-identity';
+export * from './azure/logic-app';
 
 // The Dataverse registration model
 export * from './dataverse/enums';

@@ -1,9 +1,9 @@
 import { EventhubNamespace } from '@cdktf/provider-azurerm/lib/eventhub-namespace';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
-import { EVENT_HUBS_LIMITS, EventHubsGrantable, importedEventHubsName } from './event-hubs-base';
+import { EVENT_HUBS_LIMITS, EventHubsGrantable, EVENT_HUBS_PROVIDER } from './event-hubs-base';
 import { GrantOptions } from './grants-api';
-import { requireProps } from './imports';
+import { importedName, requireProps } from './imports';
 import { checkName, generateName, NAME_RULES } from './naming';
 import { checkInteger } from './props';
 import { ResourceGroupReference } from './resource-group';
@@ -217,7 +217,8 @@ class ImportedEventHubNamespace extends EventHubNamespaceBase {
     this.eventHubNamespaceId = attrs.eventHubNamespaceId;
     this.sku = attrs.sku ?? EventHubSku.STANDARD;
     this.resourceGroupName = resourceGroupOfId(attrs.eventHubNamespaceId) ?? '';
-    this.eventHubNamespaceName = importedEventHubsName(this, {
+    this.eventHubNamespaceName = importedName(this, {
+      provider: EVENT_HUBS_PROVIDER,
       importer,
       idProp: 'eventHubNamespaceId',
       id: attrs.eventHubNamespaceId,

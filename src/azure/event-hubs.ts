@@ -2,10 +2,10 @@ import { Eventhub } from '@cdktf/provider-azurerm/lib/eventhub';
 import { EventhubAuthorizationRule } from '@cdktf/provider-azurerm/lib/eventhub-authorization-rule';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
-import { BLOB_CONTAINER_RULE, CONSUMER_GROUPS, EVENT_HUBS_LIMITS, EventHubsGrantable, hubNameReference, importedEventHubsName } from './event-hubs-base';
+import { BLOB_CONTAINER_RULE, CONSUMER_GROUPS, EVENT_HUBS_LIMITS, EventHubsGrantable, hubNameReference, EVENT_HUBS_PROVIDER } from './event-hubs-base';
 import { IEventHubNamespace } from './event-hubs-namespace';
 import { GrantOptions } from './grants-api';
-import { requireProps } from './imports';
+import { importedName, requireProps } from './imports';
 import { checkName, generateName, NAME_RULES } from './naming';
 import { checkInteger } from './props';
 import { ISharedAccessRule } from './shared-access';
@@ -249,7 +249,8 @@ class ImportedEventHub extends EventHubBase {
     requireProps(this, importer, attrs, ['eventHubNamespace', 'eventHubId']);
     this.eventHubNamespace = attrs.eventHubNamespace;
     this.eventHubId = attrs.eventHubId;
-    this.eventHubName = importedEventHubsName(this, {
+    this.eventHubName = importedName(this, {
+      provider: EVENT_HUBS_PROVIDER,
       importer,
       idProp: 'eventHubId',
       id: attrs.eventHubId,

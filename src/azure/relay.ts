@@ -12,12 +12,12 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
 import { grantRole } from './grants';
 import { GrantOptions } from './grants-api';
-import { requireProps } from './imports';
+import { importedName, requireProps } from './imports';
 import { checkName, generateName, NAME_RULES } from './naming';
 import { ResourceGroupReference } from './resource-group';
 import { resourceGroupOfId } from './resource-id';
 import { ISharedAccessRule } from './shared-access';
-import { Problems, addValidator, isUnresolved, quote } from '../core/problems';
+import { addValidator, quote } from '../core/problems';
 
 /** Built-in data roles of Azure Relay. @internal */
 export const RELAY_ROLES = {
@@ -224,7 +224,15 @@ class ImportedRelayNamespace extends RelayNamespaceBase {
     requireProps(this, importer, attrs, ['relayNamespaceId']);
     this.relayNamespaceId = attrs.relayNamespaceId;
     this.resourceGroupName = resourceGroupOfId(attrs.relayNamespaceId) ?? '';
-    this.relayNamespaceName = importedRelayName(this, importer, ['relayNamespaceId', attrs.relayNamespaceId], ['relayNamespaceName', attrs.relayNamespaceName]);
+    this.relayNamespaceName = importedName(this, {
+      provider: RELAY_PROVIDER,
+      importer,
+      idProp: 'relayNamespaceId',
+      id: attrs.relayNamespaceId,
+      nameProp: 'relayNamespaceName',
+      name: attrs.relayNamespaceName,
+      kinds: ['namespaces'],
+    });
   }
 }
 
@@ -303,13 +311,17 @@ class ImportedHybridConnection extends HybridConnectionBase {
     requireProps(this, importer, attrs, ['relayNamespace', 'hybridConnectionId']);
     this.relayNamespace = attrs.relayNamespace;
     this.hybridConnectionId = attrs.hybridConnectionId;
-    this.hybridConnectionName = importedRelayName(
-      this,
+    this.hybridConnectionName = importedName(this, {
+      provider: RELAY_PROVIDER,
       importer,
-      ['hybridConnectionId', attrs.hybridConnectionId],
-      ['hybridConnectionName', attrs.hybridConnectionName],
-      attrs.relayNamespace.relayNamespaceId,
-    );
+      idProp: 'hybridConnectionId',
+      id: attrs.hybridConnectionId,
+      nameProp: 'hybridConnectionName',
+      name: attrs.hybridConnectionName,
+      kinds: ['namespaces', 'hybridConnections'],
+      parentProp: 'relayNamespace',
+      parentId: attrs.relayNamespace.relayNamespaceId,
+    });
   }
 }
 
@@ -352,43 +364,4 @@ export class HybridConnectionRule extends Construct implements ISharedAccessRule
   }
 }
 
-const RELAY_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Relay\/namespaces\/([^/]+)(?:\/hybridConnections\/([^/]+))?$/i;
-
-/**
- * The name of an imported Relay resource: the given name, else the last name in its literal id.
- * `parentId` given: a hybrid connection inside that namespace, else a namespace. Reports at synth
- * a literal id of another kind, a reference id without a name (the name goes into Dataverse's
- * service endpoint), a name the id contradicts, and a hybrid connection outside its namespace.
- */
-function importedRelayName(scope: Construct, importer: string, [idProp, id]: [string, string], [nameProp, name]: [string, string | undefined], parentId?: string): string {
-  const kind = parentId === undefined ? 'Microsoft.Relay/namespaces' : 'Microsoft.Relay/namespaces/hybridConnections';
-  const m = isUnresolved(id) ? null : RELAY_ID.exec(id);
-  const fromId = m === null || (parentId === undefined) !== (m[2] === undefined) ? undefined : (m[2] ?? m[1]);
-  addValidator(scope, (problems: Problems) => {
-    if (isUnresolved(id)) {
-      problems.check(
-        name !== undefined,
-        `${idProp} is a Terraform reference, so ${importer} cannot read the name from it at synth. Fix: pass ${nameProp} as well (e.g. the data source's name).`,
-      );
-      return;
-    }
-    if (fromId === undefined) {
-      const example = parentId === undefined ? '<name>' : '<namespace>/hybridConnections/<name>';
-      problems.add(
-        `${idProp} ${quote(id)} is not the resource id of a ${kind}. Fix: pass '/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Relay/namespaces/${example}'.`,
-      );
-      return;
-    }
-    if (name !== undefined && !isUnresolved(name)) {
-      problems.check(name === fromId, `${nameProp} ${quote(name)} is not the name in ${idProp} (${quote(fromId)}). Fix: pass the name of that resource, or omit ${nameProp}.`);
-    }
-    if (parentId !== undefined && !isUnresolved(parentId)) {
-      const parent = id.slice(0, id.toLowerCase().lastIndexOf('/hybridconnections/'));
-      problems.check(
-        parent.toLowerCase() === parentId.toLowerCase(),
-        `${idProp} is the id of a hybrid connection in namespace ${quote(m![1])}, which is not relayNamespace (${quote(RELAY_ID.exec(parentId)?.[1] ?? parentId)}, or another resource group). Fix: import the hybrid connection with the namespace it belongs to.`,
-      );
-    }
-  });
-  return name ?? fromId ?? '';
-}
+const RELAY_PROVIDER = 'Microsoft.Relay';

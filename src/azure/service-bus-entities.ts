@@ -3,10 +3,10 @@ import { ServicebusQueue } from '@cdktf/provider-azurerm/lib/servicebus-queue';
 import { ServicebusTopic } from '@cdktf/provider-azurerm/lib/servicebus-topic';
 import { Construct } from 'constructs';
 import { GrantOptions } from './grants-api';
-import { requireProps } from './imports';
+import { importedName, requireProps } from './imports';
 import { checkName, generateName, NAME_RULES } from './naming';
 import { checkDuration, checkInteger } from './props';
-import { ServiceBusGrantable, importedName } from './service-bus-base';
+import { ServiceBusGrantable, SERVICE_BUS_PROVIDER } from './service-bus-base';
 import { IServiceBusNamespace, ServiceBusSku } from './service-bus-namespace';
 import { ServiceBusQueueSendRule, ServiceBusTopicSendRule } from './service-bus-rules';
 import { Problems, addValidator, isUnresolved } from '../core/problems';
@@ -256,6 +256,7 @@ class ImportedServiceBusQueue extends ServiceBusQueueBase {
     this.queueId = attrs.queueId;
     this.serviceBusNamespace = attrs.serviceBusNamespace;
     this.queueName = importedName(this, {
+      provider: SERVICE_BUS_PROVIDER,
       importer,
       idProp: 'queueId',
       id: attrs.queueId,
@@ -326,6 +327,7 @@ class ImportedServiceBusTopic extends ServiceBusTopicBase {
     this.topicId = attrs.topicId;
     this.serviceBusNamespace = attrs.serviceBusNamespace;
     this.topicName = importedName(this, {
+      provider: SERVICE_BUS_PROVIDER,
       importer,
       idProp: 'topicId',
       id: attrs.topicId,

@@ -2,12 +2,12 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { ServicebusNamespace } from '@cdktf/provider-azurerm/lib/servicebus-namespace';
 import { Construct } from 'constructs';
 import { GrantOptions } from './grants-api';
-import { requireProps } from './imports';
+import { importedName, requireProps } from './imports';
 import { checkName, generateName, NAME_RULES } from './naming';
 import { checkInteger } from './props';
 import { ResourceGroupReference } from './resource-group';
 import { resourceGroupOfId } from './resource-id';
-import { ServiceBusGrantable, importedName } from './service-bus-base';
+import { ServiceBusGrantable, SERVICE_BUS_PROVIDER } from './service-bus-base';
 import { addValidator, isUnresolved, quote } from '../core/problems';
 import { PolicySuppressions } from '../policy/suppressions';
 
@@ -204,6 +204,7 @@ class ImportedServiceBusNamespace extends ServiceBusNamespaceBase {
     this.sku = attrs.sku ?? ServiceBusSku.STANDARD;
     this.resourceGroupName = resourceGroupOfId(attrs.serviceBusNamespaceId) ?? '';
     this.serviceBusNamespaceName = importedName(this, {
+      provider: SERVICE_BUS_PROVIDER,
       importer,
       idProp: 'serviceBusNamespaceId',
       id: attrs.serviceBusNamespaceId,

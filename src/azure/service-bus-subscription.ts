@@ -3,10 +3,10 @@ import { ServicebusSubscription } from '@cdktf/provider-azurerm/lib/servicebus-s
 import { ServicebusSubscriptionRule } from '@cdktf/provider-azurerm/lib/servicebus-subscription-rule';
 import { Construct } from 'constructs';
 import { GrantOptions } from './grants-api';
-import { requireProps } from './imports';
+import { importedName, requireProps } from './imports';
 import { checkName, generateName, NAME_RULES } from './naming';
 import { checkDuration, checkInteger } from './props';
-import { ServiceBusReceivable, importedName } from './service-bus-base';
+import { ServiceBusReceivable, SERVICE_BUS_PROVIDER } from './service-bus-base';
 import { IServiceBusTopic } from './service-bus-entities';
 import { IServiceBusNamespace } from './service-bus-namespace';
 import { addValidator, isUnresolved, quote } from '../core/problems';
@@ -217,6 +217,7 @@ class ImportedServiceBusSubscription extends ServiceBusSubscriptionBase {
     this.subscriptionId = attrs.subscriptionId;
     this.serviceBusTopic = attrs.serviceBusTopic;
     this.subscriptionName = importedName(this, {
+      provider: SERVICE_BUS_PROVIDER,
       importer,
       idProp: 'subscriptionId',
       id: attrs.subscriptionId,

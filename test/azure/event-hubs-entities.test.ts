@@ -124,7 +124,7 @@ describe('EventHub.fromEventHubAttributes', () => {
     [
       'a hub of another namespace',
       (b) => EventHub.fromEventHubAttributes(b.stack, 'hub', { eventHubNamespace: EventHubNamespace.fromEventHubNamespaceAttributes(b.stack, 'other', { eventHubNamespaceId: OTHER_NAMESPACE_ID }), eventHubId: HUB_ID }),
-      'is not inside eventHubNamespace',
+      'which is not eventHubNamespace (',
     ],
   ];
   for (const [title, build, expected] of bad) {

@@ -91,8 +91,8 @@ describe('ServiceBusQueue', () => {
     ServiceBusQueue.fromServiceBusQueueAttributes(stack, 'topic', { serviceBusNamespace: ns, queueId: TOPIC_ID });
     ServiceBusQueue.fromServiceBusQueueAttributes(stack, 'liar', { serviceBusNamespace: ns, queueId: QUEUE_ID, queueName: 'invoices' });
     expect(validationErrors(stack)).toEqual([
-      `[test/elsewhere] queueId '${QUEUE_ID.replace('sb-shared', 'sb-other').slice(0, 77)}...' is not inside serviceBusNamespace ('${NS_ID.slice(0, 77)}...'). Fix: import the resource with the serviceBusNamespace it belongs to.`,
-      `[test/topic] queueId '${TOPIC_ID.slice(0, 77)}...' is not the resource id of a Microsoft.ServiceBus/namespaces/queues. Fix: pass '/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ServiceBus/namespaces/<name>/queues/<name>'.`,
+      "[test/elsewhere] queueId names a resource inside 'sb-other' in resource group 'rg-shared', which is not serviceBusNamespace ('sb-shared' in resource group 'rg-shared'). Fix: import the resource with the serviceBusNamespace it belongs to.",
+      `[test/topic] queueId '${TOPIC_ID.slice(0, 77)}...' is not the resource id of a Microsoft.ServiceBus/namespaces/queues. Fix: pass '/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ServiceBus/namespaces/<name>/queues/<name>' (a data source's id fits).`,
       "[test/liar] queueName 'invoices' is not the name in queueId ('orders'). Fix: pass the name of that resource, or omit queueName.",
     ]);
   });
@@ -175,8 +175,8 @@ describe('ServiceBusTopic', () => {
     ServiceBusTopic.fromServiceBusTopicAttributes(stack, 'other', { serviceBusNamespace: ns, topicId: TOPIC_ID.replace('/namespaces/sb-shared/', '/namespaces/sb-other/') });
     expect(validationErrors(stack)).toEqual([
       "[test/nameless] topicId is a Terraform reference, so ServiceBusTopic.fromServiceBusTopicAttributes cannot read the name from it at synth. Fix: pass topicName as well (e.g. the data source's name).",
-      `[test/queue] topicId '${QUEUE_ID.slice(0, 77)}...' is not the resource id of a Microsoft.ServiceBus/namespaces/topics. Fix: pass '/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ServiceBus/namespaces/<name>/topics/<name>'.`,
-      `[test/other] topicId '${TOPIC_ID.slice(0, 77)}...' is not inside serviceBusNamespace ('${NS_ID.slice(0, 77)}...'). Fix: import the resource with the serviceBusNamespace it belongs to.`,
+      `[test/queue] topicId '${QUEUE_ID.slice(0, 77)}...' is not the resource id of a Microsoft.ServiceBus/namespaces/topics. Fix: pass '/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ServiceBus/namespaces/<name>/topics/<name>' (a data source's id fits).`,
+      "[test/other] topicId names a resource inside 'sb-other' in resource group 'rg-shared', which is not serviceBusNamespace ('sb-shared' in resource group 'rg-shared'). Fix: import the resource with the serviceBusNamespace it belongs to.",
     ]);
   });
 
@@ -298,7 +298,7 @@ describe('ServiceBusSubscription', () => {
     });
     ServiceBusSubscription.fromServiceBusSubscriptionAttributes(stack, 'queue', { serviceBusTopic: topic, subscriptionId: QUEUE_ID });
     expect(validationErrors(stack).map((e) => e.slice(0, e.indexOf(' ', e.indexOf(']') + 2)))).toEqual(['[test/other] subscriptionId', '[test/queue] subscriptionId']);
-    expect(validationErrors(stack)[0]).toContain("is not inside serviceBusTopic ('/subscriptions/");
+    expect(validationErrors(stack)[0]).toContain("names a resource inside 'audit' in resource group 'rg-shared', which is not serviceBusTopic ('events' in resource group 'rg-shared')");
     expect(validationErrors(stack)[1]).toContain('is not the resource id of a Microsoft.ServiceBus/namespaces/topics/subscriptions.');
     expect(() => ServiceBusSubscription.fromServiceBusSubscriptionAttributes(stack, 'x', { subscriptionId: SUBSCRIPTION_ID } as any)).toThrow(
       'ServiceBusSubscription.fromServiceBusSubscriptionAttributes needs serviceBusTopic',

@@ -99,8 +99,8 @@ describe('ServiceBusNamespace: importer', () => {
     ServiceBusNamespace.fromServiceBusNamespaceAttributes(ctx.stack, 'garbage', { serviceBusNamespaceId: 'sb-shared' });
     ServiceBusNamespace.fromServiceBusNamespaceAttributes(ctx.stack, 'liar', { serviceBusNamespaceId: NS_ID, serviceBusNamespaceName: 'sb-other' });
     expect(validationErrors(ctx.stack)).toEqual([
-      "[test/hub] serviceBusNamespaceId '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-shared/...' is not the resource id of a Microsoft.ServiceBus/namespaces. Fix: pass '/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ServiceBus/namespaces/<name>'.",
-      "[test/garbage] serviceBusNamespaceId 'sb-shared' is not the resource id of a Microsoft.ServiceBus/namespaces. Fix: pass '/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ServiceBus/namespaces/<name>'.",
+      "[test/hub] serviceBusNamespaceId '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-shared/...' is not the resource id of a Microsoft.ServiceBus/namespaces. Fix: pass '/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ServiceBus/namespaces/<name>' (a data source's id fits).",
+      "[test/garbage] serviceBusNamespaceId 'sb-shared' is not the resource id of a Microsoft.ServiceBus/namespaces. Fix: pass '/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ServiceBus/namespaces/<name>' (a data source's id fits).",
       "[test/liar] serviceBusNamespaceName 'sb-other' is not the name in serviceBusNamespaceId ('sb-shared'). Fix: pass the name of that resource, or omit serviceBusNamespaceName.",
     ]);
   });
