@@ -5,7 +5,7 @@ import { isKeyAddress, isKeyRecord, keyAddress } from './keys';
 import { libraryKind } from './kinds';
 import { readRows } from './rows';
 import { WebApi } from './webapi';
-import { nameBasedUuid } from '../core/ids';
+import { nameBasedUuid, recordIdFor } from '../core/ids';
 import { ManifestRecord, RegistrationManifest } from '../dataverse/manifest';
 
 /** The table that holds the ownership record: a Note (annotation), which every environment has. */
@@ -49,10 +49,10 @@ export interface LedgerOwners {
 
 /**
  * The id the library gives a record: the same derivation as DataverseRecord (name-based UUID of
- * the environment URL and the construct path).
+ * the environment URL, the app identity and the construct path).
  */
-export function derivedRecordId(environmentUrl: string, path: string): string {
-  return nameBasedUuid(`${environmentUrl}|${path}`);
+export function derivedRecordId(environmentUrl: string, appId: string | undefined, path: string): string {
+  return recordIdFor(environmentUrl, appId, path);
 }
 
 /**
@@ -177,7 +177,7 @@ export class Ledger {
     if (!kind || !kind.prunable) return `table '${entry.table}' (${entry.entitySet}) is not one this library writes`;
     if (isKeyRecord(entry) && entry.address === undefined) return 'the alternate key existed before this app first applied it (the app did not create it)';
     if (isKeyRecord(entry) && !isKeyAddress(entry.address)) return `the note gives no valid alternate key address for it ('${String(entry.address)}')`;
-    if (typeof entry.path !== 'string' || !entry.path.startsWith(`${this.manifest.stack}/`) || entry.id !== derivedRecordId(this.manifest.environment.url, entry.path)) {
+    if (typeof entry.path !== 'string' || !entry.path.startsWith(`${this.manifest.stack}/`) || entry.id !== derivedRecordId(this.manifest.environment.url, this.manifest.appId, entry.path)) {
       return `its id is not the one the library derives from the path '${entry.path}' of stack '${this.manifest.stack}' in ${this.manifest.environment.url}`;
     }
     return undefined;

@@ -22,3 +22,14 @@ export function nameBasedUuid(name: string, namespace: string = RECORD_NAMESPACE
 export function shortHash(input: string, length = 8): string {
   return createHash('sha256').update(input, 'utf8').digest('hex').slice(0, length);
 }
+
+/**
+ * The id of a registered row: a name-based UUID of the environment URL, the app identity and the
+ * construct path. Two apps whose stacks and constructs are named alike therefore never address
+ * the same rows. Without an app identity (Power Platform provider mode without `appId`, where
+ * Terraform state owns the rows) the URL and the path alone.
+ * @internal
+ */
+export function recordIdFor(environmentUrl: string, appId: string | undefined, path: string): string {
+  return nameBasedUuid(appId === undefined ? `${environmentUrl}|${path}` : `${environmentUrl}|app:${appId}|${path}`);
+}

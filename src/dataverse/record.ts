@@ -2,7 +2,7 @@ import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { DataverseEnvironment } from './environment';
 import { ManifestAssociation, ManifestLookup, ManifestOutputColumn, ManifestRecord, ManifestReference } from './manifest';
-import { nameBasedUuid } from '../core/ids';
+import { recordIdFor } from '../core/ids';
 import { addValidator, Problems } from '../core/problems';
 
 const RECORD_MARK = Symbol.for('cdktf-dataverse.DataverseRecord');
@@ -49,7 +49,7 @@ export abstract class DataverseRecord extends Construct {
     super(scope, id);
     Object.defineProperty(this, RECORD_MARK, { value: true });
     this.environment = environment;
-    this.recordId = nameBasedUuid(`${environment.url}|${this.node.path}`);
+    this.recordId = recordIdFor(environment.url, environment.appId, this.node.path);
     addValidator(this, (problems) => this._validateRecord(problems));
   }
 

@@ -76,7 +76,7 @@ describe('forged notes', () => {
     const foreignStep = '11111111-2222-4333-8444-555555555555';
     fake.seed('sdkmessageprocessingsteps', [{ id: foreignStep, name: 'someone else' }]);
     fake.seed('accounts', [{ id: '22222222-3333-4444-8555-666666666666', name: 'Contoso' }]);
-    const gone = derivedRecordId('https://contoso.crm4.dynamics.com', 'test/orders/step-old');
+    const gone = derivedRecordId('https://contoso.crm4.dynamics.com', s.manifest.appId, 'test/orders/step-old');
     fake.seed('sdkmessageprocessingsteps', [{ id: gone, name: 'ours, removed from the manifest' }]);
     fake.seed('annotations', [
       note(Ledger.noteId(s.manifest), SOMEONE_ELSE, {
@@ -108,7 +108,7 @@ describe('forged notes', () => {
 
   it('derivedRecordId is the derivation of DataverseRecord', () => {
     const s = orders(TWO);
-    for (const r of s.manifest.records) expect(r.id).toBe(derivedRecordId(s.manifest.environment.url, r.path));
+    for (const r of s.manifest.records) expect(r.id).toBe(derivedRecordId(s.manifest.environment.url, s.manifest.appId, r.path));
   });
 
   it('--ledger-owner must be a systemuserid', async () => {

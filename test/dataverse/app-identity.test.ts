@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformStack, Testing } from 'cdktf';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DataverseEnvironment, RegistrationMode } from '../../src';
+import { DataverseEnvironment, RegistrationMode, ServiceEndpoint, ServiceEndpointAuthType, ServiceEndpointContract } from '../../src';
 import { tempDir, validationErrors } from '../helpers';
 
 afterEach(() => vi.restoreAllMocks());
@@ -78,5 +78,22 @@ describe('DataverseEnvironment app identity', () => {
     fs.writeFileSync(path.join(dir, 'cdktf.json'), JSON.stringify({ projectId: 'a b' }));
     const badId = inFolder(dir, () => env());
     expect(validationErrors(badId.stack).join('\n')).toContain("the projectId 'a b' of");
+  });
+
+  it('record ids derive from the app identity: two apps with the same stack and construct names address different rows', () => {
+    const build = (appId: string) => {
+      const { stack, dataverse } = env({ appId });
+      new ServiceEndpoint(stack, 'endpoint', {
+        environment: dataverse,
+        name: 'orders',
+        contract: ServiceEndpointContract.WEBHOOK,
+        authType: ServiceEndpointAuthType.WEBHOOK_KEY,
+        url: 'https://func.example.org/api/hook',
+        authValue: '${var.key}',
+      });
+      return dataverse.toManifest().records[0].id;
+    };
+    expect(build('contoso-orders')).toBe(build('contoso-orders'));
+    expect(build('contoso-orders')).not.toBe(build('fabrikam-orders'));
   });
 });
