@@ -7,6 +7,7 @@ import { checkImportedId, requireProps } from './imports';
 import { checkName, generateName, NAME_RULES } from './naming';
 import { ResourceGroupReference } from './resource-group';
 import { resourceGroupOfId, resourceNameOfId } from './resource-id';
+import { checkTags } from './tags';
 
 /** API Management pricing tier (classic tiers). */
 export enum ApiManagementTier {
@@ -222,6 +223,7 @@ export class ApiManagement extends ApiManagementBase {
       }
       problems.length('publisherName', props.publisherName, 1, 100);
       validateService(problems, tier, props);
+      checkTags(problems, 'tags', props.tags);
     });
   }
 }

@@ -10,6 +10,7 @@ import { checkInteger } from './props';
 import { ResourceGroupReference } from './resource-group';
 import { resourceGroupOfId, resourceNameOfId } from './resource-id';
 import { IStorageAccount } from './storage-account';
+import { checkTags } from './tags';
 
 /**
  * A Function App: one this stack creates, or one that exists (`FunctionApp.fromFunctionAppAttributes`).
@@ -79,6 +80,7 @@ export class FlexConsumptionPlan extends Construct {
       tags: props.tags,
     });
     this.servicePlanId = this.resource.id;
+    addValidator(this, (problems) => checkTags(problems, 'tags', props.tags));
   }
 }
 
@@ -148,6 +150,24 @@ export interface FunctionAppProps extends FunctionAppOptions {
 
 const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 const RUNTIMES = ['node', 'python', 'dotnet-isolated', 'java', 'powershell'];
+/**
+ * The empty host storage setting, spelled so that azurerm 4.55 neither overwrites nor drops it
+ * (hashicorp/terraform-provider-azurerm v4.55.0, internal/services/appservice):
+ * - Create and Update build `AzureWebJobsStorage` = `DefaultEndpointsProtocol=https;AccountName=…;
+ *   AccountKey=<storage_access_key>;…` whatever the authentication type (function_app_flex_consumption_resource.go,
+ *   StorageStringFmt; helpers/function_app_schema.go ExpandSiteConfigFunctionFlexConsumptionApp),
+ *   then `MergeUserAppSettings` lays `app_settings` over it and drops a provider setting whose name
+ *   equals a user one under `strings.EqualFold`: this name removes the key-based value.
+ * - Read (`unpackFunctionAppFlexConsumptionSettings`) takes `case "AzureWebJobsStorage":` out of
+ *   `app_settings` (a case-sensitive match) and keeps every other name: this one stays in state.
+ * `lifecycle.ignore_changes` on `app_settings["AzureWebJobsStorage"]` is no fix: the planned map
+ * then lacks the key (state never has it), so the next Update keeps the provider's key-based value
+ * with an empty AccountKey, which the host uses before `__accountName` (also reported in
+ * hashicorp/terraform-provider-azurerm#30732). The Functions host reads its configuration without
+ * regard to case, so it sees an empty AzureWebJobsStorage (or none) and uses the identity.
+ */
+const HOST_STORAGE_OVERRIDE = 'AZUREWEBJOBSSTORAGE';
+
 /** Settings the platform or this construct owns on a Flex app. */
 const OWN_SETTINGS = /^(AzureWebJobsStorage|FUNCTIONS_WORKER_RUNTIME|WEBSITE_RUN_FROM_PACKAGE|DEPLOYMENT_STORAGE_CONNECTION_STRING)/i;
 
@@ -158,10 +178,13 @@ const OWN_SETTINGS = /^(AzureWebJobsStorage|FUNCTIONS_WORKER_RUNTIME|WEBSITE_RUN
  * - Node 20, 2048 MB instances, up to 100 instances; a Flex Consumption plan (FC1, Linux).
  * - HTTPS only, TLS 1.2 minimum (site and SCM), HTTP/2, remote debugging off, basic-auth
  *   (WebDeploy/SCM) publishing off, no client certificates; system-assigned identity.
- * - Deployment storage and host storage reached with the identity (no keys): azurerm 4.x writes
- *   a key-based `AzureWebJobsStorage` even then, so the app sets it empty and sets
- *   `AzureWebJobsStorage__accountName`; the host then uses the identity. azurerm (≤ 4.55 at least)
- *   strips that setting when it reads the app, so each plan shows it as added; see the README.
+ * - Deployment storage and host storage reached with the identity (no keys):
+ *   `AzureWebJobsStorage__accountName` names the account, and `AZUREWEBJOBSSTORAGE` is set empty.
+ *   azurerm 4.x writes its own key-based `AzureWebJobsStorage` on every create and update, and
+ *   drops a user setting of exactly that name whenever it reads the app (so an empty override under
+ *   that name shows as a change in every plan); the upper-case name replaces azurerm's value (its
+ *   merge compares names without case) and is kept when it reads (its filter compares with case),
+ *   so a second plan is empty and the host never gets a key-based connection string.
  * - Public network access on (CKV_AZURE_221 suppressed: Dataverse calls from its cloud service).
  */
 export class FunctionApp extends Construct implements IFunctionApp {
@@ -230,10 +253,7 @@ export class FunctionApp extends Construct implements IFunctionApp {
       },
       appSettings: {
         ...(props.appSettings ?? {}),
-        // azurerm 4.x writes a key-based AzureWebJobsStorage even for identity storage (and on
-        // every update); an empty value plus __accountName makes the host use the identity. No
-        // ignore_changes: with it, azurerm's own key-based value would be written on the next update.
-        AzureWebJobsStorage: '',
+        [HOST_STORAGE_OVERRIDE]: '',
         AzureWebJobsStorage__accountName: props.storageAccount.storageAccountName,
       },
       dependsOn: props.dependsOn,
@@ -253,6 +273,8 @@ export class FunctionApp extends Construct implements IFunctionApp {
       checkName(problems, NAME_RULES.functionApp, 'name', props.name);
       checkInteger(problems, 'maximumInstanceCount', props.maximumInstanceCount, 1, 1000);
       checkInteger(problems, 'instanceMemoryInMb', props.instanceMemoryInMb, 512, 4096, [512, 2048, 4096]);
+      // The plan created here gets the same tags and reports them itself (once, at <app>/plan).
+      if (this.plan === undefined) checkTags(problems, 'tags', props.tags);
       const runtime = props.runtimeName;
       if (runtime !== undefined && !isUnresolved(runtime)) {
         problems.check(RUNTIMES.includes(runtime), `runtimeName ${quote(runtime)} is not a Flex Consumption runtime. Fix: use one of ${RUNTIMES.join(', ')}.`);

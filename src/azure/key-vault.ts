@@ -11,6 +11,7 @@ import { checkName, generateName, NAME_RULES } from './naming';
 import { checkInteger } from './props';
 import { ResourceGroupReference } from './resource-group';
 import { resourceGroupOfId, resourceNameOfId } from './resource-id';
+import { checkTags } from './tags';
 
 /** Built-in roles on a vault's secrets. @internal */
 export const KEY_VAULT_ROLES = {
@@ -162,6 +163,7 @@ export class KeyVault extends KeyVaultBase {
     addValidator(this, (problems) => {
       checkName(problems, NAME_RULES.keyVault, 'name', props.name);
       checkInteger(problems, 'softDeleteRetentionDays', props.softDeleteRetentionDays, 7, 90);
+      checkTags(problems, 'tags', props.tags);
       if (!isUnresolved(action)) {
         problems.check(['Allow', 'Deny'].includes(action), `networkDefaultAction ${quote(action)} is not 'Allow' or 'Deny'. Fix: use one of them.`);
       }

@@ -7,6 +7,7 @@ import { checkName, generateName, NAME_RULES } from './naming';
 import { checkInteger } from './props';
 import { ResourceGroupReference } from './resource-group';
 import { resourceNameOfId } from './resource-id';
+import { checkTags } from './tags';
 
 /** A Log Analytics workspace: one this stack creates, or one that exists (`LogAnalyticsWorkspace.fromLogAnalyticsWorkspaceAttributes`). */
 export interface ILogAnalyticsWorkspace {
@@ -80,6 +81,7 @@ export class LogAnalyticsWorkspace extends Construct implements ILogAnalyticsWor
     addValidator(this, (problems) => {
       checkName(problems, NAME_RULES.logAnalyticsWorkspace, 'name', props.name);
       checkInteger(problems, 'retentionInDays', props.retentionInDays, 30, 730);
+      checkTags(problems, 'tags', props.tags);
     });
   }
 }
@@ -135,5 +137,6 @@ export class ApplicationInsights extends Construct implements IApplicationInsigh
     });
     this.applicationInsightsId = this.resource.id;
     this.connectionString = this.resource.connectionString;
+    addValidator(this, (problems) => checkTags(problems, 'tags', props.tags));
   }
 }

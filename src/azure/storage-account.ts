@@ -11,6 +11,7 @@ import { checkInteger } from './props';
 import { ResourceGroupReference } from './resource-group';
 import { checkImportedId, requireProps } from './imports';
 import { resourceGroupOfId, resourceNameOfId } from './resource-id';
+import { checkTags, TAG_LIMITS } from './tags';
 
 /** Built-in roles on a storage account's blobs. @internal */
 export const STORAGE_ROLES = {
@@ -181,6 +182,7 @@ export class StorageAccount extends StorageAccountBase {
         problems.check(REPLICATION.includes(replication), `replicationType ${quote(replication)} is not a storage replication. Fix: use one of ${REPLICATION.join(', ')}.`);
       }
       checkInteger(problems, 'blobSoftDeleteDays', props.blobSoftDeleteDays, 1, 365);
+      checkTags(problems, 'tags', props.tags, TAG_LIMITS.storageAccount);
     });
   }
 

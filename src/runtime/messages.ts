@@ -117,11 +117,11 @@ export class DataverseMessage {
   }
 
   /** Decodes an Event Hubs event. Same rules and errors as `fromServiceBus`. */
-  public static fromEventHub(event: EventHubEventInput): DataverseMessage {
-    if (event === null || typeof event !== 'object') {
-      throw new Error(`The Event Hubs event is ${event === null ? 'null' : `a ${typeof event}`}: expected an object with a body.`);
+  public static fromEventHub(eventData: EventHubEventInput): DataverseMessage {
+    if (eventData === null || typeof eventData !== 'object') {
+      throw new Error(`The Event Hubs event is ${eventData === null ? 'null' : `a ${typeof eventData}`}: expected an object with a body.`);
     }
-    return new DataverseMessage(decodeBody(event.body, event.contentType, 'Event Hubs event'), event.properties ?? {}, event.contentType, undefined);
+    return new DataverseMessage(decodeBody(eventData.body, eventData.contentType, 'Event Hubs event'), eventData.properties ?? {}, eventData.contentType, undefined);
   }
 
   /** The decoded execution context. */

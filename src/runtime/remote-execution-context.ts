@@ -108,10 +108,10 @@ export class RemoteExecutionContext {
   /**
    * Decodes an event Dataverse sent to an event hub (body and properties). Same rules as
    * `fromServiceBusMessage`.
-   * @param event a `ReceivedEventData` or any object with `body`, `properties`, `contentType`
+   * @param eventData a `ReceivedEventData` or any object with `body`, `properties`, `contentType`
    */
-  public static fromEventHubMessage(event: EventHubEventInput): DataverseMessage {
-    return DataverseMessage.fromEventHub(event);
+  public static fromEventHubMessage(eventData: EventHubEventInput): DataverseMessage {
+    return DataverseMessage.fromEventHub(eventData);
   }
 
   /** The message, e.g. `Create`, `Update`, `Delete` or a custom API unique name. */

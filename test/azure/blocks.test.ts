@@ -216,7 +216,7 @@ describe('FunctionApp block (Flex Consumption)', () => {
       webdeploy_publish_basic_authentication_enabled: false,
       identity: { type: 'SystemAssigned' },
       site_config: { minimum_tls_version: '1.2', scm_minimum_tls_version: '1.2', remote_debugging_enabled: false },
-      app_settings: { AzureWebJobsStorage: '', AzureWebJobsStorage__accountName: '${azurerm_storage_account.st.name}' },
+      app_settings: { AZUREWEBJOBSSTORAGE: '', AzureWebJobsStorage__accountName: '${azurerm_storage_account.st.name}' },
     });
     expect(fn.plan).toBeDefined();
     expect(resolve(stack, fn.functionAppName)).toBe('${azurerm_function_app_flex_consumption.fn.name}');
@@ -224,17 +224,13 @@ describe('FunctionApp block (Flex Consumption)', () => {
     expect(suppressed(fn.resource)).toEqual(['CKV_AZURE_221']);
   });
 
-  // azurerm 4.55 (internal/services/appservice/function_app_flex_consumption_resource.go): Read drops
-  // AzureWebJobsStorage from app_settings (unpackFunctionAppFlexConsumptionSettings), and Create/Update
-  // always write a key-based AzureWebJobsStorage (ExpandSiteConfigFunctionFlexConsumptionApp with
-  // StorageStringFmt) unless app_settings overrides it. So the empty override must stay in the planned
-  // value: ignore_changes on app_settings["AzureWebJobsStorage"] would make the next update write the
-  // provider's key-based value (empty AccountKey) and break the host (also reported in
-  // hashicorp/terraform-provider-azurerm#30732).
-  it('azurerm 4.55: keeps the empty AzureWebJobsStorage override in every plan; no ignore_changes on it', () => {
+  // Why AZUREWEBJOBSSTORAGE and no ignore_changes: test/azure/function-app-storage.test.ts runs the
+  // settings through a model of azurerm 4.55's create, read and update.
+  it('azurerm 4.55: the empty host storage override is spelled AZUREWEBJOBSSTORAGE; no ignore_changes', () => {
     const { stack } = app();
     const r = onlyResource(synthJson(stack), 'azurerm_function_app_flex_consumption');
-    expect(r.app_settings.AzureWebJobsStorage).toBe('');
+    expect(r.app_settings.AZUREWEBJOBSSTORAGE).toBe('');
+    expect(r.app_settings).not.toHaveProperty('AzureWebJobsStorage');
     expect(r.lifecycle).toBeUndefined();
   });
 

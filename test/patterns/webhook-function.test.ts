@@ -98,7 +98,7 @@ describe('WebhookFunction: default settings', () => {
     expect(app.storage_access_key).toBeUndefined();
     expect(app.storage_container_type).toBe('blobContainer');
     expect(app.storage_container_endpoint).toMatch(/^\$\{azurerm_storage_account\.\w+\.primary_blob_endpoint\}app-package$/);
-    expect(app.app_settings).toMatchObject({ AzureWebJobsStorage: '', AzureWebJobsStorage__accountName: expect.stringMatching(/azurerm_storage_account\.\w+\.name/) });
+    expect(app.app_settings).toMatchObject({ AZUREWEBJOBSSTORAGE: '', AzureWebJobsStorage__accountName: expect.stringMatching(/azurerm_storage_account\.\w+\.name/) });
     const owner = Object.values(resourcesOf(synth, 'azurerm_role_assignment')).find((r: any) => r.role_definition_name === 'Storage Blob Data Owner');
     expect(owner).toMatchObject({ principal_type: 'ServicePrincipal', scope: expect.stringMatching(/azurerm_storage_account\.\w+\.id/) });
     expect(owner.principal_id).toMatch(/azurerm_function_app_flex_consumption\.\w+\.identity\[0\]\.principal_id/);

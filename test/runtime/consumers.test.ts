@@ -218,3 +218,34 @@ describe('dataverseEventHubHandler', () => {
     expect(logs.find((l) => l.level === 'error')?.text).toContain("carries none of Dataverse's properties");
   });
 });
+
+// The documented structure with an image: Dataverse sends the post-image without `__type`
+// (use-webhooks.md request body), and the Node worker hands the handler the parsed object, in
+// which `\/Date(…)\/` has become `/Date(…)/`.
+describe('consumers: a Create with an untyped post-image and a nested ParentContext', () => {
+  const CREATE = messageFixture('contact-create-images.json');
+
+  it('Service Bus: the image, the parent context and the dates decode from the parsed body and from bytes', async () => {
+    const seen: DataverseConsumerEvent[] = [];
+    const handler = dataverseServiceBusHandler((e) => void seen.push(e));
+    const binding = sbBinding({ ApplicationProperties: dataverseProperties('contact', 'Create'), UserProperties: dataverseProperties('contact', 'Create') });
+    await handler(hostBody(CREATE), invocation(binding, 'one').ctx);
+    await handler(Buffer.from(CREATE), invocation(binding, 'one').ctx);
+    expect((JSON.parse(CREATE).PostEntityImages[0].value as object).hasOwnProperty('__type')).toBe(false);
+    for (const e of seen) {
+      const image = e.context.postEntityImages.AsynchronousStepPrimaryName;
+      expect([image.logicalName, image.id, image.attributes.fullname]).toEqual(['contact', '28394a5b-6c7d-4e8f-9a0b-1c2d3e4f5a02', 'Maria Santos']);
+      expect(e.context.parentContext?.stage).toBe(30);
+      expect(e.context.operationCreatedOn).toEqual(new Date(1764594000000));
+      expect(e.message.requestName).toBe('Create');
+    }
+    expect(seen[0].key).toBe(seen[1].key);
+  });
+
+  it('Event Hubs: the same body in a batch', async () => {
+    const seen: DataverseConsumerEvent[] = [];
+    const { ctx } = invocation({ PropertiesArray: [{}, {}], SequenceNumberArray: [1, 2] }, 'many', 'eventHubTrigger');
+    await dataverseEventHubHandler((e) => void seen.push(e))([hostBody(CREATE), Buffer.from(CREATE)], ctx);
+    expect(seen.map((e) => e.context.postEntityImages.AsynchronousStepPrimaryName.attributes.fullname)).toEqual(['Maria Santos', 'Maria Santos']);
+  });
+});

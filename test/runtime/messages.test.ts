@@ -168,9 +168,8 @@ describe('RemoteExecutionContext.fromEventHubMessage', () => {
   });
 });
 
-// re-enable after merging i12 (untyped image decoding): Dataverse sends images without `__type`
-// (use-webhooks.md); the decoder on this branch still requires it.
-describe.skip('images as Dataverse sends them (no __type), through the message entry points', () => {
+// Dataverse sends images without `__type` (use-webhooks.md): decoded through both message entry points.
+describe('images as Dataverse sends them (no __type), through the message entry points', () => {
   it('post-image and nested ParentContext of a Create', () => {
     const m = RemoteExecutionContext.fromServiceBusMessage(sbMessage(messageFixture('contact-create-images.json'), { applicationProperties: dataverseProperties('contact', 'Create') }));
     expect(m.context.postEntityImages.AsynchronousStepPrimaryName.attributes.fullname).toBe('Maria Santos');
