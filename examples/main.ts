@@ -6,6 +6,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { DataverseEnvironment, OutboundQueueIntegration } from 'cdktf-dataverse';
 import { CustomApiBindingType, CustomApiFieldType, CustomApiGateway } from 'cdktf-dataverse';
 import { buildPowerPlatformStack } from './powerplatform';
+import { buildUpsertStack } from './upsert';
 import { EventHubFanout, RelayIntegration } from 'cdktf-dataverse';
 import * as path from 'path';
 import { StepMode, StepStage, WebhookFunction } from 'cdktf-dataverse';
@@ -88,5 +89,8 @@ gateway.addSubscription('erp');
 
 // The Power Platform provider mode (issue 7): a second stack, registered by Terraform itself.
 buildPowerPlatformStack(app);
+
+// Inbound upsert through the gateway (issue 16): a third stack.
+buildUpsertStack(app);
 
 app.synth();

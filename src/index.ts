@@ -50,7 +50,10 @@ export * from './patterns/webhook-function';
 // -- CustomApiGateway (issue 5) --
 export * from './dataverse/custom-api';
 export * from './dataverse/application-user';
+// -- Alternate keys and upsert (issue 16) --
+export * from './dataverse/alternate-key';
 export * from './patterns/custom-api-gateway';
+export * from './patterns/upsert-api';
 
 // Receiver runtime (issue 4)
 export * from './runtime/remote-execution-context';

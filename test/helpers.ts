@@ -5,6 +5,7 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { expect } from 'vitest';
 import { DataverseEnvironment, DataverseEnvironmentProps } from '../src';
 
 /** A stack with an azurerm provider, a resource group and a Dataverse environment. */
@@ -51,6 +52,14 @@ export function validationErrors(stack: TerraformStack): string[] {
       .map((l) => l.trim())
       .filter((l) => l.startsWith('['));
   }
+}
+
+/** The one validation error that contains `text` (fails unless exactly one does, and it names a fix). */
+export function oneError(errors: string[], text: string): string {
+  const hits = errors.filter((e) => e.includes(text));
+  expect(hits, errors.join('\n')).toHaveLength(1);
+  expect(hits[0]).toContain('Fix:');
+  return hits[0];
 }
 
 /** The warning Annotations of a construct and its children. */

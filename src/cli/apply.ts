@@ -10,6 +10,7 @@ import { count, describePlan, exitCode, notPrunedNotice, publicPlan } from './ou
 import { pruneCandidates, runPrune } from './prune';
 import { openSession } from './session';
 import { WriteFailure, writePlans } from './writer';
+import { isKeyRecord, KEY_POLL_SECONDS, waitForKeys, writeKeyPlans } from './keys';
 import { ManifestRecord } from '../dataverse/manifest';
 
 export const applyCommand: CliCommand = {
@@ -36,10 +37,17 @@ export const applyCommand: CliCommand = {
       if (ready.length === 0) {
         throw new CliError(`${plans.filter((p) => p.pending).map((p) => p.path).join(', ')}: a lookup waits for a row that no record of this run creates.`);
       }
-      const outcome = await writePlans(ctx, ready, levels, {
-        batch: options.batch,
-        done: (p) => s.progress(`[${++done}/${total}] ${describePlan(p, false)[0].trim()}`),
-      });
+      const report = (p: RecordPlan) => s.progress(`[${++done}/${total}] ${describePlan(p, false)[0].trim()}`);
+      // Alternate keys first, one request each (metadata, not in a change set): their indexes build meanwhile.
+      const keys = await writeKeyPlans(ctx.api, ctx.ledger, manifest, ready.filter(isKeyRecord), report);
+      results.push(...keys.applied);
+      failures.push(...keys.failures);
+      const outcome = await writePlans(
+        ctx,
+        ready.filter((p) => !isKeyRecord(p)),
+        levels,
+        { batch: options.batch, done: report },
+      );
       results.push(...outcome.applied);
       failures.push(...outcome.failures);
       for (const f of outcome.failures) s.progress(`[${++done}/${total}] ! failed ${f.path}: ${f.message}`);
@@ -53,6 +61,14 @@ export const applyCommand: CliCommand = {
           if (!(e instanceof CliError)) throw e;
           failures.push({ path: plan.path, message: e.message });
         }
+      }
+    }
+    const keyRecords = records.filter(isKeyRecord);
+    if (failures.length === 0 && keyRecords.length > 0) {
+      s.progress(`Waiting for the indexes of ${keyRecords.length} alternate key(s) (at most ${options.keyTimeoutMs / 1000} s):`);
+      const wait = { timeoutSeconds: options.keyTimeoutMs / 1000, intervalSeconds: KEY_POLL_SECONDS, sleep: io.sleep };
+      for (const message of await waitForKeys(ctx.api, keyRecords, wait, s.progress)) {
+        failures.push({ path: message.slice(0, message.indexOf(':')), message: message.slice(message.indexOf(':') + 2) });
       }
     }
     if (options.prune && failures.length === 0) {

@@ -1,6 +1,7 @@
 import { BatchOperation } from './batch';
 import { WebApiError } from './errors';
 import { OutputValues } from './inputs';
+import { createKeyRequest, planKey, readKeys } from './keys';
 import { kindOf } from './kinds';
 import { Ledger, LedgerEntry } from './ledger';
 import { describeKey, LookupNotFoundError, LookupResolver } from './lookups';
@@ -82,7 +83,14 @@ const ROW_STRATEGY: ApplyStrategy = {
   },
 };
 
-const STRATEGIES: { readonly [name: string]: ApplyStrategy } = { row: ROW_STRATEGY };
+/** Alternate keys (keys.ts): read by name, created with POST EntityDefinitions(...)/Keys, never updated. */
+const KEY_STRATEGY: ApplyStrategy = {
+  read: readKeys,
+  plan: (_ctx, record, row) => planKey(record, row),
+  operations: (manifest, plan) => (plan.action === 'create' ? [createKeyRequest(manifest, plan)] : []),
+};
+
+const STRATEGIES: { readonly [name: string]: ApplyStrategy } = { row: ROW_STRATEGY, entitykey: KEY_STRATEGY };
 
 function strategyOf(table: string, entitySet: string): ApplyStrategy {
   const name = kindOf(table, entitySet).strategy;

@@ -6,6 +6,8 @@
 // change-tracking enablement, a metadata update never pruned) adds an entry here with its own
 // `strategy` and `prunable: false` where prune must never touch it.
 import { BatchOperation } from './batch';
+import { deleteKeyOperations } from './keys';
+import type { LedgerEntry } from './ledger';
 
 /** What the command line knows of one table. */
 export interface RecordKind {
@@ -22,8 +24,10 @@ export interface RecordKind {
    * query per table, then upserts `PATCH <set>(<id>)`).
    */
   readonly strategy: string;
-  /** The requests that delete one row, applied as one change set. */
-  deleteOperations(id: string): BatchOperation[];
+  /** Whether its writes and deletes may go into a $batch change set (metadata: no). */
+  readonly batchable: boolean;
+  /** The requests that delete one row (from its ownership entry), applied as one change set. */
+  deleteOperations(entry: LedgerEntry): BatchOperation[];
 }
 
 function rowKind(table: string, entitySet: string, extra: Partial<RecordKind> = {}): RecordKind {
@@ -34,7 +38,8 @@ function rowKind(table: string, entitySet: string, extra: Partial<RecordKind> = 
     writeOnlyFlags: {},
     prunable: true,
     strategy: 'row',
-    deleteOperations: (id) => [{ method: 'DELETE', url: `${entitySet}(${id})` }],
+    batchable: true,
+    deleteOperations: (entry) => [{ method: 'DELETE', url: `${entitySet}(${entry.id})` }],
     ...extra,
   };
 }
@@ -54,11 +59,14 @@ export const LIBRARY_KINDS: readonly RecordKind[] = [
   rowKind('customapiresponseproperty', 'customapiresponseproperties'),
   // Dataverse deletes only disabled users: disable, then delete, in one change set.
   rowKind('systemuser', 'systemusers', {
-    deleteOperations: (id) => [
-      { method: 'PATCH', url: `systemusers(${id})`, headers: { 'If-Match': '*' }, body: { isdisabled: true } },
-      { method: 'DELETE', url: `systemusers(${id})` },
+    deleteOperations: (entry) => [
+      { method: 'PATCH', url: `systemusers(${entry.id})`, headers: { 'If-Match': '*' }, body: { isdisabled: true } },
+      { method: 'DELETE', url: `systemusers(${entry.id})` },
     ],
   }),
+  // Alternate keys (issue 16): table metadata, addressed by table and key name (kept in the
+  // ownership entry); written and deleted one request each, never in a change set.
+  rowKind('entitykey', 'entitykeys', { strategy: 'entitykey', batchable: false, deleteOperations: deleteKeyOperations }),
 ];
 
 /** The kind of a table the library writes, if it is one. */

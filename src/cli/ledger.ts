@@ -1,6 +1,7 @@
 import { BatchOperation } from './batch';
 import { legacyDigestMatches, newDigestKey, SecretDigester } from './digests';
 import { CliError } from './errors';
+import { isKeyAddress, isKeyRecord, keyAddress } from './keys';
 import { libraryKind } from './kinds';
 import { readRows } from './rows';
 import { WebApi } from './webapi';
@@ -22,6 +23,8 @@ export interface LedgerEntry {
   readonly path: string;
   /** Keyed digests (HMAC-SHA-256) of write-only values last sent; never the values. */
   readonly digests?: { [column: string]: string };
+  /** Metadata (an alternate key): its Web API path, `EntityDefinitions(LogicalName='…')/Keys(LogicalName='…')`. */
+  readonly address?: string;
 }
 
 /** The ownership record of one app's stack (version 2). */
@@ -172,6 +175,8 @@ export class Ledger {
     }
     const kind = libraryKind(entry.table, entry.entitySet);
     if (!kind || !kind.prunable) return `table '${entry.table}' (${entry.entitySet}) is not one this library writes`;
+    if (isKeyRecord(entry) && entry.address === undefined) return 'the alternate key existed before this app first applied it (the app did not create it)';
+    if (isKeyRecord(entry) && !isKeyAddress(entry.address)) return `the note gives no valid alternate key address for it ('${String(entry.address)}')`;
     if (typeof entry.path !== 'string' || !entry.path.startsWith(`${this.manifest.stack}/`) || entry.id !== derivedRecordId(this.manifest.environment.url, this.manifest.appId, entry.path)) {
       return `its id is not the one the library derives from the path '${entry.path}' of stack '${this.manifest.stack}' in ${this.manifest.environment.url}`;
     }
@@ -185,9 +190,14 @@ export class Ledger {
     const claimed: LedgerEntry[] = records.map((r) => {
       const id = r.id.toLowerCase();
       const digests = byId.get(id)?.digests;
-      return { id, table: r.table, entitySet: r.entitySet, path: r.path, ...(digests ? { digests } : {}) };
+      return { id, table: r.table, entitySet: r.entitySet, path: r.path, ...(digests ? { digests } : {}), ...(isKeyRecord(r) && byId.get(id)?.address === keyAddress(r) ? { address: keyAddress(r) } : {}) };
     });
     this.entries = [...claimed, ...this.entries.filter((e) => !current.has(e.id))];
+  }
+
+  /** Records the address of a key this run created (a key found in place gets none: prune leaves it alone). */
+  public setAddress(id: string, address: string): void {
+    this.entries = this.entries.map((e) => (e.id === id.toLowerCase() ? { ...e, address } : e));
   }
 
   public setDigests(id: string, digests: { [column: string]: string }): void {

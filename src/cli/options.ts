@@ -17,6 +17,8 @@ export interface Options {
   readonly maxRetryAfterMs: number;
   /** systemuserids besides the runner whose ownership notes prune trusts. */
   readonly ledgerOwners: string[];
+  /** How long apply waits for the indexes of alternate keys. */
+  readonly keyTimeoutMs: number;
 }
 
 export const OPTIONS_HELP = `Options (plan, apply, prune):
@@ -36,7 +38,9 @@ export const OPTIONS_HELP = `Options (plan, apply, prune):
                             retried (default 60)
   --max-retry-after <s>     longest wait a Retry-After answer can ask for (default 300)
   --ledger-owner <id>       systemuserid whose ownership notes prune also trusts (repeatable,
-                            or comma-separated), e.g. a former pipeline identity`;
+                            or comma-separated), e.g. a former pipeline identity
+  --key-timeout <s>         apply: how long to wait for the unique index of each alternate key
+                            it created or found still building (default 600)`;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -45,7 +49,7 @@ export function parseOptions(command: Options['command'], rest: string[]): Optio
   const values: { [name: string]: string } = {};
   const owners: string[] = [];
   const flags = new Set<string>();
-  const valued = new Set(['manifest', 'outputs', 'environment-url', 'parallelism', 'max-retries', 'request-timeout', 'max-retry-after', 'ledger-owner']);
+  const valued = new Set(['manifest', 'outputs', 'environment-url', 'parallelism', 'max-retries', 'request-timeout', 'max-retry-after', 'ledger-owner', 'key-timeout']);
   const boolean = new Set(['prune', 'detailed-exitcode', 'json', 'no-batch']);
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -83,6 +87,7 @@ export function parseOptions(command: Options['command'], rest: string[]): Optio
     requestTimeoutMs: secondsOption('request-timeout', values['request-timeout'], 60, false),
     maxRetryAfterMs: secondsOption('max-retry-after', values['max-retry-after'], 300, true),
     ledgerOwners: owners.map((o) => o.toLowerCase()),
+    keyTimeoutMs: secondsOption('key-timeout', values['key-timeout'], 600, true),
   };
 }
 

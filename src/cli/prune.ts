@@ -45,9 +45,12 @@ export async function runPrune(s: Session): Promise<{ deleted: RecordPlan[]; fai
   };
   let garbage = false;
   try {
-    if (s.options.batch) {
-      for (const chunk of chunks(allowed)) {
-        const outcome = await sendBatch(api, chunk.map((e) => ({ changeSet: kindOf(e.table, e.entitySet).deleteOperations(e.id) })), true);
+    // Metadata (alternate keys) is deleted one request each, never in a change set.
+    const batched = s.options.batch ? allowed.filter((e) => kindOf(e.table, e.entitySet).batchable) : [];
+    const single = allowed.filter((e) => !batched.includes(e));
+    if (batched.length > 0) {
+      for (const chunk of chunks(batched)) {
+        const outcome = await sendBatch(api, chunk.map((e) => ({ changeSet: kindOf(e.table, e.entitySet).deleteOperations(e) })), true);
         outcome.parts.forEach((o, i) => {
           const entry = chunk[i];
           if (o.kind === 'done') return report(entry, true);
@@ -55,21 +58,20 @@ export async function runPrune(s: Session): Promise<{ deleted: RecordPlan[]; fai
           failures.push({ path: entry.path, message: `Dataverse answered ${o.answer.status} to deleting ${entry.entitySet}(${entry.id})${answerJson(o.answer)?.error?.message ? `: ${answerJson(o.answer).error.message}` : ''}` });
         });
       }
-    } else {
-      for (const entry of allowed) {
-        try {
-          let existed = true;
-          for (const op of kindOf(entry.table, entry.entitySet).deleteOperations(entry.id)) {
-            const response = await api.request(op.method, op.url, { body: op.body, headers: op.headers, accept: [404] });
-            if (response.status === 404) existed = false;
-            if (!existed) break;
-          }
-          report(entry, existed);
-        } catch (e) {
-          if (!(e instanceof CliError)) throw e;
-          if (e instanceof UnexpectedAnswerError) garbage = true;
-          failures.push({ path: entry.path, message: e.message });
+    }
+    for (const entry of single) {
+      try {
+        let existed = true;
+        for (const op of kindOf(entry.table, entry.entitySet).deleteOperations(entry)) {
+          const response = await api.request(op.method, op.url, { body: op.body, headers: op.headers, accept: [404] });
+          if (response.status === 404) existed = false;
+          if (!existed) break;
         }
+        report(entry, existed);
+      } catch (e) {
+        if (!(e instanceof CliError)) throw e;
+        if (e instanceof UnexpectedAnswerError) garbage = true;
+        failures.push({ path: entry.path, message: e.message });
       }
     }
   } catch (e) {
@@ -87,7 +89,7 @@ function chunks(entries: LedgerEntry[]): LedgerEntry[][] {
   let current: LedgerEntry[] = [];
   let size = 0;
   for (const e of entries) {
-    const n = kindOf(e.table, e.entitySet).deleteOperations(e.id).length;
+    const n = kindOf(e.table, e.entitySet).deleteOperations(e).length;
     if (current.length > 0 && size + n > MAX_BATCH_REQUESTS) {
       out.push(current);
       current = [];

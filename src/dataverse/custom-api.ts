@@ -1,6 +1,7 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { DataverseEnvironment } from './environment';
+import { LOGICAL_NAME, checkPrefixedName } from './names';
 import { DataverseRecord } from './record';
 import { Problems, quote } from '../core/problems';
 
@@ -166,9 +167,7 @@ export interface CustomApiProps extends CustomApiDefinition {
 }
 
 const FIELD_NAME = /^[A-Za-z0-9_]+$/;
-const LOGICAL_NAME = /^[a-z][a-z0-9_]*$/;
 const ENTITY_SET = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const UNIQUE_NAME = /^([A-Za-z][A-Za-z0-9]{1,7})_[A-Za-z0-9_]+$/;
 const WORKFLOW_FORBIDDEN = [CustomApiFieldType.ENTITY, CustomApiFieldType.ENTITY_COLLECTION, CustomApiFieldType.STRING_ARRAY];
 const ENTITY_TYPES = [CustomApiFieldType.ENTITY, CustomApiFieldType.ENTITY_REFERENCE];
 
@@ -240,18 +239,7 @@ export class CustomApi extends DataverseRecord {
     const p = this.definition;
     const what = `Custom API ${quote(p.uniqueName)}`;
     const prefix = this.environment.publisherPrefix;
-    if (!Token.isUnresolved(p.uniqueName)) {
-      const m = UNIQUE_NAME.exec(p.uniqueName);
-      if (!m) {
-        problems.add(
-          `${what}: uniqueName must be '<publisher prefix>_<name>' with letters, digits and underscores only (prefix: 2 to 8 letters or digits). Fix: use e.g. '${prefix ?? 'contoso'}_ApproveOrder'.`,
-        );
-      } else if (prefix !== undefined && !Token.isUnresolved(prefix) && m[1].toLowerCase() !== prefix.toLowerCase()) {
-        problems.add(
-          `${what}: uniqueName starts with the prefix ${quote(m[1])}, but the environment's publisherPrefix is ${quote(prefix)}. Fix: rename it to '${prefix}_${p.uniqueName.slice(m[1].length + 1)}'.`,
-        );
-      }
-    }
+    checkPrefixedName(problems, what, 'uniqueName', p.uniqueName, prefix, 'ApproveOrder');
     problems.length(`${what}: uniqueName`, p.uniqueName, 1, 128);
     problems.length(`${what}: name`, p.name, 1, 100);
     problems.length(`${what}: displayName`, p.displayName, 1, 100);

@@ -5,9 +5,11 @@
 import { DataResource, dependable, Fn, IAspect, TerraformProvider, TerraformStack, Token } from 'cdktf';
 import { annotate } from '../core/problems';
 import { IConstruct } from 'constructs';
+import { ENTITY_KEY_TABLE } from './alternate-key-metadata';
 import type { DataverseEnvironment } from './environment';
 import { ManifestAssociation, ManifestLookup, ManifestRecord } from './manifest';
 import type { DataverseRecord } from './record';
+import { alternateKeyRequests } from './terraform-registration-keys';
 import { shortHash } from '../core/ids';
 import { DataPowerPlatformDataRecords } from '../powerplatform/data-records';
 import { PowerPlatformProvider } from '../powerplatform/provider';
@@ -31,6 +33,8 @@ export const IMMUTABLE_COLUMNS: { readonly [table: string]: readonly string[] } 
   customapi: ['uniquename', 'bindingtype', 'boundentitylogicalname', 'isfunction', 'allowedcustomprocessingsteptype'],
   customapirequestparameter: ['uniquename', 'type', 'isoptional', 'logicalentityname'],
   customapiresponseproperty: ['uniquename', 'type', 'logicalentityname'],
+  // An alternate key is created once and never updated: any change replaces it (its index is rebuilt).
+  entitykey: ['entitylogicalname', 'schemaname', 'logicalname', 'displayname', 'keyattributes', 'languagecode'],
 };
 
 /** One record and what it was rendered as. @internal */
@@ -149,12 +153,18 @@ function renderRecord(env: DataverseEnvironment, state: RenderState, record: Dat
   const immutableData = immutable
     ? new DataResource(record, IMMUTABLE_RESOURCE_ID, { triggersReplace: immutable })
     : undefined;
+  const requests =
+    manifest.table === ENTITY_KEY_TABLE
+      ? alternateKeyRequests(`${env.url}${WEB_API_PATH}`, scope, manifest, headers, escapeTemplate)
+      : {
+        create: write,
+        update: write,
+        read: { scope, method: 'GET', url: `${rowUrl}?$select=${readColumns(manifest).join(',')}`, expectedHttpStatus: [200, 404] },
+        destroy: { scope, method: 'DELETE', url: rowUrl, expectedHttpStatus: [204, 404] },
+      };
   const resource = new PowerPlatformRest(record, RECORD_RESOURCE_ID, {
     provider: state.explicitProvider,
-    create: write,
-    update: write,
-    read: { scope, method: 'GET', url: `${rowUrl}?$select=${readColumns(manifest).join(',')}`, expectedHttpStatus: [200, 404] },
-    destroy: { scope, method: 'DELETE', url: rowUrl, expectedHttpStatus: [204, 404] },
+    ...requests,
     // The provider replaces a powerplatform_rest only when a scope changes; a changed immutable
     // column replaces the terraform_data, and that replaces the row (DELETE, then PATCH).
     // A plain address, not the construct: cdktf would write it as "${...}", which Terraform

@@ -3,7 +3,7 @@
 import { Problems, isUnresolved, quote } from '../core/problems';
 import { checkInteger } from '../azure/props';
 import { CustomApiBindingType, CustomApiDefinition, CustomApiFieldDefinition, CustomApiFieldType } from '../dataverse/custom-api';
-import type { CustomApiGatewayProps } from './custom-api-gateway';
+import type { CustomApiGatewayProps } from './custom-api-gateway-props';
 
 /** One Custom API as the gateway exposes it. @internal */
 export interface GatewayOperation {
@@ -124,7 +124,7 @@ export function hasBody(d: CustomApiDefinition): boolean {
 }
 
 /** The OpenAPI 3.0 document of the gateway: deterministic (paths and schemas sorted). @internal */
-export function openApiDocument(settings: OpenApiSettings, ops: GatewayOperation[]): any {
+export function openApiDocument(settings: OpenApiSettings, ops: GatewayOperation[], extra: Array<{ paths: { [route: string]: any }; schemas: { [name: string]: any } }> = []): any {
   const sorted = [...ops].sort((a, b) => cmp(gatewayRoute(a), gatewayRoute(b)));
   const paths: { [route: string]: any } = {};
   const schemas: { [name: string]: any } = {};
@@ -163,6 +163,12 @@ export function openApiDocument(settings: OpenApiSettings, ops: GatewayOperation
     operation.responses = responses;
     paths[gatewayRoute(op)] = { ...(paths[gatewayRoute(op)] ?? {}), [methodOf(d).toLowerCase()]: operation };
   }
+  for (const e of extra) {
+    for (const [route, item] of Object.entries(e.paths)) paths[route] = { ...(paths[route] ?? {}), ...item };
+    Object.assign(schemas, e.schemas);
+  }
+  const sortedPaths: { [route: string]: any } = {};
+  for (const k of Object.keys(paths).sort(cmp)) sortedPaths[k] = paths[k];
   const sortedSchemas: { [name: string]: any } = {};
   for (const k of Object.keys(schemas).sort(cmp)) sortedSchemas[k] = schemas[k];
   const components: any = { schemas: sortedSchemas };
@@ -174,7 +180,7 @@ export function openApiDocument(settings: OpenApiSettings, ops: GatewayOperation
     'openapi': '3.0.1',
     'info': { title: settings.title, description: settings.description, version: '1.0' },
     ...(settings.serverUrl !== undefined ? { servers: [{ url: settings.serverUrl }] } : {}),
-    'paths': paths,
+    'paths': sortedPaths,
     'components': components,
     ...(settings.subscriptionRequired ? { security: [{ apiKeyHeader: [] }] } : {}),
     ...(routes.length > 0 ? { 'x-function-routes': routes } : {}),
@@ -189,13 +195,16 @@ export function xmlEscape(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-function policies(inbound: string[]): string {
+/** A policy document: `<base />` first in every section, then the given inbound and outbound lines. @internal */
+export function policies(inbound: string[], outbound: string[] = []): string {
   const lines = ['<policies>', '  <inbound>', '    <base />', ...inbound.map((l) => `    ${l}`), '  </inbound>'];
-  lines.push('  <backend>', '    <base />', '  </backend>', '  <outbound>', '    <base />', '  </outbound>', '  <on-error>', '    <base />', '  </on-error>', '</policies>');
+  lines.push('  <backend>', '    <base />', '  </backend>', '  <outbound>', '    <base />', ...outbound.map((l) => `    ${l}`), '  </outbound>');
+  lines.push('  <on-error>', '    <base />', '  </on-error>', '</policies>');
   return `${lines.join('\n')}\n`;
 }
 
-function setHeader(name: string, value: string): string {
+/** `<set-header exists-action="override">` with one value. @internal */
+export function setHeader(name: string, value: string): string {
   return `<set-header name="${xmlEscape(name)}" exists-action="override"><value>${xmlEscape(value)}</value></set-header>`;
 }
 

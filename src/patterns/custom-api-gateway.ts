@@ -2,10 +2,9 @@ import { ApiManagementApi } from '@cdktf/provider-azurerm/lib/api-management-api
 import { ApiManagementApiOperationPolicy } from '@cdktf/provider-azurerm/lib/api-management-api-operation-policy';
 import { ApiManagementApiPolicy } from '@cdktf/provider-azurerm/lib/api-management-api-policy';
 import { ApiManagementNamedValue } from '@cdktf/provider-azurerm/lib/api-management-named-value';
-import { ApiManagementSubscription } from '@cdktf/provider-azurerm/lib/api-management-subscription';
 import { Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { ApiManagement, ApiManagementOptions, ApiManagementTier, IApiManagement } from '../azure/api-management';
+import { ApiManagement, ApiManagementTier, IApiManagement } from '../azure/api-management';
 import { FunctionAppApi } from '../azure/api-management-function-api';
 import { IFunctionApp } from '../azure/function-app';
 import { requireBlock, requireProps } from '../azure/imports';
@@ -31,164 +30,11 @@ import { StackArtifacts, stableJson } from '../core/stack-artifacts';
 import { ApplicationUser } from '../dataverse/application-user';
 import { CustomApi, CustomApiDefinition } from '../dataverse/custom-api';
 import { DataverseEnvironment } from '../dataverse/environment';
-import { IntegrationBaseProps } from './integration-props';
+import { CustomApiGatewayProps, FunctionBackendOptions, GatewaySubscription, GatewaySubscriptionOptions } from './custom-api-gateway-props';
+import { RegisteredUpsert, addGatewayUpsert } from './custom-api-gateway-upsert';
+import { GatewayUpsert, UpsertOperationOptions } from './upsert-api';
 
-/** Call rate limit per subscription (`rate-limit` policy). */
-export interface GatewayRateLimit {
-  /** Calls allowed per period. */
-  readonly calls: number;
-  /**
-   * Sliding window in seconds (1–300).
-   * @default 60
-   */
-  readonly renewalPeriodSeconds?: number;
-}
-
-/** Call quota per subscription (`quota` policy). */
-export interface GatewayQuota {
-  /** Calls allowed per period. */
-  readonly calls: number;
-  /**
-   * Period in seconds.
-   * @default 86400 (a day)
-   */
-  readonly renewalPeriodSeconds?: number;
-}
-
-/** Cross-origin calls from browsers (`cors` policy). */
-export interface GatewayCorsOptions {
-  /** Allowed origins, e.g. `https://portal.contoso.com`, or `*`. */
-  readonly allowedOrigins: string[];
-  /**
-   * Allowed methods.
-   * @default ['GET', 'POST']
-   */
-  readonly allowedMethods?: string[];
-  /**
-   * Allowed request headers.
-   * @default ['Content-Type', 'Ocp-Apim-Subscription-Key']
-   */
-  readonly allowedHeaders?: string[];
-  /**
-   * Allow credentials (not with the `*` origin).
-   * @default false
-   */
-  readonly allowCredentials?: boolean;
-}
-
-/** How a function app serves a route prefix of the gateway. */
-export interface FunctionBackendOptions {
-  /** Path of the route prefix on the gateway, e.g. `orders` (letters, digits, hyphens). */
-  readonly routePrefix: string;
-  /**
-   * The function key APIM sends (`x-functions-key`): a Terraform reference, never a literal.
-   * @default - the app's default function key (data source azurerm_function_app_host_keys)
-   */
-  readonly functionKey?: string;
-  /**
-   * Base path of the functions on the app.
-   * @default '/api'
-   */
-  readonly basePath?: string;
-}
-
-/** Options of a gateway subscription. */
-export interface GatewaySubscriptionOptions {
-  /**
-   * Display name.
-   * @default - the name
-   */
-  readonly displayName?: string;
-}
-
-/** What addSubscription created. */
-export interface GatewaySubscription {
-  /** The APIM subscription (scoped to the Custom API routes). */
-  readonly subscription: ApiManagementSubscription;
-  /** Name of the sensitive Terraform output holding its primary key. */
-  readonly secretOutputName: string;
-}
-
-/** Properties of a CustomApiGateway. */
-export interface CustomApiGatewayProps extends IntegrationBaseProps {
-  /**
-   * Publisher name of the created API Management service (not with existingApiManagement).
-   * @default - required when the service is created
-   */
-  readonly publisherName?: string;
-  /**
-   * Publisher e-mail of the created API Management service (not with existingApiManagement).
-   * @default - required when the service is created
-   */
-  readonly publisherEmail?: string;
-  /**
-   * Options of the API Management service to create (not with existingApiManagement).
-   * @default - a Consumption service with a generated name
-   */
-  readonly apiManagement?: ApiManagementOptions;
-  /**
-   * Use this API Management service instead of creating one. It needs existingIdentity.
-   * @default - a service is created
-   */
-  readonly existingApiManagement?: IApiManagement;
-  /**
-   * A user-assigned identity to call Dataverse with
-   * (`UserAssignedIdentity.fromUserAssignedIdentityAttributes`). With existingApiManagement it must
-   * already be attached to that service.
-   * @default - an identity is created and attached to the created service
-   */
-  readonly existingIdentity?: IUserAssignedIdentity;
-  /**
-   * Path of the Custom API routes on the gateway: `https://<gateway>/<apiPath>/...`.
-   * @default 'dataverse'
-   */
-  readonly apiPath?: string;
-  /**
-   * APIM API name (id); also prefixes the named values and backends.
-   * @default - generated from the construct path
-   */
-  readonly apiName?: string;
-  /**
-   * Display name of the API.
-   * @default 'Dataverse Custom APIs (<construct path>)'
-   */
-  readonly displayName?: string;
-  /**
-   * Callers must send a subscription key.
-   * @default true
-   */
-  readonly subscriptionRequired?: boolean;
-  /**
-   * Apply a rate limit per subscription.
-   * @default true
-   */
-  readonly rateLimitEnabled?: boolean;
-  /**
-   * The rate limit per subscription (with rateLimitEnabled).
-   * @default - 100 calls per 60 seconds
-   */
-  readonly rateLimit?: GatewayRateLimit;
-  /**
-   * A call quota per subscription.
-   * @default - no quota
-   */
-  readonly quota?: GatewayQuota;
-  /**
-   * Allow browsers from these origins.
-   * @default - no CORS policy (browsers from other origins are refused)
-   */
-  readonly cors?: GatewayCorsOptions;
-  /**
-   * Security role of the Dataverse application user, by name (root business unit).
-   * @default 'Basic User'
-   */
-  readonly securityRoleName?: string;
-  /**
-   * Largest request body validated and let through, in bytes (at most 102400).
-   * @default 102400
-   */
-  readonly maxRequestBodyBytes?: number;
-}
+export * from './custom-api-gateway-props';
 
 const PATH = /^[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9][A-Za-z0-9-]*)*$/;
 
@@ -243,6 +89,7 @@ export class CustomApiGateway extends Construct {
   private readonly functionPrefixes: string[] = [];
   private readonly policySettings: ApiPolicySettings;
   private readonly repeatedApis: string[] = [];
+  private readonly upserts: RegisteredUpsert[] = [];
   private readonly common: { apiManagementName: string; resourceGroupName: string };
 
   constructor(scope: Construct, id: string, props: CustomApiGatewayProps) {
@@ -357,6 +204,25 @@ export class CustomApiGateway extends Construct {
   }
 
   /**
+   * A layer over one table that other systems write by their own identifier: `PUT /<entityset>/{key…}`
+   * becomes `PATCH <entityset>(<key>='…')` with only the listed fields (lookups bound by the other
+   * table's key), and with `bulk` `POST /<entityset>/upsert-multiple` becomes UpsertMultiple.
+   * Returns the routes and policies it created.
+   */
+  public addUpsert(options: UpsertOperationOptions): GatewayUpsert {
+    const { created, registered } = addGatewayUpsert(this, options, {
+      common: this.common,
+      apiName: this.api.name,
+      maxBodyBytes: this.props.maxRequestBodyBytes ?? MAX_VALIDATED_BODY,
+      securityRoleGiven: this.props.securityRoleName !== undefined,
+      registered: [...this.upserts],
+      otherOperationIds: () => this.apis.map((a) => operationIdOf(a.uniqueName)),
+    });
+    this.upserts.push(registered);
+    return created;
+  }
+
+  /**
    * Serves a route prefix from a function app: an API at `/<routePrefix>` whose calls go, over
    * HTTPS, to `https://<defaultHostName>/api/...` with the function key in `x-functions-key`.
    * The key is a secret named value filled at deploy time.
@@ -421,6 +287,7 @@ export class CustomApiGateway extends Construct {
         functionRoutes: this.functionPrefixes.map((prefix) => ({ prefix, ...(serverKnown ? { url: `${this.gatewayUrl}/${prefix}` } : {}) })),
       },
       this.apis.map((a) => ({ definition: a.definition, entitySetName: a.boundEntitySetName })),
+      this.upserts.map((u) => u.openApi),
     );
   }
 

@@ -4,6 +4,7 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { BatchItem, BatchOp, ItemAnswer, OpAnswer, parseBatchRequest, renderBatchAnswer } from './fake-batch';
+import { FakeMetadata } from './fake-metadata';
 import { FakeStore, Row } from './fake-store';
 
 export interface FakeRequest {
@@ -65,6 +66,8 @@ export class FakeDataverse {
   /** When set, a record PATCH is answered only once this many are in flight (or after 300 ms). */
   public patchBarrier = 0;
   public readonly store: FakeStore;
+  /** Alternate keys, key-addressed writes and UpsertMultiple (fake-metadata.ts). */
+  public readonly metadata: FakeMetadata;
 
   private batches = 0;
   private patchInFlight = 0;
@@ -73,6 +76,7 @@ export class FakeDataverse {
 
   private constructor() {
     this.store = new FakeStore(() => this.url);
+    this.metadata = new FakeMetadata(this.store, () => this.url);
     this.server = http.createServer((req, res) => {
       let text = '';
       req.on('data', (chunk) => (text += chunk));
@@ -192,6 +196,8 @@ export class FakeDataverse {
     if (path === 'WhoAmI' && method === 'GET') {
       return { status: 200, body: { '@odata.context': `${this.url}/api/data/v9.2/$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`, BusinessUnitId: '6b1c0000-0000-4000-8000-000000000001', UserId: user, OrganizationId: '0c0c0000-0000-4000-8000-000000000003' } };
     }
+    const meta = this.metadata.handle(method, path, headers, body, query.get('$select'));
+    if (meta) return meta;
     const ref = /^([A-Za-z_]+)\(([0-9a-fA-F-]{36})\)\/([A-Za-z_]+)\/\$ref$/.exec(path);
     if (ref) return this.store.ref(method, ref[1], ref[2].toLowerCase(), ref[3], body);
     const single = /^([A-Za-z_]+)\(([0-9a-fA-F-]{36})\)$/.exec(path);

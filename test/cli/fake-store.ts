@@ -6,7 +6,8 @@ import { Condition, normalise, parseFilter } from './fake-filter';
 export type Row = { [column: string]: any };
 
 /** Navigation properties whose lookup column has another name. */
-const NAVIGATION_COLUMNS: { [navigation: string]: string } = { eventhandler_serviceendpoint: 'eventhandler' };
+// Polymorphic lookups: the navigation property names the target table (contact.parentcustomerid: Microsoft Learn, contact table reference).
+const NAVIGATION_COLUMNS: { [navigation: string]: string } = { eventhandler_serviceendpoint: 'eventhandler', parentcustomerid_account: 'parentcustomerid' };
 
 /** Entity set of the rows a lookup column points to (for seeded rows and $filter navigation). */
 const LOOKUP_TARGETS: { [column: string]: string } = {
