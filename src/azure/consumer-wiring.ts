@@ -4,6 +4,7 @@
 // the entity (its namespace, id and names).
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
+import { GrantOptions } from './grants-api';
 import { LogicAppConsumer } from './logic-app';
 import type { ServiceBusLogicAppConsumerProps } from './logic-app-consumer';
 import { ResourceGroupReference } from './resource-group';
@@ -16,8 +17,11 @@ export interface ConsumerTarget {
   readonly fullyQualifiedNamespace: string;
   /** Setting suffixes (after `<connection>_`) and their values, in order. */
   readonly settings: Array<[string, string]>;
-  /** Grants the receive role to the app identity. */
-  readonly grant: (principalId: string) => RoleAssignment;
+  /** The receive role's name, and the construct id prefix of the entity's receive grants. */
+  readonly role: string;
+  readonly grantPrefix: string;
+  /** Grants the receive role to the app identity (the entity's grantReceive). */
+  readonly grant: (principalId: string, options: GrantOptions) => RoleAssignment;
 }
 
 /** Resource group, tags and name seed a pattern gives to the consumers of its entities. @internal */

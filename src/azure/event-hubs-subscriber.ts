@@ -94,12 +94,14 @@ export class EventHubSubscriber extends Construct {
   public addFunctionConsumer(id: string, props: FunctionConsumerProps): FunctionConsumer {
     return FunctionConsumer._create(this, id, props, {
       service: 'Event Hubs',
+      role: EVENT_HUBS_ROLES.receiver,
+      grantPrefix: 'receive',
       fullyQualifiedNamespace: this.fullyQualifiedNamespace,
       settings: [
         ['EVENT_HUB', this.eventHubName],
         ['CONSUMER_GROUP', this.consumerGroupName],
       ],
-      grant: (principalId) => this.grantReceive(principalId, { principalType: 'ServicePrincipal' }),
+      grant: (principalId, options) => this.grantReceive(principalId, options),
     }, consumerDefaults(this));
   }
 

@@ -117,7 +117,12 @@ export class FunctionConsumer extends Construct {
     for (const [suffix, value] of target.settings) this.settings[`${c}_${suffix}`] = value;
     const nameProblem = checkConnectionName(c);
     if (nameProblem === undefined) this.functionApp._addConnection(this, c, this.settings);
-    this.receiveRoleAssignment = target.grant(this.functionApp.principalId);
+    // A fixed id per consumer (not a counter): the address stays when other grants come and go.
+    this.receiveRoleAssignment = target.grant(this.functionApp.principalId, {
+      id: `${target.grantPrefix}-${id}`,
+      principalType: 'ServicePrincipal',
+      description: `${target.role} for function consumer ${this.node.path}, through the app's managed identity (cdktf-dataverse)`,
+    });
 
     addValidator(this, (problems) => {
       if (nameProblem) problems.add(nameProblem);

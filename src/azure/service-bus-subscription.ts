@@ -8,7 +8,7 @@ import { GrantOptions } from './grants-api';
 import { importedName, requireProps } from './imports';
 import { checkName, generateName, NAME_RULES } from './naming';
 import { checkDuration, checkInteger } from './props';
-import { ServiceBusReceivable, SERVICE_BUS_PROVIDER } from './service-bus-base';
+import { ServiceBusReceivable, SERVICE_BUS_PROVIDER, SERVICE_BUS_ROLES } from './service-bus-base';
 import { IServiceBusTopic } from './service-bus-entities';
 import { LogicAppConsumer } from './logic-app';
 import { logicAppConsumer } from './consumer-wiring';
@@ -148,12 +148,14 @@ abstract class ServiceBusSubscriptionBase extends ServiceBusReceivable implement
   public addFunctionConsumer(id: string, props: FunctionConsumerProps): FunctionConsumer {
     return FunctionConsumer._create(this, id, props, {
       service: 'Service Bus',
+      role: SERVICE_BUS_ROLES.receiver,
+      grantPrefix: this._receivePrefix,
       fullyQualifiedNamespace: this.serviceBusNamespace.fullyQualifiedNamespace,
       settings: [
         ['TOPIC', this.serviceBusTopic.topicName],
         ['SUBSCRIPTION', this.subscriptionName],
       ],
-      grant: (principalId) => this.grantReceive(principalId, { principalType: 'ServicePrincipal' }),
+      grant: (principalId, options) => this.grantReceive(principalId, options),
     }, consumerDefaults(this));
   }
 

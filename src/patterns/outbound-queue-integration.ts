@@ -229,9 +229,11 @@ export class OutboundQueueIntegration extends Construct {
     const queue = this.requireQueue('addFunctionConsumer', id);
     return FunctionConsumer._create(this, id, props, {
       service: 'Service Bus',
+      role: SERVICE_BUS_ROLES.receiver,
+      grantPrefix: 'listen',
       fullyQualifiedNamespace: this.serviceBusNamespace.fullyQualifiedNamespace,
       settings: [['QUEUE', queue.queueName]],
-      grant: (principalId) => this.grantReceive(principalId, { principalType: 'ServicePrincipal' }),
+      grant: (principalId, options) => this.grantReceive(principalId, options),
     }, this.consumers);
   }
 
