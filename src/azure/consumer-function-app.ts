@@ -134,10 +134,7 @@ export class ConsumerFunctionApp extends Construct {
       if (host.codeProblem) problems.add(host.codeProblem);
       checkExistingOrNew(problems, [['existingLogAnalyticsWorkspace', props.existingLogAnalyticsWorkspace, 'logAnalyticsWorkspace', props.logAnalyticsWorkspace]]);
       for (const name of Object.keys(appOptions.appSettings ?? {})) {
-        problems.check(
-          !RESERVED_SETTINGS.test(name),
-          `appOptions.appSettings: ${quote(name)} is set by the construct (package setting). Fix: remove it or rename it.`,
-        );
+        problems.check(!RESERVED_SETTINGS.test(name), `appOptions.appSettings: ${quote(name)} is set by the construct (package setting). Fix: remove it or rename it.`);
       }
       this.connectionProblems.forEach((p) => problems.add(p));
     });

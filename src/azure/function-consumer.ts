@@ -22,9 +22,9 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
 import { ConsumerFunctionApp, ConsumerFunctionAppOptions } from './consumer-function-app';
 import { ConsumerDefaults, ConsumerTarget } from './consumer-wiring';
+import { checkExistingOrNew } from './props';
 import { ResourceGroupReference } from './resource-group';
 import { addValidator, isUnresolved, quote } from '../core/problems';
-import { checkExistingOrNew } from './props';
 
 /** Properties of addFunctionConsumer. */
 export interface FunctionConsumerProps extends ConsumerFunctionAppOptions {
@@ -97,7 +97,7 @@ export class FunctionConsumer extends Construct {
       this.functionApp = props.functionApp;
     } else {
       const resourceGroup = props.resourceGroup ?? defaults.resourceGroup;
-      const fix = "Fix: pass code (a folder with host.json) to create an app, or functionApp to share one.";
+      const fix = 'Fix: pass code (a folder with host.json) to create an app, or functionApp to share one.';
       if (props.code === undefined) throw new Error(`${this.node.path}: addFunctionConsumer needs code or functionApp. ${fix}`);
       if (!resourceGroup) {
         throw new Error(
@@ -137,7 +137,10 @@ export class FunctionConsumer extends Construct {
           ['resourceGroup', props.resourceGroup],
           ['tags', props.tags],
         ];
-        checkExistingOrNew(problems, options.map(([name, value]) => ['functionApp', props.functionApp, name, value]));
+        checkExistingOrNew(
+          problems,
+          options.map(([name, value]) => ['functionApp', props.functionApp, name, value]),
+        );
       }
     });
   }
@@ -150,7 +153,10 @@ export class FunctionConsumer extends Construct {
 
 /** 'orders-fn' → 'ORDERS_FN'; a leading digit gets 'C_'. */
 function defaultConnectionName(id: string): string {
-  const name = id.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const name = id
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return /^[A-Z]/.test(name) ? name : `C_${name}`;
 }
 

@@ -81,9 +81,9 @@ export function createAppHost(scope: Construct, input: AppHostInput): AppHost {
   // Role assignments stay children of the caller (not of the blocks): their Terraform addresses are those of earlier versions.
   const deployerBlob = input.grantDeployerAccess
     ? grantRole(scope, 'deployer-blob', STORAGE_ROLES.blobDataContributor, storageAccount.storageAccountId, input.client.objectId, {
-      id: 'deployer-blob',
-      description: `Lets Terraform upload the code package of ${scope.node.path} (cdktf-dataverse)`,
-    })
+        id: 'deployer-blob',
+        description: `Lets Terraform upload the code package of ${scope.node.path} (cdktf-dataverse)`,
+      })
     : undefined;
   const pkg = codeProblem === undefined ? deployFunctionPackage(scope, input.code, storageAccount, container.name, deployerBlob && [deployerBlob]) : undefined;
   return { logAnalyticsWorkspace, applicationInsights, storageAccount, pkg, codeProblem };

@@ -1,13 +1,12 @@
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
 import { MessagingIntegrationProps } from './integration-props';
-import { ConsumerDefaults, setConsumerDefaults } from '../azure/consumer-wiring';
+import { ConsumerDefaults, logicAppConsumer, setConsumerDefaults } from '../azure/consumer-wiring';
 import { FunctionConsumer, FunctionConsumerProps } from '../azure/function-consumer';
 import { grantRole } from '../azure/grants';
 import { GrantOptions } from '../azure/grants-api';
 import { requireBlock, requireProps } from '../azure/imports';
 import { LogicAppConsumer } from '../azure/logic-app';
-import { logicAppConsumer } from '../azure/consumer-wiring';
 import { ServiceBusLogicAppConsumerProps } from '../azure/logic-app-consumer';
 import { generateName, NAME_RULES } from '../azure/naming';
 import { checkExistingOrNew } from '../azure/props';

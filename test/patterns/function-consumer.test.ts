@@ -1,39 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
-import {
-  ConsumerFunctionApp,
-  EventHubFanout,
-  OutboundQueueIntegration,
-  ServiceBusEntityKind,
-  ServiceBusNamespace,
-  ServiceBusSubscription,
-  ServiceBusTopic,
-} from '../../src';
+import { ConsumerFunctionApp, ServiceBusNamespace, ServiceBusSubscription, ServiceBusTopic } from '../../src';
 import { fullSynth, newStack, onlyResource, readAllFiles, resourcesOf, synthJson } from '../helpers';
+import { CODE, NS_ID, fanout, queueIntegration, topicIntegration } from './consumer-fixtures';
 
 // The settings follow Microsoft Learn, "Azure Service Bus bindings for Azure Functions",
 // identity-based connections (MicrosoftDocs/azure-docs includes/functions-service-bus-connections.md:
 // `<CONNECTION_NAME_PREFIX>__fullyQualifiedNamespace` = `<namespace>.servicebus.windows.net`) and the
 // roles of includes/functions-service-bus-permissions.md / functions-event-hubs-permissions.md.
-export const CODE = path.join(__dirname, '..', '..', 'examples', 'functions', 'dataverse-consumers');
-const steps = [{ table: 'salesorder', message: 'Create' }];
-const NS_ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-shared/providers/Microsoft.ServiceBus/namespaces/sb-shared';
-
-export function queueIntegration(env = newStack()) {
-  const orders = new OutboundQueueIntegration(env.stack, 'orders', { dataverse: env.dataverse, resourceGroup: env.rg, steps });
-  return { ...env, orders };
-}
-
-export function topicIntegration(env = newStack()) {
-  const events = new OutboundQueueIntegration(env.stack, 'events', { dataverse: env.dataverse, resourceGroup: env.rg, steps, entityKind: ServiceBusEntityKind.TOPIC });
-  return { ...env, events };
-}
-
-export function fanout(env = newStack()) {
-  const changes = new EventHubFanout(env.stack, 'changes', { dataverse: env.dataverse, resourceGroup: env.rg, steps: [{ table: 'account', message: 'Update' }] });
-  return { ...env, changes };
-}
 
 function apps(synth: any): any[] {
   return Object.values(resourcesOf(synth, 'azurerm_function_app_flex_consumption'));
@@ -94,10 +69,19 @@ describe('addFunctionConsumer on a queue integration', () => {
     const synth = synthJson(stack);
     const receive = roles(synth).filter((r) => r.role.startsWith('Azure Service Bus'));
     expect(receive).toEqual([
-      { role: 'Azure Service Bus Data Receiver', scope: ref(synth, 'azurerm_servicebus_queue', 'orders_queue'), principal: appIdentity(synth, 'orders-fn'), type: 'ServicePrincipal' },
+      {
+        role: 'Azure Service Bus Data Receiver',
+        scope: ref(synth, 'azurerm_servicebus_queue', 'orders_queue'),
+        principal: appIdentity(synth, 'orders-fn'),
+        type: 'ServicePrincipal',
+      },
     ]);
     // and nothing else of the Service Bus: no namespace-wide role, no sender role
-    expect(roles(synth).map((r) => r.role).sort()).toEqual(['Azure Service Bus Data Receiver', 'Storage Blob Data Contributor', 'Storage Blob Data Owner']);
+    expect(
+      roles(synth)
+        .map((r) => r.role)
+        .sort(),
+    ).toEqual(['Azure Service Bus Data Receiver', 'Storage Blob Data Contributor', 'Storage Blob Data Owner']);
   });
 
   it('the receive role keeps its address when other grants come and go (a fixed id per consumer)', () => {
@@ -133,7 +117,13 @@ describe('addFunctionConsumer on a queue integration', () => {
     });
     const synth = synthJson(stack);
     const app = onlyResource(synth, 'azurerm_function_app_flex_consumption');
-    expect(app).toMatchObject({ name: 'func-orders-consumer', runtime_version: '22', maximum_instance_count: 10, resource_group_name: '${azurerm_resource_group.rg.name}', tags: { owner: 'integration' } });
+    expect(app).toMatchObject({
+      name: 'func-orders-consumer',
+      runtime_version: '22',
+      maximum_instance_count: 10,
+      resource_group_name: '${azurerm_resource_group.rg.name}',
+      tags: { owner: 'integration' },
+    });
     expect(app.app_settings.ERP_URL).toBe('https://erp.example.com');
     expect(onlyResource(synth, 'azurerm_storage_account')).toMatchObject({ name: 'stordersconsumer', shared_access_key_enabled: false });
   });
@@ -162,7 +152,12 @@ describe('addFunctionConsumer on a topic subscription', () => {
     });
     const receive = roles(synth).filter((r) => r.role === 'Azure Service Bus Data Receiver');
     expect(receive).toEqual([
-      { role: 'Azure Service Bus Data Receiver', scope: ref(synth, 'azurerm_servicebus_subscription', 'billing'), principal: appIdentity(synth, 'billing-fn'), type: 'ServicePrincipal' },
+      {
+        role: 'Azure Service Bus Data Receiver',
+        scope: ref(synth, 'azurerm_servicebus_subscription', 'billing'),
+        principal: appIdentity(synth, 'billing-fn'),
+        type: 'ServicePrincipal',
+      },
     ]);
     expect(consumer.node.path).toBe('test/events/subscription-billing/billing-fn');
     // the new app takes the integration's resource group
@@ -203,7 +198,11 @@ describe('addFunctionConsumer on an Event Hubs subscriber', () => {
       { role: 'Azure Event Hubs Data Receiver', scope: ref(synth, 'azurerm_eventhub', 'event-hub'), principal: appIdentity(synth, 'analytics-fn'), type: 'ServicePrincipal' },
     ]);
     // checkpoints: the host storage, reached with the identity
-    expect(roles(synth).filter((r) => r.role === 'Storage Blob Data Owner').map((r) => r.principal)).toEqual([appIdentity(synth, 'analytics-fn')]);
+    expect(
+      roles(synth)
+        .filter((r) => r.role === 'Storage Blob Data Owner')
+        .map((r) => r.principal),
+    ).toEqual([appIdentity(synth, 'analytics-fn')]);
   });
 });
 
