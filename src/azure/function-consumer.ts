@@ -75,6 +75,21 @@ export class FunctionConsumer extends Construct {
    * @internal
    */
   public static _create(scope: Construct, id: string, props: FunctionConsumerProps, target: ConsumerTarget, defaults: ConsumerDefaults): FunctionConsumer {
+    // What cannot be built is refused before anything is added to the tree.
+    const where = `${scope.node.path}/${id}`;
+    if (props.functionApp !== undefined && !(props.functionApp instanceof ConsumerFunctionApp)) {
+      throw new Error(
+        `${where}: addFunctionConsumer's functionApp is not a ConsumerFunctionApp, so it cannot take the connection settings (an imported or other app is not changed by this stack). Fix: pass another consumer's functionApp, or new ConsumerFunctionApp(scope, id, { resourceGroup, code }).`,
+      );
+    }
+    if (props.functionApp === undefined && props.code === undefined) {
+      throw new Error(`${where}: addFunctionConsumer needs code or functionApp. Fix: pass code (a folder with host.json) to create an app, or functionApp to share one.`);
+    }
+    if (props.functionApp === undefined && (props.resourceGroup ?? defaults.resourceGroup) === undefined) {
+      throw new Error(
+        `${where}: addFunctionConsumer needs a resourceGroup for the new app: this ${target.service} entity was imported, so there is no integration to take it from. Fix: pass resourceGroup (or functionApp).`,
+      );
+    }
     return new FunctionConsumer(scope, id, props, target, defaults);
   }
 
@@ -93,25 +108,15 @@ export class FunctionConsumer extends Construct {
     super(scope, id);
     this.connectionName = props.connectionName ?? defaultConnectionName(id);
     this.fullyQualifiedNamespace = target.fullyQualifiedNamespace;
-    if (props.functionApp) {
-      this.functionApp = props.functionApp;
-    } else {
-      const resourceGroup = props.resourceGroup ?? defaults.resourceGroup;
-      const fix = 'Fix: pass code (a folder with host.json) to create an app, or functionApp to share one.';
-      if (props.code === undefined) throw new Error(`${this.node.path}: addFunctionConsumer needs code or functionApp. ${fix}`);
-      if (!resourceGroup) {
-        throw new Error(
-          `${this.node.path}: addFunctionConsumer needs a resourceGroup for the new app: this ${target.service} entity was imported, so there is no integration to take it from. Fix: pass resourceGroup (or functionApp).`,
-        );
-      }
-      this.functionApp = new ConsumerFunctionApp(this, 'app', {
+    this.functionApp =
+      props.functionApp ??
+      new ConsumerFunctionApp(this, 'app', {
         ...props,
-        code: props.code,
-        resourceGroup,
+        code: props.code!,
+        resourceGroup: (props.resourceGroup ?? defaults.resourceGroup)!,
         tags: props.tags ?? defaults.tags,
         nameSeed: defaults.nameSeed,
       });
-    }
     const c = this.connectionName;
     this.settings = { [`${c}__fullyQualifiedNamespace`]: target.fullyQualifiedNamespace };
     for (const [suffix, value] of target.settings) this.settings[`${c}_${suffix}`] = value;

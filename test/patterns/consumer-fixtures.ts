@@ -22,4 +22,3 @@ export function fanout(env = newStack()) {
   const changes = new EventHubFanout(env.stack, 'changes', { dataverse: env.dataverse, resourceGroup: env.rg, steps: [{ table: 'account', message: 'Update' }] });
   return { ...env, changes };
 }
-

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { ConsumerFunctionApp, ServiceBusNamespace, ServiceBusSubscription, ServiceBusTopic } from '../../src';
 import { newStack, oneError, synthJson, tempDir, validationErrors } from '../helpers';
@@ -19,7 +20,9 @@ describe('consumers on the wrong kind of entity', () => {
     expect(() => events.addFunctionConsumer('billing-fn', { code: CODE })).toThrow(
       /^\[test\/events\] addFunctionConsumer\('billing-fn'\) reads a queue, but this integration posts to a topic.*Fix: call it on a subscription, e\.g\. addSubscription\('billing-fn'\)\.addFunctionConsumer/,
     );
-    expect(() => events.addLogicAppConsumer('billing-logic', { definition: { actions: ACTIONS } })).toThrow(/addLogicAppConsumer\('billing-logic'\) reads a queue.*Fix: call it on a subscription/);
+    expect(() => events.addLogicAppConsumer('billing-logic', { definition: { actions: ACTIONS } })).toThrow(
+      /addLogicAppConsumer\('billing-logic'\) reads a queue.*Fix: call it on a subscription/,
+    );
     const synth = synthJson(stack);
     expect(synth.resource.azurerm_function_app_flex_consumption).toBeUndefined();
     expect(synth.resource.azurerm_logic_app_workflow).toBeUndefined();
@@ -66,7 +69,10 @@ describe('connection names', () => {
     const { changes } = fanout(env);
     const first = orders.addFunctionConsumer('orders-fn', { code: CODE, connectionName: 'DATAVERSE' });
     changes.addSubscriber('analytics').addFunctionConsumer('analytics-fn', { functionApp: first.functionApp, connectionName: 'Dataverse' });
-    const error = oneError(validationErrors(env.stack), "connection 'Dataverse' of test/changes/subscriber-analytics/analytics-fn is already used on this app by test/orders/orders-fn");
+    const error = oneError(
+      validationErrors(env.stack),
+      "connection 'Dataverse' of test/changes/subscriber-analytics/analytics-fn is already used on this app by test/orders/orders-fn",
+    );
     expect(error).toContain('Fix: pass another connectionName');
   });
 
@@ -107,7 +113,18 @@ describe('the app', () => {
   it('neither code nor functionApp: an error naming the consumer, before anything is made', () => {
     const { stack, orders } = queueIntegration();
     expect(() => orders.addFunctionConsumer('orders-fn', {})).toThrow(/^test\/orders\/orders-fn: addFunctionConsumer needs code or functionApp\. Fix:/);
+    expect(orders.node.tryFindChild('orders-fn')).toBeUndefined();
     expect(synthJson(stack).resource.azurerm_function_app_flex_consumption).toBeUndefined();
+  });
+
+  it('a functionApp that is not a ConsumerFunctionApp (a JavaScript caller, or the inner FunctionApp): an error naming the fix', () => {
+    const { stack, orders } = queueIntegration();
+    const first = orders.addFunctionConsumer('first', { code: CODE });
+    expect(() => orders.addFunctionConsumer('second', { functionApp: first.functionApp.functionApp as any })).toThrow(
+      /^test\/orders\/second: addFunctionConsumer's functionApp is not a ConsumerFunctionApp.*Fix: pass another consumer's functionApp, or new ConsumerFunctionApp/,
+    );
+    expect(orders.node.tryFindChild('second')).toBeUndefined();
+    expect(validationErrors(stack)).toEqual([]);
   });
 
   it('functionApp with options for a new app: one error listing every conflict', () => {
@@ -140,8 +157,13 @@ describe('the app', () => {
   it('an imported subscription needs a resource group for a new app or workflow', () => {
     const { stack } = newStack();
     const sub = importedSubscription(stack);
-    expect(() => sub.addFunctionConsumer('audit-fn', { code: CODE })).toThrow(/^test\/sub\/audit-fn: addFunctionConsumer needs a resourceGroup .*Fix: pass resourceGroup \(or functionApp\)/);
-    expect(() => sub.addLogicAppConsumer('audit-logic', { definition: { actions: ACTIONS } })).toThrow(/^test\/sub\/audit-logic: addLogicAppConsumer needs a resourceGroup.*Fix: pass resourceGroup/);
+    expect(() => sub.addFunctionConsumer('audit-fn', { code: CODE })).toThrow(
+      /^test\/sub\/audit-fn: addFunctionConsumer needs a resourceGroup .*Fix: pass resourceGroup \(or functionApp\)/,
+    );
+    expect(() => sub.addLogicAppConsumer('audit-logic', { definition: { actions: ACTIONS } })).toThrow(
+      /^test\/sub\/audit-logic: addLogicAppConsumer needs a resourceGroup.*Fix: pass resourceGroup/,
+    );
+    expect((sub as unknown as Construct).node.children).toEqual([]);
   });
 
   it('an imported subscription with a shared app needs no resource group', () => {
