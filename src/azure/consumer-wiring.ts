@@ -58,7 +58,7 @@ export function logicAppConsumer(scope: Construct, id: string, props: ServiceBus
   const resourceGroup = props.resourceGroup ?? defaults.resourceGroup;
   if (!resourceGroup) {
     throw new Error(
-      `${scope.node.path}/${id}: addLogicAppConsumer needs a resourceGroup for the workflow: this subscription was imported, so there is no integration to take it from. Fix: pass resourceGroup.`,
+      `${scope.node.path}/${id}: addLogicAppConsumer needs a resourceGroup for the workflow: this subscription is not part of an integration (it was imported, or created as a block of its own), so there is none to take it from. Fix: pass resourceGroup.`,
     );
   }
   const ns = target.serviceBusNamespace;

@@ -87,7 +87,7 @@ export class FunctionConsumer extends Construct {
     }
     if (props.functionApp === undefined && (props.resourceGroup ?? defaults.resourceGroup) === undefined) {
       throw new Error(
-        `${where}: addFunctionConsumer needs a resourceGroup for the new app: this ${target.service} entity was imported, so there is no integration to take it from. Fix: pass resourceGroup (or functionApp).`,
+        `${where}: addFunctionConsumer needs a resourceGroup for the new app: this ${target.service} entity is not part of an integration (it was imported, or created as a block of its own), so there is none to take it from. Fix: pass resourceGroup (or functionApp).`,
       );
     }
     return new FunctionConsumer(scope, id, props, target, defaults);

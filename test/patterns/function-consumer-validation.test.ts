@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { ConsumerFunctionApp, ServiceBusNamespace, ServiceBusSubscription, ServiceBusTopic } from '../../src';
+import { ConsumerFunctionApp, EventHubSubscriber, ServiceBusNamespace, ServiceBusSubscription, ServiceBusTopic } from '../../src';
 import { newStack, oneError, synthJson, tempDir, validationErrors } from '../helpers';
 import { CODE, NS_ID, fanout, queueIntegration, topicIntegration } from './consumer-fixtures';
 
@@ -164,6 +164,12 @@ describe('the app', () => {
       /^test\/sub\/audit-logic: addLogicAppConsumer needs a resourceGroup.*Fix: pass resourceGroup/,
     );
     expect((sub as unknown as Construct).node.children).toEqual([]);
+  });
+
+  it('a subscriber created as a block of its own (not by a fan-out) needs a resource group too', () => {
+    const { stack, changes } = fanout();
+    const own = new EventHubSubscriber(stack, 'own', { eventHub: changes.eventHub, name: 'own' });
+    expect(() => own.addFunctionConsumer('own-fn', { code: CODE })).toThrow(/^test\/own\/own-fn: addFunctionConsumer needs a resourceGroup .*not part of an integration/);
   });
 
   it('an imported subscription with a shared app needs no resource group', () => {
