@@ -2,8 +2,11 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { ServicebusQueue } from '@cdktf/provider-azurerm/lib/servicebus-queue';
 import { ServicebusTopic } from '@cdktf/provider-azurerm/lib/servicebus-topic';
 import { Construct } from 'constructs';
+import { MetricCriteria, MetricOptions } from './alerts-criteria';
+import { serviceBusMetric } from './alerts-catalogue';
 import { GrantOptions } from './grants-api';
 import { importedName, requireProps } from './imports';
+import { IServiceBusEntityMetrics } from './metrics';
 import { checkName, generateName, NAME_RULES } from './naming';
 import { checkDuration, checkInteger } from './props';
 import { ServiceBusGrantable, SERVICE_BUS_PROVIDER } from './service-bus-base';
@@ -85,7 +88,7 @@ export interface ServiceBusTopicProps extends ServiceBusTopicOptions {
 }
 
 /** A Service Bus queue: one this stack creates, or one that exists (`ServiceBusQueue.fromServiceBusQueueAttributes`). */
-export interface IServiceBusQueue {
+export interface IServiceBusQueue extends IServiceBusEntityMetrics {
   /** Resource id. */
   readonly queueId: string;
   /** Queue name: the literal name given to the resource (Dataverse's service endpoint carries it). */
@@ -104,7 +107,7 @@ export interface IServiceBusQueue {
 }
 
 /** A Service Bus topic: one this stack creates, or one that exists (`ServiceBusTopic.fromServiceBusTopicAttributes`). */
-export interface IServiceBusTopic {
+export interface IServiceBusTopic extends IServiceBusEntityMetrics {
   /** Resource id. */
   readonly topicId: string;
   /** Topic name: the literal name given to the resource (Dataverse's service endpoint carries it). */
@@ -197,6 +200,22 @@ abstract class ServiceBusQueueBase extends ServiceBusGrantable implements IServi
     return new ServiceBusQueueSendRule(scope ?? this, id, { queue: this, name });
   }
 
+  public metricDeadLetteredMessages(options?: MetricOptions): MetricCriteria {
+    return serviceBusMetric(this.serviceBusNamespace.serviceBusNamespaceId, 'deadLetteredMessages', this.queueName, options);
+  }
+
+  public metricActiveMessages(options?: MetricOptions): MetricCriteria {
+    return serviceBusMetric(this.serviceBusNamespace.serviceBusNamespaceId, 'activeMessages', this.queueName, options);
+  }
+
+  public metricServerErrors(options?: MetricOptions): MetricCriteria {
+    return serviceBusMetric(this.serviceBusNamespace.serviceBusNamespaceId, 'serverErrors', this.queueName, options);
+  }
+
+  public metricThrottledRequests(options?: MetricOptions): MetricCriteria {
+    return serviceBusMetric(this.serviceBusNamespace.serviceBusNamespaceId, 'throttledRequests', this.queueName, options);
+  }
+
   /** @internal */
   protected get _grantScopeId(): string {
     return this.queueId;
@@ -276,6 +295,22 @@ abstract class ServiceBusTopicBase extends ServiceBusGrantable implements IServi
 
   public addSendOnlyRule(id: string, name: string, scope?: Construct): ServiceBusTopicSendRule {
     return new ServiceBusTopicSendRule(scope ?? this, id, { topic: this, name });
+  }
+
+  public metricDeadLetteredMessages(options?: MetricOptions): MetricCriteria {
+    return serviceBusMetric(this.serviceBusNamespace.serviceBusNamespaceId, 'deadLetteredMessages', this.topicName, options);
+  }
+
+  public metricActiveMessages(options?: MetricOptions): MetricCriteria {
+    return serviceBusMetric(this.serviceBusNamespace.serviceBusNamespaceId, 'activeMessages', this.topicName, options);
+  }
+
+  public metricServerErrors(options?: MetricOptions): MetricCriteria {
+    return serviceBusMetric(this.serviceBusNamespace.serviceBusNamespaceId, 'serverErrors', this.topicName, options);
+  }
+
+  public metricThrottledRequests(options?: MetricOptions): MetricCriteria {
+    return serviceBusMetric(this.serviceBusNamespace.serviceBusNamespaceId, 'throttledRequests', this.topicName, options);
   }
 
   /** @internal */
