@@ -4,6 +4,7 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { BatchItem, BatchOp, ItemAnswer, OpAnswer, parseBatchRequest, renderBatchAnswer } from './fake-batch';
+import { refuseJobUpdate } from './fake-jobs';
 import { FakeMetadata } from './fake-metadata';
 import { FakeStore, Row } from './fake-store';
 
@@ -207,6 +208,8 @@ export class FakeDataverse {
       if (!this.store.has(set)) return errorAnswer(404, '0x80060888', `Resource not found for the segment '${set}'.`);
       if (method === 'GET') return this.store.get(set, id, query.get('$select'));
       if (method === 'PATCH') {
+        const refusal = set === 'asyncoperations' ? refuseJobUpdate(this.store.row(set, id), body) : undefined;
+        if (refusal) return refusal;
         const write = () => this.store.patch(set, id, headers as any, body, user);
         return set === 'annotations' || this.patchBarrier <= 1 ? write() : this.throughBarrier(write);
       }
