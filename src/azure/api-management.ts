@@ -3,8 +3,8 @@ import { ApiManagementSubscription } from '@cdktf/provider-azurerm/lib/api-manag
 import { Construct } from 'constructs';
 import { PolicySuppressions } from '../policy/suppressions';
 import { Problems, addValidator, isUnresolved, quote } from '../core/problems';
-import { MetricCriteria, MetricOptions } from './alerts-criteria';
 import { apiManagementMetric } from './alerts-catalogue';
+import { MetricCriteria, MetricOptions } from './alerts-criteria';
 import { checkImportedId, requireProps } from './imports';
 import { IApiManagementMetrics } from './metrics';
 import { checkName, generateName, NAME_RULES } from './naming';

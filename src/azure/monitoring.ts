@@ -2,8 +2,8 @@ import { ApplicationInsights as ApplicationInsightsResource } from '@cdktf/provi
 import { LogAnalyticsWorkspace as LogAnalyticsWorkspaceResource } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { Construct } from 'constructs';
 import { addValidator } from '../core/problems';
-import { MetricCriteria, MetricOptions } from './alerts-criteria';
 import { applicationInsightsMetric } from './alerts-catalogue';
+import { MetricCriteria, MetricOptions } from './alerts-criteria';
 import { checkImportedId, requireProps } from './imports';
 import { IApplicationInsightsMetrics } from './metrics';
 import { checkName, generateName, NAME_RULES } from './naming';

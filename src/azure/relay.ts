@@ -10,8 +10,8 @@ import { RelayHybridConnectionAuthorizationRule } from '@cdktf/provider-azurerm/
 import { RelayNamespace as RelayNamespaceResource } from '@cdktf/provider-azurerm/lib/relay-namespace';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
-import { MetricCriteria, MetricOptions } from './alerts-criteria';
 import { relayMetric } from './alerts-catalogue';
+import { MetricCriteria, MetricOptions } from './alerts-criteria';
 import { checkTags } from './tags';
 import { grantRole } from './grants';
 import { GrantOptions } from './grants-api';

@@ -53,7 +53,9 @@ export async function readStepStates(api: WebApi, ids: string[]): Promise<Map<st
       continue;
     }
     if (row.statecode !== 0 && row.statecode !== 1) {
-      throw new CliError(`sdkmessageprocessingsteps(${id}) answered statecode ${JSON.stringify(row.statecode)}, which is neither 0 (Enabled) nor 1 (Disabled). Nothing was taken as read.`);
+      throw new CliError(
+        `sdkmessageprocessingsteps(${id}) answered statecode ${JSON.stringify(row.statecode)}, which is neither 0 (Enabled) nor 1 (Disabled). Nothing was taken as read.`,
+      );
     }
     out.set(id, { state: row.statecode === 1 ? 'disabled' : 'enabled', name: typeof row.name === 'string' ? row.name : undefined });
   }
@@ -100,7 +102,14 @@ function checkJob(row: Row, stepId: string, sinceIso: string): Job {
   if (typeof createdon !== 'string' || Number.isNaN(Date.parse(createdon))) throw refused(stepId, `holds system job ${id} without a createdon date`);
   if (Date.parse(createdon) < Date.parse(sinceIso)) throw refused(stepId, `holds system job ${id} created ${createdon}, before ${sinceIso}; the server did not apply the filter`);
   const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
-  return { id: id.toLowerCase(), status: statuscode, createdOn: createdon, completedOn: text(row.completedon), message: text(row.message), friendlyMessage: text(row.friendlymessage) };
+  return {
+    id: id.toLowerCase(),
+    status: statuscode,
+    createdOn: createdon,
+    completedOn: text(row.completedon),
+    message: text(row.message),
+    friendlyMessage: text(row.friendlymessage),
+  };
 }
 
 function refused(stepId: string, what: string): CliError {
@@ -119,7 +128,5 @@ export async function resumeJob(api: WebApi, job: Job): Promise<void> {
 
 /** The label of a status. */
 export function statusLabel(status: number): string {
-  return (
-    { 0: 'Waiting For Resources', 10: 'Waiting', 20: 'In Progress', 21: 'Pausing', 22: 'Canceling', 30: 'Succeeded', 31: 'Failed', 32: 'Canceled' }[status] ?? String(status)
-  );
+  return { 0: 'Waiting For Resources', 10: 'Waiting', 20: 'In Progress', 21: 'Pausing', 22: 'Canceling', 30: 'Succeeded', 31: 'Failed', 32: 'Canceled' }[status] ?? String(status);
 }

@@ -94,9 +94,9 @@ function allStacks(cwd: string): string[] {
   const root = path.resolve(cwd, 'cdktf.out', 'stacks');
   const stacks = fs.existsSync(root)
     ? fs
-      .readdirSync(root)
-      .filter((s) => fs.existsSync(path.join(root, s, ManifestFormat.FILE_NAME)))
-      .sort()
+        .readdirSync(root)
+        .filter((s) => fs.existsSync(path.join(root, s, ManifestFormat.FILE_NAME)))
+        .sort()
     : [];
   if (stacks.length === 0) {
     throw new CliError(`no stack with a ${ManifestFormat.FILE_NAME} under ${root}. Fix: run 'cdktf synth' first, or pass the stack folder.`);

@@ -7,8 +7,8 @@ import { loadManifest } from './inputs';
 import { CliIo, defaultTokenProvider } from './io';
 import { Ledger } from './ledger';
 import { RunSettings, environmentUrl, whoAmI } from './session';
-import { StatusOptions } from './status-options';
 import { Job, JOB_STATUS, readJobs, readStepStates, resumeJob, StepState } from './status-jobs';
+import { StatusOptions } from './status-options';
 import { WebApi } from './webapi';
 import { RegistrationManifest } from '../dataverse/manifest';
 
@@ -67,9 +67,16 @@ export async function stackStatus(location: string, options: StatusOptions, io: 
     maxRetryAfterMs: options.maxRetryAfterMs,
     onRetry: (what, reason, delay, attempt) => io.err(`  … ${reason} on ${what}; retry ${attempt}/${options.maxRetries} in ${delay} ms`),
   });
-  const ledger = await Ledger.load(api, manifest, whoAmI(api).then((runner) => ({ runner, others: [] })));
+  const ledger = await Ledger.load(
+    api,
+    manifest,
+    whoAmI(api).then((runner) => ({ runner, others: [] })),
+  );
   const steps = stepsOf(manifest, ledger);
-  const states = await readStepStates(api, steps.map((s) => s.id));
+  const states = await readStepStates(
+    api,
+    steps.map((s) => s.id),
+  );
   const reports = await mapLimit(steps, options.parallelism, async (step): Promise<StepReport> => {
     const jobs = await readJobs(api, step.id, sinceIso);
     const counts = countJobs(jobs);
@@ -108,7 +115,14 @@ function stepsOf(manifest: RegistrationManifest, ledger: Ledger) {
     .map((r) => {
       const handler = r.references.find((ref) => ref.column === 'eventhandler');
       const endpoint = handler ? byId.get(handler.id.toLowerCase())?.path : undefined;
-      return { id: r.id.toLowerCase(), path: r.path, name: typeof r.columns.name === 'string' ? r.columns.name : undefined, endpoint, synchronous: r.columns.mode === 0, orphan: false };
+      return {
+        id: r.id.toLowerCase(),
+        path: r.path,
+        name: typeof r.columns.name === 'string' ? r.columns.name : undefined,
+        endpoint,
+        synchronous: r.columns.mode === 0,
+        orphan: false,
+      };
     });
   const known = new Set(steps.map((s) => s.id));
   const orphans = ledger.trusted ? ledger.records.filter((e) => e.table === STEP && !known.has(e.id.toLowerCase())) : [];

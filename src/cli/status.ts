@@ -4,8 +4,8 @@
 // of the stack's own steps (a failed job is completed and cannot be resumed: status-jobs.ts).
 import { CliCommand } from './command';
 import { CliError } from './errors';
-import { StatusOptions, parseStatusOptions } from './status-options';
 import { Job, statusLabel } from './status-jobs';
+import { StatusOptions, parseStatusOptions } from './status-options';
 import { StackReport, StepReport, hasFailures, stackStatus } from './status-read';
 
 /** Jobs shown per step in the text output (--json has them all). */
@@ -88,7 +88,9 @@ function textLines(reports: StackReport[], options: StatusOptions, sinceIso: str
     lines.push(`Status of stack '${r.stack}' of app '${r.app}' in ${r.environment}, system jobs since ${sinceIso} (${options.since}):`);
     for (const s of r.steps) lines.push(...stepLines(s));
     for (const e of r.disabledEndpoints) {
-      lines.push(`  ! endpoint ${e.path} (${e.id}): ${e.steps.length} step(s) disabled, so Dataverse sends it nothing for them: ${e.steps.join(', ')}. Fix: enable them, or run 'cdktf-dataverse apply'.`);
+      lines.push(
+        `  ! endpoint ${e.path} (${e.id}): ${e.steps.length} step(s) disabled, so Dataverse sends it nothing for them: ${e.steps.join(', ')}. Fix: enable them, or run 'cdktf-dataverse apply'.`,
+      );
     }
     const t = summary(r.steps);
     const resumed = options.retry ? ` Resumed ${t.resumed} waiting job(s).` : '';

@@ -69,7 +69,11 @@ export function monitorEventHub(scope: Construct, target: MonitoringTarget, even
 export function monitorRelay(scope: Construct, target: MonitoringTarget, hybridConnection?: IHybridConnection, createdNamespace?: IRelayNamespace): void {
   const m = target.monitoring;
   if (hybridConnection === undefined && m?.relayListeners !== undefined && m.relayListeners.enabled !== false) {
-    annotate(scope, 'warning', 'monitoring.relayListeners: a WCF relay has no hybrid connection whose listeners Azure Monitor counts, so no alert is created. Fix: remove relayListeners, or watch the listener itself.');
+    annotate(
+      scope,
+      'warning',
+      'monitoring.relayListeners: a WCF relay has no hybrid connection whose listeners Azure Monitor counts, so no alert is created. Fix: remove relayListeners, or watch the listener itself.',
+    );
   }
   apply(
     scope,
@@ -116,7 +120,11 @@ export function monitorApiManagement(scope: Construct, target: MonitoringTarget,
   const tuned = m?.apiManagementCapacity !== undefined && m.apiManagementCapacity !== null && m.apiManagementCapacity.enabled !== false;
   const hasCapacity = created ? tier !== ApiManagementTier.CONSUMPTION : tuned;
   if (created && !hasCapacity && tuned && m !== undefined) {
-    annotate(scope, 'warning', 'monitoring.apiManagementCapacity: the Consumption tier has no capacity metric, so no capacity alert is created. Fix: remove apiManagementCapacity, or use a tier with units.');
+    annotate(
+      scope,
+      'warning',
+      'monitoring.apiManagementCapacity: the Consumption tier has no capacity metric, so no capacity alert is created. Fix: remove apiManagementCapacity, or use a tier with units.',
+    );
   }
   const alerts: AlertRequest[] = [{ alert: 'apiManagementServerErrors', id: 'alert-apim-5xx', metric: (o) => service.metricServerErrors(o) }];
   if (hasCapacity) alerts.push({ alert: 'apiManagementCapacity', id: 'alert-apim-capacity', metric: (o) => service.metricCapacity(o) });

@@ -7,7 +7,10 @@ import { cli, orders } from './harness';
 import { fakePerTest } from './per-test';
 
 let fake: FakeDataverse;
-fakePerTest((f) => (fake = f), () => fake);
+fakePerTest(
+  (f) => (fake = f),
+  () => fake,
+);
 
 const OTHER_STEP = '9e9e0000-0000-4000-8000-00000000ffff';
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
@@ -95,7 +98,15 @@ describe('status', () => {
     ]);
     expect(stack.steps[0]).toMatchObject({ id: s.create.id, endpoint: s.endpoint.path, synchronous: false, inManifest: true });
     expect(stack.steps[0].jobs).toEqual([
-      { id: J(2), status: 'Waiting', statuscode: 10, createdOn: expect.any(String), completedOn: null, message: 'Endpoint unreachable: the remote name could not be resolved', friendlyMessage: null },
+      {
+        id: J(2),
+        status: 'Waiting',
+        statuscode: 10,
+        createdOn: expect.any(String),
+        completedOn: null,
+        message: 'Endpoint unreachable: the remote name could not be resolved',
+        friendlyMessage: null,
+      },
       {
         id: J(1),
         status: 'Failed',
@@ -127,7 +138,7 @@ describe('status', () => {
     expect(r.text()).toContain('0 disabled and 2 missing step(s) of 2');
   });
 
-  it('--retry resumes the waiting jobs of the stack\'s steps only (Ready, Waiting For Resources), never failed ones nor jobs of other steps, and prints the count', async () => {
+  it("--retry resumes the waiting jobs of the stack's steps only (Ready, Waiting For Resources), never failed ones nor jobs of other steps, and prints the count", async () => {
     const s = await applied();
     seedJobs(s.create.id, s.update.id);
     const r = await cli(fake, ['status', s.dir, '--retry']);
@@ -178,13 +189,15 @@ describe('status: hostile answers are errors (exit 1), never a report', () => {
     expect(hang.errors()).toContain('gave no answer to GET asyncoperations within');
   });
 
-  it('a server that ignores the filter (jobs of someone else\'s step in the answer) is refused, and --retry then resumes nothing', async () => {
+  it("a server that ignores the filter (jobs of someone else's step in the answer) is refused, and --retry then resumes nothing", async () => {
     const s = await applied();
     seedJobs(s.create.id, s.update.id);
     fake.store.ignoreFilter = true;
     const r = await cli(fake, ['status', s.dir, '--retry']);
     expect(r.code).toBe(1);
-    expect(r.errors()).toMatch(/querying the system jobs of step \S+: the answer holds system job \S+ (of (step|no step)|created)[^;]*; the server did not apply the filter\. Nothing was reported or resumed\./);
+    expect(r.errors()).toMatch(
+      /querying the system jobs of step \S+: the answer holds system job \S+ (of (step|no step)|created)[^;]*; the server did not apply the filter\. Nothing was reported or resumed\./,
+    );
     expect(s.writes()).toEqual([]);
   });
 
@@ -203,12 +216,14 @@ describe('status: hostile answers are errors (exit 1), never a report', () => {
 
   it('bad arguments: --since, unknown options, a stack that does not exist', async () => {
     const s = orders();
-    expect((await cli(fake, ['status', s.dir, '--since', '2w'])).errors()).toContain("--since '2w' is not a window. Fix: use a whole number of minutes, hours or days from 1m to 90d");
+    expect((await cli(fake, ['status', s.dir, '--since', '2w'])).errors()).toContain(
+      "--since '2w' is not a window. Fix: use a whole number of minutes, hours or days from 1m to 90d",
+    );
     expect((await cli(fake, ['status', s.dir, '--since', '91d'])).code).toBe(1);
     expect((await cli(fake, ['status', s.dir, '--prune'])).errors()).toContain("unknown option '--prune' for status");
     const missing = await cli(fake, ['status', 'nowhere']);
     expect(missing.code).toBe(1);
     expect(missing.errors()).toContain("'nowhere' is neither a stack folder, a manifest file nor a stack under cdktf.out/stacks");
-    expect((await cli(fake, ['status'])).errors()).toContain("no stack with a dataverse-registrations.json under");
+    expect((await cli(fake, ['status'])).errors()).toContain('no stack with a dataverse-registrations.json under');
   });
 });

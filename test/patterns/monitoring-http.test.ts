@@ -47,7 +47,10 @@ describe('WebhookFunction: monitoring', () => {
   it('each alert can be turned off or tuned; monitoring.workspace takes the diagnostics elsewhere; without monitoring nothing is added', () => {
     expect(alertedMetrics(webhook({ ...EMAIL, functionFailures: { enabled: false } }).synth())).toEqual(['requests/duration']);
     expect(alertedMetrics(webhook({ ...EMAIL, webhookLatency: { enabled: false } }).synth())).toEqual(['requests/failed']);
-    expect(alertsByMetric(webhook({ ...EMAIL, webhookLatency: { threshold: 30000, severity: 1 } }).synth())['requests/duration']).toMatchObject({ severity: 1, criteria: [{ threshold: 30000 }] });
+    expect(alertsByMetric(webhook({ ...EMAIL, webhookLatency: { threshold: 30000, severity: 1 } }).synth())['requests/duration']).toMatchObject({
+      severity: 1,
+      criteria: [{ threshold: 30000 }],
+    });
     const elsewhere = webhook((stack) => ({ ...EMAIL, workspace: LogAnalyticsWorkspace.fromLogAnalyticsWorkspaceAttributes(stack, 'law', { workspaceId: LAW_ID }) })).synth();
     expect(diagnosticTargets(elsewhere).map(([, w]) => w)).toEqual([LAW_ID, LAW_ID]);
     const none = webhook(undefined).synth();
@@ -67,7 +70,12 @@ describe('CustomApiGateway: monitoring', () => {
   const APIM_ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-shared/providers/Microsoft.ApiManagement/service/apim-shared';
   function gateway(monitoring: Monitoring, extra: (stack: TerraformStack) => object = () => ({ publisherName: 'Contoso', publisherEmail: 'a@contoso.com' })) {
     const ctx = newStack();
-    const pattern = new CustomApiGateway(ctx.stack, 'partners', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, monitoring: resolve(ctx.stack, monitoring), ...extra(ctx.stack) });
+    const pattern = new CustomApiGateway(ctx.stack, 'partners', {
+      dataverse: ctx.dataverse,
+      resourceGroup: ctx.rg,
+      monitoring: resolve(ctx.stack, monitoring),
+      ...extra(ctx.stack),
+    });
     return { ...ctx, pattern, synth: () => synthJson(ctx.stack) };
   }
   const existing = (stack: TerraformStack) => ({
@@ -87,7 +95,14 @@ describe('CustomApiGateway: monitoring', () => {
     expect(alerts.Requests).toMatchObject({
       severity: 1,
       scopes: [expect.stringMatching(/^\$\{azurerm_api_management\..*\.id\}$/)],
-      criteria: [{ metric_namespace: 'Microsoft.ApiManagement/service', aggregation: 'Total', threshold: 0, dimension: [{ name: 'GatewayResponseCodeCategory', operator: 'Include', values: ['5xx'] }] }],
+      criteria: [
+        {
+          metric_namespace: 'Microsoft.ApiManagement/service',
+          aggregation: 'Total',
+          threshold: 0,
+          dimension: [{ name: 'GatewayResponseCodeCategory', operator: 'Include', values: ['5xx'] }],
+        },
+      ],
     });
     expect(diagnosticTargets(s)).toEqual([[expect.stringMatching(/azurerm_api_management\./), `\${azurerm_log_analytics_workspace.${STACK_WORKSPACE_ID}.id}`]]);
   });

@@ -25,7 +25,13 @@ const resolve = (stack: TerraformStack, m: Monitoring) => (typeof m === 'functio
 
 function queue(monitoring: Monitoring, extra: object = {}) {
   const ctx = newStack();
-  const pattern = new OutboundQueueIntegration(ctx.stack, 'orders', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps, monitoring: resolve(ctx.stack, monitoring), ...extra });
+  const pattern = new OutboundQueueIntegration(ctx.stack, 'orders', {
+    dataverse: ctx.dataverse,
+    resourceGroup: ctx.rg,
+    steps,
+    monitoring: resolve(ctx.stack, monitoring),
+    ...extra,
+  });
   return { ...ctx, pattern, synth: () => synthJson(ctx.stack) };
 }
 
@@ -44,7 +50,9 @@ describe('OutboundQueueIntegration: monitoring', () => {
     expect(alerts.ActiveMessages).toMatchObject({ severity: 2, window_size: 'PT15M', frequency: 'PT5M', criteria: [{ aggregation: 'Average', threshold: 1000 }] });
     expect(alerts.ServerErrors).toMatchObject({ severity: 1, criteria: [{ aggregation: 'Total', threshold: 0 }] });
     expect(alerts.ThrottledRequests).toMatchObject({ severity: 2, criteria: [{ aggregation: 'Total', threshold: 0 }] });
-    expect(Object.values(resourcesOf(s, 'azurerm_monitor_action_group'))).toEqual([expect.objectContaining({ email_receiver: [expect.objectContaining({ email_address: 'ops@contoso.com' })] })]);
+    expect(Object.values(resourcesOf(s, 'azurerm_monitor_action_group'))).toEqual([
+      expect.objectContaining({ email_receiver: [expect.objectContaining({ email_address: 'ops@contoso.com' })] }),
+    ]);
     expect(diagnosticTargets(s)).toEqual([[expect.stringMatching(/azurerm_servicebus_namespace\./), SHARED_WS]]);
   });
 
@@ -64,7 +72,12 @@ describe('OutboundQueueIntegration: monitoring', () => {
 
   it('thresholds, windows and severities are tuned one by one; the description follows', () => {
     const alerts = alertsByMetric(queue({ ...EMAIL, activeMessages: { threshold: 50, window: 'PT30M', severity: 3 }, deadLetteredMessages: { threshold: 10 } }).synth());
-    expect(alerts.ActiveMessages).toMatchObject({ window_size: 'PT30M', severity: 3, criteria: [{ threshold: 50 }], description: expect.stringContaining('Average > 50 over PT30M') });
+    expect(alerts.ActiveMessages).toMatchObject({
+      window_size: 'PT30M',
+      severity: 3,
+      criteria: [{ threshold: 50 }],
+      description: expect.stringContaining('Average > 50 over PT30M'),
+    });
     expect(alerts.DeadletteredMessages.criteria[0].threshold).toBe(10);
     expect(alerts.ServerErrors.criteria[0].threshold).toBe(0);
   });
@@ -155,7 +168,13 @@ describe('EventHubFanout: monitoring', () => {
 describe('RelayIntegration: monitoring', () => {
   function relay(monitoring: Monitoring, extra: (stack: TerraformStack) => object = () => ({})) {
     const ctx = newStack();
-    const pattern = new RelayIntegration(ctx.stack, 'onprem', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps, monitoring: resolve(ctx.stack, monitoring), ...extra(ctx.stack) });
+    const pattern = new RelayIntegration(ctx.stack, 'onprem', {
+      dataverse: ctx.dataverse,
+      resourceGroup: ctx.rg,
+      steps,
+      monitoring: resolve(ctx.stack, monitoring),
+      ...extra(ctx.stack),
+    });
     return { ...ctx, pattern, synth: () => synthJson(ctx.stack) };
   }
 
@@ -165,7 +184,15 @@ describe('RelayIntegration: monitoring', () => {
     expect(alertedMetrics(s)).toEqual(['ActiveListeners']);
     expect(alertsByMetric(s).ActiveListeners).toMatchObject({
       severity: 1,
-      criteria: [{ metric_namespace: 'Microsoft.Relay/namespaces', aggregation: 'Total', operator: 'LessThan', threshold: 1, dimension: [{ name: 'EntityName', values: [pattern.relayPath] }] }],
+      criteria: [
+        {
+          metric_namespace: 'Microsoft.Relay/namespaces',
+          aggregation: 'Total',
+          operator: 'LessThan',
+          threshold: 1,
+          dimension: [{ name: 'EntityName', values: [pattern.relayPath] }],
+        },
+      ],
     });
     expect(diagnosticTargets(s)).toEqual([[expect.stringMatching(/azurerm_relay_namespace\./), SHARED_WS]]);
   });
