@@ -1,9 +1,11 @@
 // `cdktf-dataverse status` against the fake Web API: failed, waiting and succeeded system jobs of
 // the stack's steps, jobs of someone else's step, disabled and missing steps, --json, --retry.
+import * as fs from 'fs';
+import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { FakeDataverse } from './fake-dataverse';
 import { job } from './fake-jobs';
-import { cli, orders } from './harness';
+import { cli, orders, recordingIo } from './harness';
 import { fakePerTest } from './per-test';
 
 let fake: FakeDataverse;
@@ -225,5 +227,40 @@ describe('status: hostile answers are errors (exit 1), never a report', () => {
     expect(missing.code).toBe(1);
     expect(missing.errors()).toContain("'nowhere' is neither a stack folder, a manifest file nor a stack under cdktf.out/stacks");
     expect((await cli(fake, ['status'])).errors()).toContain('no stack with a dataverse-registrations.json under');
+  });
+});
+
+describe('status: which steps and which stacks', () => {
+  it('a step the ownership note lists but the manifest no longer declares is still reported (it fires until pruned)', async () => {
+    const s = await applied();
+    seedJobs(s.create.id, s.update.id);
+    const fewer = orders([{ table: 'salesorder', message: 'Create' }]);
+    const r = await cli(fake, ['status', fewer.dir, '--json']);
+    expect(r.code).toBe(2);
+    const steps = JSON.parse(r.text()).stacks[0].steps;
+    expect(steps.map((x: any) => [x.path, x.inManifest])).toEqual([
+      [s.create.path, true],
+      [s.update.path, false],
+    ]);
+    const text = await cli(fake, ['status', fewer.dir]);
+    expect(text.text()).toContain(`${s.update.path} (${s.update.id}; asynchronous, enabled, gone from the manifest; prune deletes it)`);
+  });
+
+  it('stack names resolve under cdktf.out/stacks; without arguments every stack there with a manifest is reported', async () => {
+    const s = await applied();
+    const recorder = () => {
+      const rec = recordingIo();
+      const dir = path.join(rec.io.cwd, 'cdktf.out', 'stacks', 'orders');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.copyFileSync(s.manifestFile, path.join(dir, 'dataverse-registrations.json'));
+      fs.mkdirSync(path.join(rec.io.cwd, 'cdktf.out', 'stacks', 'no-dataverse'), { recursive: true });
+      return rec;
+    };
+    const named = await cli(fake, ['status', 'orders'], recorder());
+    expect(named.code, named.errors()).toBe(0);
+    expect(named.text()).toContain("Status of stack 'test'");
+    const all = await cli(fake, ['status', '--json'], recorder());
+    expect(all.code, all.errors()).toBe(0);
+    expect(JSON.parse(all.text()).stacks.map((x: any) => x.stack)).toEqual(['test']);
   });
 });
