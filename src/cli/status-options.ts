@@ -26,8 +26,8 @@ export const STATUS_HELP = `Options (status [stack…]):
                             files; none: every stack under cdktf.out/stacks with a manifest
   --manifest <path>         a stack folder or manifest file (repeatable; as a stack argument)
   --since <n>(m|h|d)        window of the system jobs reported (default 24h, at most 90d)
-  --retry                   resume the stack's steps' system jobs that wait (Waiting); other
-                            jobs are never touched
+  --retry                   resume the waiting (Suspended) system jobs of the stack's steps;
+                            no other job is touched
   --json, --environment-url, --parallelism, --max-retries, --request-timeout,
   --max-retry-after         as for plan and apply
   Exit code: 0 without failures, 2 when a step has failed or waiting system jobs in the

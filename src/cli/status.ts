@@ -13,7 +13,7 @@ const SHOWN = 10;
 const MESSAGE_CHARS = 300;
 
 export const statusCommand: CliCommand = {
-  summary: "report the failed and waiting system jobs and disabled steps of the stack's registrations (--retry resumes the waiting ones)",
+  summary: "report the stack's failed and waiting system jobs and disabled steps (--retry resumes waiting ones)",
   async run(argv, io, settings) {
     const options = parseStatusOptions(argv, io.cwd);
     const sinceIso = new Date(Date.now() - options.sinceMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
