@@ -54,7 +54,7 @@ const STEP = 'sdkmessageprocessingstep';
 
 /** Reads one stack's status; with --retry, resumes its steps' waiting jobs. */
 export async function stackStatus(location: string, options: StatusOptions, io: CliIo, settings: RunSettings, sinceIso: string): Promise<StackReport> {
-  const { manifest } = loadManifest(location, io.cwd);
+  const { manifest } = loadManifest(location, io.cwd, true);
   const url = environmentUrl(options.environmentUrl ?? manifest.environment.url);
   const api = new WebApi({
     url,
@@ -67,11 +67,15 @@ export async function stackStatus(location: string, options: StatusOptions, io: 
     maxRetryAfterMs: options.maxRetryAfterMs,
     onRetry: (what, reason, delay, attempt) => io.err(`  … ${reason} on ${what}; retry ${attempt}/${options.maxRetries} in ${delay} ms`),
   });
-  const ledger = await Ledger.load(
-    api,
-    manifest,
-    whoAmI(api).then((runner) => ({ runner, others: [] })),
-  );
+  // In provider mode Terraform's state, not an ownership note, holds what the stack registered.
+  const providerMode = manifest.environment.registrationMode !== undefined;
+  const ledger = providerMode
+    ? undefined
+    : await Ledger.load(
+        api,
+        manifest,
+        whoAmI(api).then((runner) => ({ runner, others: [] })),
+      );
   const steps = stepsOf(manifest, ledger);
   const states = await readStepStates(
     api,
@@ -103,12 +107,12 @@ export async function stackStatus(location: string, options: StatusOptions, io: 
     environment: url,
     steps: reports,
     disabledEndpoints: [...disabled].map(([path, s]) => ({ path, id: endpoints.get(path) ?? '', steps: s })),
-    notices: ledger.notices,
+    notices: ledger?.notices ?? [],
   };
 }
 
 /** The manifest's steps, then the ones only the (trusted) ownership note lists. */
-function stepsOf(manifest: RegistrationManifest, ledger: Ledger) {
+function stepsOf(manifest: RegistrationManifest, ledger: Ledger | undefined) {
   const byId = new Map(manifest.records.map((r) => [r.id.toLowerCase(), r]));
   const steps = manifest.records
     .filter((r) => r.table === STEP)
@@ -125,7 +129,7 @@ function stepsOf(manifest: RegistrationManifest, ledger: Ledger) {
       };
     });
   const known = new Set(steps.map((s) => s.id));
-  const orphans = ledger.trusted ? ledger.records.filter((e) => e.table === STEP && !known.has(e.id.toLowerCase())) : [];
+  const orphans = ledger?.trusted ? ledger.records.filter((e) => e.table === STEP && !known.has(e.id.toLowerCase())) : [];
   for (const e of orphans) steps.push({ id: e.id.toLowerCase(), path: e.path, name: undefined, endpoint: undefined, synchronous: false, orphan: true });
   if (steps.length === 0) {
     throw new CliError(`stack '${manifest.stack}' registers no processing step, so no system job is its own. Fix: pass the stack whose integrations register steps.`);

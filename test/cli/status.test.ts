@@ -7,6 +7,7 @@ import { FakeDataverse } from './fake-dataverse';
 import { job } from './fake-jobs';
 import { cli, orders, recordingIo } from './harness';
 import { fakePerTest } from './per-test';
+import { RegistrationMode } from '../../src';
 
 let fake: FakeDataverse;
 fakePerTest(
@@ -262,5 +263,20 @@ describe('status: which steps and which stacks', () => {
     const all = await cli(fake, ['status', '--json'], recorder());
     expect(all.code, all.errors()).toBe(0);
     expect(JSON.parse(all.text()).stacks.map((x: any) => x.stack)).toEqual(['test']);
+  });
+  it("a Power Platform provider mode stack (its records are Terraform's, with the same ids) is read too, without an ownership note", async () => {
+    const s = orders(undefined, { env: { registrationMode: RegistrationMode.POWER_PLATFORM_PROVIDER, environmentId: '00000000-0000-4000-8000-0000000000e1' } });
+    expect(s.manifest.environment.registrationMode).toBe('power-platform-provider');
+    const steps = s.manifest.records.filter((x: any) => x.table === 'sdkmessageprocessingstep');
+    fake.seed(
+      'sdkmessageprocessingsteps',
+      steps.map((x: any) => ({ id: x.id, name: x.columns.name, statecode: 0, statuscode: 1 })),
+    );
+    fake.seed('asyncoperations', [job(J(1), steps[0].id, 31, ago(5), { message: 'refused' })]);
+    const r = await cli(fake, ['status', s.dir]);
+    expect(r.code, r.errors()).toBe(2);
+    expect(r.text()).toContain('job ' + J(1) + ': refused');
+    expect(fake.requestsOf('GET', 'annotations')).toEqual([]);
+    expect((await cli(fake, ['apply', ...s.args])).errors()).toContain("registrationMode 'power-platform-provider'");
   });
 });
