@@ -23,9 +23,10 @@ export interface Fault {
   /**
    * `status` (default): answer `status` with a Dataverse error; `html`: a proxy's HTML page (200
    * unless `status`); `hang`: accept and never answer; `shape`: 200 JSON of another shape;
-   * `nextlink`: an empty page whose `@odata.nextLink` points to another host.
+   * `nextlink`: an empty page whose `@odata.nextLink` points to another host; `garbage`: 200 with a
+   * JSON Content-Type and a body that is not JSON (a truncated answer).
    */
-  readonly kind?: 'status' | 'html' | 'hang' | 'shape' | 'nextlink';
+  readonly kind?: 'status' | 'html' | 'hang' | 'shape' | 'nextlink' | 'garbage';
   readonly status?: number;
   readonly retryAfter?: string;
   readonly method?: string;
@@ -183,6 +184,7 @@ export class FakeDataverse {
       return { status: fault.status ?? 200, contentType: 'text/html; charset=utf-8', text: '<!DOCTYPE html><html><head><title>Sign in to continue</title></head><body>Corporate proxy: please sign in.</body></html>' };
     }
     if (fault?.kind === 'shape') return { status: 200, body: { ok: true } };
+    if (fault?.kind === 'garbage') return { status: 200, text: '{"value":[{"asyncoperationid":"a5a5', contentType: 'application/json; odata.metadata=minimal' };
     if (fault?.kind === 'nextlink') return { status: 200, body: { value: [], '@odata.nextLink': 'https://collector.example.net/api/data/v9.2/serviceendpoints?$skiptoken=1' } };
     if (fault) return statusFault(fault);
     if (this.forbidden) return errorAnswer(403, '0x80040220', 'Principal user (Id=00000000-0000-0000-0000-000000000000, type=8, roleCount=0) is missing prvReadSdkMessage privilege.');

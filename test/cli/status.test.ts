@@ -168,7 +168,7 @@ describe('status', () => {
 });
 
 describe('status: hostile answers are errors (exit 1), never a report', () => {
-  it('an HTML page, JSON of another shape, or a server that hangs until the timeout', async () => {
+  it('an HTML page, JSON of another shape, a body cut short, or a server that hangs until the timeout', async () => {
     const s = await applied();
     seedJobs(s.create.id, s.update.id);
     fake.inject({ kind: 'html', method: 'GET', pathIncludes: 'asyncoperations', times: 100 });
@@ -184,6 +184,12 @@ describe('status: hostile answers are errors (exit 1), never a report', () => {
     expect(shape.code).toBe(1);
     expect(shape.errors()).toContain("JSON without the collection's 'value' list of objects");
     expect(JSON.parse(shape.text())).toEqual({ error: expect.stringContaining('unexpected answer') });
+    fake.faults.length = 0;
+
+    fake.inject({ kind: 'garbage', method: 'GET', pathIncludes: 'asyncoperations', times: 100 });
+    const garbage = await cli(fake, ['status', s.dir]);
+    expect(garbage.code).toBe(1);
+    expect(garbage.errors()).toContain('JSON that does not parse');
     fake.faults.length = 0;
 
     fake.inject({ kind: 'hang', method: 'GET', pathIncludes: 'asyncoperations', times: 100 });
