@@ -78,6 +78,9 @@ describe('status', () => {
     const quiet = await cli(fake, ['status', s.dir]);
     expect(quiet.code, quiet.errors()).toBe(0);
     expect(quiet.text()).toContain('Summary: 0 failed, 0 waiting, 1 succeeded (kept) job(s)');
+    const inline = await cli(fake, ['status', '--manifest', s.manifestFile, '--since=30m']);
+    expect(inline.code, inline.errors()).toBe(0);
+    expect(inline.text()).toContain('(30m)');
     const wide = await cli(fake, ['status', s.dir, '--since', '3d']);
     expect(wide.code).toBe(2);
     expect(wide.text()).toContain('an old failure');
