@@ -104,7 +104,8 @@ const project = new cdktf.ConstructLibraryCdktf({
       paths: { 'cdktf-dataverse': ['./src/index.ts'], 'cdktf-dataverse/lib/*': ['./src/*'], 'cdktf-dataverse/*': ['./src/*'] },
     },
   },
-  gitignore: ['cdktf.out/', '.gen/', 'bench-out/', '*.tsbuildinfo'],
+  // '/node_modules' without the slash also matches a symlink (worktrees share one install).
+  gitignore: ['cdktf.out/', '.gen/', 'bench-out/', '*.tsbuildinfo', '/node_modules'],
 });
 
 // No public member is a reserved word of a jsii language (`type`, `checked`, `select`, `delete`

@@ -16,6 +16,7 @@ export * from './azure/alerts-criteria';
 export * from './azure/alerts';
 export * from './azure/alerts-options';
 export * from './azure/diagnostics';
+export * from './azure/metrics';
 export * from './azure/function-app';
 export * from './azure/api-management';
 export * from './azure/api-management-function-api';

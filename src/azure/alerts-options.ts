@@ -85,8 +85,9 @@ export interface MonitoringOptions {
   readonly relayListeners?: AlertOptions;
   /**
    * Diagnostic settings (resource logs and metrics) to a Log Analytics workspace for each created
-   * resource that supports them.
-   * @default - on when the pattern has a workspace (its own or `workspace`), off otherwise
+   * resource that supports them: `workspace`, else the pattern's own workspace, else the stack's
+   * shared workspace (created once).
+   * @default true
    */
   readonly diagnostics?: boolean;
   /**

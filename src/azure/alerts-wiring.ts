@@ -94,8 +94,8 @@ export function addMonitoringAlerts(scope: Construct, target: MonitoringTarget, 
 
 /**
  * Creates a diagnostic setting for each resource, to monitoring.workspace, else the pattern's own
- * workspace, else the stack's shared one. On by default when there is a workspace (given or the
- * pattern's); `diagnostics: true` without one creates the shared workspace.
+ * workspace, else the stack's shared one (created once). On by default when `monitoring` is given
+ * (`diagnostics: false` turns it off); nothing without `monitoring`.
  * @internal
  */
 export function addMonitoringDiagnostics(
@@ -104,9 +104,9 @@ export function addMonitoringDiagnostics(
   requests: DiagnosticRequest[],
   patternWorkspace?: ILogAnalyticsWorkspace,
 ): DiagnosticSettings[] {
-  const m = target.monitoring ?? {};
+  const m = target.monitoring;
+  if (m === undefined || m === null || m.diagnostics === false || requests.length === 0) return [];
   const given = m.workspace ?? patternWorkspace;
-  if (!(m.diagnostics ?? given !== undefined) || requests.length === 0) return [];
   const workspace = given ?? stackWorkspace(scope, target.resourceGroup, m.workspaceOptions, target.tags);
   return requests.map((r) => new DiagnosticSettings(scope, r.id, { targetResourceId: r.targetResourceId, resourceType: r.resourceType, workspace }));
 }

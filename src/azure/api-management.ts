@@ -3,7 +3,10 @@ import { ApiManagementSubscription } from '@cdktf/provider-azurerm/lib/api-manag
 import { Construct } from 'constructs';
 import { PolicySuppressions } from '../policy/suppressions';
 import { Problems, addValidator, isUnresolved, quote } from '../core/problems';
+import { apiManagementMetric } from './alerts-catalogue';
+import { MetricCriteria, MetricOptions } from './alerts-criteria';
 import { checkImportedId, requireProps } from './imports';
+import { IApiManagementMetrics } from './metrics';
 import { checkName, generateName, NAME_RULES } from './naming';
 import { ResourceGroupReference } from './resource-group';
 import { resourceGroupOfId, resourceNameOfId } from './resource-id';
@@ -112,7 +115,7 @@ export interface ApiSubscriptionOptions {
 }
 
 /** An API Management service: one this stack creates, or one that exists (`ApiManagement.fromApiManagementAttributes`). */
-export interface IApiManagement {
+export interface IApiManagement extends IApiManagementMetrics {
   /** Resource id. */
   readonly apiManagementId: string;
   /** Service name. */
@@ -154,6 +157,14 @@ abstract class ApiManagementBase extends Construct implements IApiManagement {
       state: 'active',
       allowTracing: false,
     });
+  }
+
+  public metricServerErrors(options?: MetricOptions): MetricCriteria {
+    return apiManagementMetric(this.apiManagementId, 'serverErrors', options);
+  }
+
+  public metricCapacity(options?: MetricOptions): MetricCriteria {
+    return apiManagementMetric(this.apiManagementId, 'capacity', options);
   }
 }
 

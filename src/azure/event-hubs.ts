@@ -2,10 +2,13 @@ import { Eventhub } from '@cdktf/provider-azurerm/lib/eventhub';
 import { EventhubAuthorizationRule } from '@cdktf/provider-azurerm/lib/eventhub-authorization-rule';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
+import { eventHubsMetric } from './alerts-catalogue';
+import { MetricCriteria, MetricOptions } from './alerts-criteria';
 import { BLOB_CONTAINER_RULE, CONSUMER_GROUPS, EVENT_HUBS_LIMITS, EventHubsGrantable, hubNameReference, EVENT_HUBS_PROVIDER } from './event-hubs-base';
 import { IEventHubNamespace } from './event-hubs-namespace';
 import { GrantOptions } from './grants-api';
 import { importedName, requireProps } from './imports';
+import { IEventHubMetrics } from './metrics';
 import { checkName, generateName, NAME_RULES } from './naming';
 import { checkInteger } from './props';
 import { ISharedAccessRule } from './shared-access';
@@ -63,7 +66,7 @@ export interface EventHubCapture extends EventHubCaptureSettings {
 }
 
 /** An event hub: one this stack creates, or one that exists (`EventHub.fromEventHubAttributes`). */
-export interface IEventHub {
+export interface IEventHub extends IEventHubMetrics {
   /** Resource id. */
   readonly eventHubId: string;
   /** Event hub name: the literal name given to the resource (Dataverse's service endpoint carries it). */
@@ -144,6 +147,18 @@ abstract class EventHubBase extends EventHubsGrantable implements IEventHub {
 
   public addSendOnlyRule(id: string, name: string, scope?: Construct): EventHubSendRule {
     return new EventHubSendRule(scope ?? this, id, { eventHub: this, name });
+  }
+
+  public metricThrottledRequests(options?: MetricOptions): MetricCriteria {
+    return eventHubsMetric(this.eventHubNamespace.eventHubNamespaceId, 'throttledRequests', this.eventHubName, options);
+  }
+
+  public metricServerErrors(options?: MetricOptions): MetricCriteria {
+    return eventHubsMetric(this.eventHubNamespace.eventHubNamespaceId, 'serverErrors', this.eventHubName, options);
+  }
+
+  public metricQuotaExceededErrors(options?: MetricOptions): MetricCriteria {
+    return eventHubsMetric(this.eventHubNamespace.eventHubNamespaceId, 'quotaExceededErrors', this.eventHubName, options);
   }
 
   /** @internal */

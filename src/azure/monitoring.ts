@@ -2,7 +2,10 @@ import { ApplicationInsights as ApplicationInsightsResource } from '@cdktf/provi
 import { LogAnalyticsWorkspace as LogAnalyticsWorkspaceResource } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { Construct } from 'constructs';
 import { addValidator } from '../core/problems';
+import { applicationInsightsMetric } from './alerts-catalogue';
+import { MetricCriteria, MetricOptions } from './alerts-criteria';
 import { checkImportedId, requireProps } from './imports';
+import { IApplicationInsightsMetrics } from './metrics';
 import { checkName, generateName, NAME_RULES } from './naming';
 import { checkInteger } from './props';
 import { ResourceGroupReference } from './resource-group';
@@ -87,7 +90,7 @@ export class LogAnalyticsWorkspace extends Construct implements ILogAnalyticsWor
 }
 
 /** Application Insights: one this stack creates, or one that exists. */
-export interface IApplicationInsights {
+export interface IApplicationInsights extends IApplicationInsightsMetrics {
   /** Resource id. */
   readonly applicationInsightsId: string;
   /** Connection string (sensitive in Terraform state; a reference in the synthesized file). */
@@ -138,5 +141,13 @@ export class ApplicationInsights extends Construct implements IApplicationInsigh
     this.applicationInsightsId = this.resource.id;
     this.connectionString = this.resource.connectionString;
     addValidator(this, (problems) => checkTags(problems, 'tags', props.tags));
+  }
+
+  public metricFailedRequests(options?: MetricOptions): MetricCriteria {
+    return applicationInsightsMetric(this.applicationInsightsId, 'failedRequests', options);
+  }
+
+  public metricRequestDuration(options?: MetricOptions): MetricCriteria {
+    return applicationInsightsMetric(this.applicationInsightsId, 'requestDuration', options);
   }
 }

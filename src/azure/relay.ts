@@ -10,10 +10,13 @@ import { RelayHybridConnectionAuthorizationRule } from '@cdktf/provider-azurerm/
 import { RelayNamespace as RelayNamespaceResource } from '@cdktf/provider-azurerm/lib/relay-namespace';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
+import { relayMetric } from './alerts-catalogue';
+import { MetricCriteria, MetricOptions } from './alerts-criteria';
 import { checkTags } from './tags';
 import { grantRole } from './grants';
 import { GrantOptions } from './grants-api';
 import { importedName, requireProps } from './imports';
+import { IHybridConnectionMetrics } from './metrics';
 import { checkName, generateName, NAME_RULES } from './naming';
 import { ResourceGroupReference } from './resource-group';
 import { resourceGroupOfId } from './resource-id';
@@ -82,7 +85,7 @@ export enum HybridConnectionAccess {
 }
 
 /** An Azure Relay hybrid connection: one this stack creates, or one that exists (`HybridConnection.fromHybridConnectionAttributes`). */
-export interface IHybridConnection {
+export interface IHybridConnection extends IHybridConnectionMetrics {
   /** Resource id. */
   readonly hybridConnectionId: string;
   /** Hybrid connection name: the literal name (the service endpoint's path). */
@@ -249,6 +252,10 @@ abstract class HybridConnectionBase extends RelayGrantable implements IHybridCon
 
   public addListenOnlyRule(id: string, name: string, scope?: Construct): HybridConnectionRule {
     return new HybridConnectionRule(scope ?? this, id, { hybridConnection: this, name, access: HybridConnectionAccess.LISTEN });
+  }
+
+  public metricActiveListeners(options?: MetricOptions): MetricCriteria {
+    return relayMetric(this.relayNamespace.relayNamespaceId, 'activeListeners', this.hybridConnectionName, options);
   }
 
   /** @internal */

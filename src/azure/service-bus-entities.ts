@@ -4,12 +4,14 @@ import { ServicebusTopic } from '@cdktf/provider-azurerm/lib/servicebus-topic';
 import { Construct } from 'constructs';
 import { GrantOptions } from './grants-api';
 import { importedName, requireProps } from './imports';
-import { checkName, generateName, NAME_RULES } from './naming';
+import { IServiceBusEntityMetrics } from './metrics';
+import { generateName, NAME_RULES } from './naming';
 import { checkDuration, checkInteger } from './props';
-import { ServiceBusGrantable, SERVICE_BUS_PROVIDER } from './service-bus-base';
-import { IServiceBusNamespace, ServiceBusSku } from './service-bus-namespace';
+import { SERVICE_BUS_PROVIDER } from './service-bus-base';
+import { checkEntityOptions, entitySettings, ServiceBusEntityBase } from './service-bus-entity-base';
+import { IServiceBusNamespace } from './service-bus-namespace';
 import { ServiceBusQueueSendRule, ServiceBusTopicSendRule } from './service-bus-rules';
-import { Problems, addValidator, isUnresolved } from '../core/problems';
+import { addValidator } from '../core/problems';
 
 /** What a Service Bus queue or topic is created with. */
 export interface ServiceBusEntityOptions {
@@ -85,7 +87,7 @@ export interface ServiceBusTopicProps extends ServiceBusTopicOptions {
 }
 
 /** A Service Bus queue: one this stack creates, or one that exists (`ServiceBusQueue.fromServiceBusQueueAttributes`). */
-export interface IServiceBusQueue {
+export interface IServiceBusQueue extends IServiceBusEntityMetrics {
   /** Resource id. */
   readonly queueId: string;
   /** Queue name: the literal name given to the resource (Dataverse's service endpoint carries it). */
@@ -104,7 +106,7 @@ export interface IServiceBusQueue {
 }
 
 /** A Service Bus topic: one this stack creates, or one that exists (`ServiceBusTopic.fromServiceBusTopicAttributes`). */
-export interface IServiceBusTopic {
+export interface IServiceBusTopic extends IServiceBusEntityMetrics {
   /** Resource id. */
   readonly topicId: string;
   /** Topic name: the literal name given to the resource (Dataverse's service endpoint carries it). */
@@ -148,53 +150,18 @@ export interface ServiceBusTopicAttributes {
   readonly topicName?: string;
 }
 
-const PREMIUM_SIZES = Array.from({ length: 80 }, (_, i) => (i + 1) * 1024);
-const STANDARD_SIZES = [1024, 2048, 3072, 4096, 5120];
-const MAX_TTL_SECONDS = 10675199 * 86400;
-
-/** The L1 settings a queue and a topic share, with the library's defaults. */
-function entitySettings(options: ServiceBusEntityOptions, name: string, namespace: IServiceBusNamespace) {
-  const dedupe = options.requiresDuplicateDetection ?? false;
-  return {
-    name,
-    namespaceId: namespace.serviceBusNamespaceId,
-    defaultMessageTtl: options.defaultMessageTtl ?? 'P14D',
-    requiresDuplicateDetection: dedupe,
-    duplicateDetectionHistoryTimeWindow: dedupe ? (options.duplicateDetectionHistoryTimeWindow ?? 'PT10M') : undefined,
-    maxSizeInMegabytes: options.maxSizeInMegabytes ?? 1024,
-    partitioningEnabled: namespace.sku === ServiceBusSku.PREMIUM ? undefined : (options.partitioningEnabled ?? false),
-  };
-}
-
-/** The checks a queue and a topic share; the sizes and partitioning depend on the namespace's tier. */
-function checkEntityOptions(problems: Problems, options: ServiceBusEntityOptions, sku: ServiceBusSku): void {
-  const premium = sku === ServiceBusSku.PREMIUM;
-  checkName(problems, NAME_RULES.messagingEntity, 'name', options.name);
-  checkDuration(problems, 'defaultMessageTtl', options.defaultMessageTtl, 1, MAX_TTL_SECONDS, 'at least 1 second');
-  checkDuration(problems, 'duplicateDetectionHistoryTimeWindow', options.duplicateDetectionHistoryTimeWindow, 20, 7 * 86400, 'from 20 seconds to 7 days');
-  problems.check(
-    options.duplicateDetectionHistoryTimeWindow === undefined || options.requiresDuplicateDetection === true,
-    'duplicateDetectionHistoryTimeWindow is set but duplicate detection is off. Fix: set requiresDuplicateDetection: true, or remove the window.',
-  );
-  if (options.maxSizeInMegabytes !== undefined && !isUnresolved(options.maxSizeInMegabytes)) {
-    problems.check(
-      (premium ? PREMIUM_SIZES : STANDARD_SIZES).includes(options.maxSizeInMegabytes),
-      `maxSizeInMegabytes ${options.maxSizeInMegabytes} is not a ${sku} size. Fix: use ${premium ? 'a multiple of 1024 up to 81920' : 'one of 1024, 2048, 3072, 4096, 5120'}.`,
-    );
-  }
-  problems.check(
-    !(premium && options.partitioningEnabled !== undefined),
-    'partitioningEnabled applies to Standard namespaces; Premium partitions the namespace instead. Fix: remove it and set premiumMessagingPartitions on the namespace.',
-  );
-}
-
-abstract class ServiceBusQueueBase extends ServiceBusGrantable implements IServiceBusQueue {
+abstract class ServiceBusQueueBase extends ServiceBusEntityBase implements IServiceBusQueue {
   public abstract readonly queueId: string;
   public abstract readonly queueName: string;
   public abstract readonly serviceBusNamespace: IServiceBusNamespace;
 
   public addSendOnlyRule(id: string, name: string, scope?: Construct): ServiceBusQueueSendRule {
     return new ServiceBusQueueSendRule(scope ?? this, id, { queue: this, name });
+  }
+
+  /** @internal */
+  protected get _metricEntityName(): string {
+    return this.queueName;
   }
 
   /** @internal */
@@ -269,13 +236,18 @@ class ImportedServiceBusQueue extends ServiceBusQueueBase {
   }
 }
 
-abstract class ServiceBusTopicBase extends ServiceBusGrantable implements IServiceBusTopic {
+abstract class ServiceBusTopicBase extends ServiceBusEntityBase implements IServiceBusTopic {
   public abstract readonly topicId: string;
   public abstract readonly topicName: string;
   public abstract readonly serviceBusNamespace: IServiceBusNamespace;
 
   public addSendOnlyRule(id: string, name: string, scope?: Construct): ServiceBusTopicSendRule {
     return new ServiceBusTopicSendRule(scope ?? this, id, { topic: this, name });
+  }
+
+  /** @internal */
+  protected get _metricEntityName(): string {
+    return this.topicName;
   }
 
   /** @internal */

@@ -15,8 +15,12 @@ export function outputEnvName(output: string): string {
   return OUTPUT_ENV_PREFIX + output.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
-/** Reads a manifest from a stack folder (`cdktf.out/stacks/<name>`) or a json file. */
-export function loadManifest(location: string, cwd: string): { manifest: RegistrationManifest; file: string } {
+/**
+ * Reads a manifest from a stack folder (`cdktf.out/stacks/<name>`) or a json file. `readOnly`
+ * (status) also reads a Power Platform provider mode manifest: its records are Terraform's, with
+ * the same ids, and reading them changes nothing.
+ */
+export function loadManifest(location: string, cwd: string, readOnly = false): { manifest: RegistrationManifest; file: string } {
   const resolved = path.resolve(cwd, location);
   if (!fs.existsSync(resolved)) {
     throw new CliError(
@@ -35,11 +39,11 @@ export function loadManifest(location: string, cwd: string): { manifest: Registr
   } catch (e) {
     throw new CliError(`${file} is not JSON (${(e as Error).message}). Fix: synthesize again; the file is written by 'cdktf synth'.`);
   }
-  return { manifest: checkManifest(data, file), file };
+  return { manifest: checkManifest(data, file, readOnly), file };
 }
 
 /** Checks the version and the shape the command line relies on. */
-export function checkManifest(data: any, file: string): RegistrationManifest {
+export function checkManifest(data: any, file: string, readOnly = false): RegistrationManifest {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new CliError(`${file} is not a registration manifest (not an object). Fix: pass the ${ManifestFormat.FILE_NAME} written by 'cdktf synth'.`);
   }
@@ -65,14 +69,15 @@ export function checkManifest(data: any, file: string): RegistrationManifest {
     throw new CliError(`${file} is not a valid registration manifest: ${problems.join('; ')}. Fix: synthesize again; do not edit the file by hand.`);
   }
   const mode = data.environment.registrationMode;
-  if (mode !== undefined) {
+  const providerMode = readOnly && mode === PROVIDER_MODE;
+  if (mode !== undefined && !providerMode) {
     throw new CliError(
       mode === 'power-platform-provider'
         ? `${file} is registered by Terraform: its environment has registrationMode 'power-platform-provider', so 'cdktf deploy' applies these records through the Power Platform provider (and 'cdktf destroy' removes them); the command line neither applies nor prunes them. Fix: run 'cdktf deploy' for this stack, or use RegistrationMode.MANIFEST on the DataverseEnvironment to apply with cdktf-dataverse instead.`
         : `${file} has registrationMode ${JSON.stringify(mode)}, which this cdktf-dataverse does not know. Fix: synthesize again with the version of cdktf-dataverse that reads it.`,
     );
   }
-  if (typeof data.appId !== 'string' || !APP_ID.test(data.appId)) {
+  if (!providerMode && (typeof data.appId !== 'string' || !APP_ID.test(data.appId))) {
     throw new CliError(
       `${file} names no app identity (appId ${JSON.stringify(data.appId)}): the ownership record of its rows is keyed on it. Fix: synthesize again with this version of cdktf-dataverse (it writes appId from DataverseEnvironment appId or cdktf.json's projectId).`,
     );
@@ -93,6 +98,7 @@ export function checkManifest(data: any, file: string): RegistrationManifest {
   return { ...data, records };
 }
 
+const PROVIDER_MODE = 'power-platform-provider';
 const APP_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -8,6 +8,8 @@ import { OPTIONS_HELP } from './options';
 import { planCommand } from './plan';
 import { pruneCommand } from './prune';
 import { RunSettings } from './session';
+import { STATUS_HELP } from './status-options';
+import { statusCommand } from './status';
 
 export type { RunSettings } from './session';
 
@@ -16,6 +18,7 @@ const COMMANDS: { readonly [name: string]: CliCommand } = {
   plan: planCommand,
   apply: applyCommand,
   prune: pruneCommand,
+  status: statusCommand,
 };
 
 export const USAGE = `Usage: cdktf-dataverse <command> [options]
@@ -29,6 +32,8 @@ ${Object.entries(COMMANDS)
   .join('\n')}
 
 ${OPTIONS_HELP}
+
+${STATUS_HELP}
 
   -h, --help                show this text
   --version                 print the version

@@ -69,7 +69,7 @@ export async function openSession(options: Options, io: CliIo, settings: RunSett
 }
 
 /** The systemuserid of the identity running the command (WhoAmI function, Microsoft Learn). */
-async function whoAmI(api: WebApi): Promise<string> {
+export async function whoAmI(api: WebApi): Promise<string> {
   const response = await api.request('GET', 'WhoAmI');
   const id = response.body.UserId;
   if (typeof id !== 'string' || !GUID.test(id)) {
@@ -79,7 +79,7 @@ async function whoAmI(api: WebApi): Promise<string> {
 }
 
 /** The environment URL: --environment-url, else the manifest's. Plain http only for loopback. */
-function environmentUrl(raw: string): string {
+export function environmentUrl(raw: string): string {
   let url: URL;
   try {
     url = new URL(raw);

@@ -32,6 +32,7 @@ import { CustomApi, CustomApiDefinition } from '../dataverse/custom-api';
 import { DataverseEnvironment } from '../dataverse/environment';
 import { CustomApiGatewayProps, FunctionBackendOptions, GatewaySubscription, GatewaySubscriptionOptions } from './custom-api-gateway-props';
 import { RegisteredUpsert, addGatewayUpsert } from './custom-api-gateway-upsert';
+import { monitorApiManagement } from './pattern-monitoring';
 import { GatewayUpsert, UpsertOperationOptions } from './upsert-api';
 
 export * from './custom-api-gateway-props';
@@ -131,6 +132,7 @@ export class CustomApiGateway extends Construct {
         userAssignedIdentityIds: [this.identity.userAssignedIdentityId],
         tags: props.tags,
       });
+    monitorApiManagement(this, props, this.apiManagement, existing === undefined, options.tier ?? ApiManagementTier.CONSUMPTION);
     this.common = { apiManagementName: this.apiManagement.apiManagementName, resourceGroupName: this.apiManagement.resourceGroupName };
     const clientIdNamedValue = new ApiManagementNamedValue(this, 'client-id', {
       ...this.common,

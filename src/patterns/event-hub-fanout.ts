@@ -2,6 +2,7 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { Construct } from 'constructs';
 import { MessagingIntegrationProps } from './integration-props';
+import { monitorEventHub } from './pattern-monitoring';
 import { EventHub, EventHubCaptureSettings, EventHubOptions, EventHubSendRule, IEventHub } from '../azure/event-hubs';
 import { BLOB_CONTAINER_RULE } from '../azure/event-hubs-base';
 import { EventHubConsumerGroup } from '../azure/event-hubs-consumer-group';
@@ -187,6 +188,7 @@ export class EventHubFanout extends Construct {
       'info',
       `Local (SAS) authentication stays enabled on Event Hubs namespace ${namespaceName}: Dataverse service endpoints cannot authenticate with a managed identity. Dataverse gets a Send-only key on event hub ${hubName} only; subscribers should read with Entra ID (addSubscriber with principalId).`,
     );
+    monitorEventHub(this, props, this.eventHub, this.eventHubNamespace instanceof EventHubNamespace ? this.eventHubNamespace : undefined);
     addValidator(this, (problems) => this.validate(problems, props));
   }
 

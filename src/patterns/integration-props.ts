@@ -1,3 +1,4 @@
+import { MonitoringOptions } from '../azure/alerts-options';
 import { ResourceGroupReference } from '../azure/resource-group';
 import { MessageFormat, UserClaim } from '../dataverse/enums';
 import { DataverseEnvironment } from '../dataverse/environment';
@@ -14,6 +15,12 @@ export interface IntegrationBaseProps {
    * @default - none
    */
   readonly tags?: { [key: string]: string };
+  /**
+   * Alerts on the pattern's resources (each tunable or off; none without an action group unless
+   * asked) and diagnostic settings to a Log Analytics workspace. See the README's Monitoring section.
+   * @default - no alert, no diagnostic setting
+   */
+  readonly monitoring?: MonitoringOptions;
 }
 
 /**

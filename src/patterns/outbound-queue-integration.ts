@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { MessagingIntegrationProps } from './integration-props';
 import { ConsumerDefaults, logicAppConsumer, setConsumerDefaults } from '../azure/consumer-wiring';
 import { FunctionConsumer, FunctionConsumerProps } from '../azure/function-consumer';
+import { monitorServiceBus } from './pattern-monitoring';
 import { grantRole } from '../azure/grants';
 import { GrantOptions } from '../azure/grants-api';
 import { requireBlock, requireProps } from '../azure/imports';
@@ -177,6 +178,7 @@ export class OutboundQueueIntegration extends Construct {
       'info',
       `Local (SAS) authentication stays enabled on Service Bus namespace ${namespaceName}: Dataverse service endpoints cannot authenticate with a managed identity. Dataverse gets a Send-only key on ${kind} ${this.entityName} only; consumers should use Entra ID (grantReceive).`,
     );
+    monitorServiceBus(this, props, (this.topic ?? this.queue)!, serviceBusNamespace instanceof ServiceBusNamespace ? serviceBusNamespace : undefined);
     addValidator(this, (problems) => this.validate(problems, props));
   }
 

@@ -2,6 +2,7 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { MessagingIntegrationProps } from './integration-props';
+import { monitorRelay } from './pattern-monitoring';
 import { WcfRelayReference, WcfTarget, checkWcfRelay, wcfTarget } from './relay-wcf';
 import { GrantOptions } from '../azure/grants-api';
 import { requireBlock, requireProps } from '../azure/imports';
@@ -167,6 +168,7 @@ export class RelayIntegration extends Construct {
       sasKey: target.sasKey,
     });
     [this.endpoint, this.steps, this.secretOutputName] = [binding.endpoint, binding.steps, binding.secretOutputName];
+    monitorRelay(this, props, this.hybridConnection, this.relayNamespace instanceof RelayNamespace ? this.relayNamespace : undefined);
     addValidator(this, (problems) => this.validate(problems, props));
   }
 

@@ -21,6 +21,7 @@ import { ServiceEndpoint } from '../dataverse/service-endpoint';
 import { checkWebhookSecret, webhookAuthValue, webhookSecretName } from '../dataverse/webhook-secret';
 import { bindOutbound, checkStepList } from '../dataverse/outbound-binding';
 import { OutboundIntegrationProps } from './integration-props';
+import { monitorWebhookFunction } from './pattern-monitoring';
 
 /** Options of the Key Vault that holds the shared secret. */
 export interface WebhookKeyVaultOptions extends KeyVaultOptions {
@@ -259,6 +260,7 @@ export class WebhookFunction extends Construct {
     this.endpoint = binding.endpoint;
     this.steps = binding.steps;
     this.secretOutputName = binding.secretOutputName;
+    monitorWebhookFunction(this, props, this.applicationInsights, this.functionApp, this.keyVault, this.logAnalyticsWorkspace);
     addValidator(this, (problems) => this.validate(problems, props, codeProblem, route));
   }
 

@@ -115,8 +115,8 @@ describe('MonitoringOptions: alerts', () => {
 describe('MonitoringOptions: diagnostics and the shared workspace', () => {
   const DIAG = [{ id: 'diagnostics', targetResourceId: SB_ID, resourceType: 'Microsoft.ServiceBus/namespaces' }];
 
-  it('on by default when the pattern has a workspace (its own or monitoring.workspace), off otherwise; diagnostics: false turns it off', () => {
-    const own = pattern(undefined);
+  it('on by default when monitoring is given: to monitoring.workspace, else the pattern\'s own, else the shared one; diagnostics: false turns it off; nothing without monitoring', () => {
+    const own = pattern({ emailReceivers: ['ops@contoso.com'] });
     const ws = LogAnalyticsWorkspace.fromLogAnalyticsWorkspaceAttributes(own.stack, 'law', { workspaceId: LAW_ID });
     expect(addMonitoringDiagnostics(own.scope, own.target, DIAG, ws)).toHaveLength(1);
     expect(Object.values(resourcesOf(synthJson(own.stack), 'azurerm_monitor_diagnostic_setting'))).toEqual([
@@ -125,15 +125,23 @@ describe('MonitoringOptions: diagnostics and the shared workspace', () => {
 
     const given = pattern(undefined);
     const other = LogAnalyticsWorkspace.fromLogAnalyticsWorkspaceAttributes(given.stack, 'law', { workspaceId: LAW_ID });
-    expect(addMonitoringDiagnostics(given.scope, { ...given.target, monitoring: { workspace: other } }, DIAG)).toHaveLength(1);
+    const patternOwn = LogAnalyticsWorkspace.fromLogAnalyticsWorkspaceAttributes(given.stack, 'own', { workspaceId: `${LAW_ID}-own` });
+    expect(addMonitoringDiagnostics(given.scope, { ...given.target, monitoring: { workspace: other } }, DIAG, patternOwn)).toHaveLength(1);
+    expect(Object.values(resourcesOf(synthJson(given.stack), 'azurerm_monitor_diagnostic_setting')).map((d: any) => d.log_analytics_workspace_id)).toEqual([LAW_ID]);
 
-    const none = pattern({ emailReceivers: ['ops@contoso.com'] });
-    expect(addMonitoringDiagnostics(none.scope, none.target, DIAG)).toEqual([]);
+    const shared = pattern({ emailReceivers: ['ops@contoso.com'] });
+    expect(addMonitoringDiagnostics(shared.scope, shared.target, DIAG)).toHaveLength(1);
+    expect(Object.keys(resourcesOf(synthJson(shared.stack), 'azurerm_log_analytics_workspace'))).toEqual([STACK_WORKSPACE_ID]);
+
+    const none = pattern(undefined);
+    const ws3 = LogAnalyticsWorkspace.fromLogAnalyticsWorkspaceAttributes(none.stack, 'law', { workspaceId: LAW_ID });
+    expect(addMonitoringDiagnostics(none.scope, none.target, DIAG, ws3)).toEqual([]);
     expect(resourcesOf(synthJson(none.stack), 'azurerm_log_analytics_workspace')).toEqual({});
 
     const off = pattern({ diagnostics: false });
     const ws2 = LogAnalyticsWorkspace.fromLogAnalyticsWorkspaceAttributes(off.stack, 'law', { workspaceId: LAW_ID });
     expect(addMonitoringDiagnostics(off.scope, off.target, DIAG, ws2)).toEqual([]);
+    expect(resourcesOf(synthJson(off.stack), 'azurerm_monitor_diagnostic_setting')).toEqual({});
   });
 
   it('diagnostics: true without a workspace creates one per stack, once, with a deterministic name; every pattern of the stack sends to it', () => {

@@ -4,6 +4,7 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { BatchItem, BatchOp, ItemAnswer, OpAnswer, parseBatchRequest, renderBatchAnswer } from './fake-batch';
+import { refuseJobUpdate } from './fake-jobs';
 import { FakeMetadata } from './fake-metadata';
 import { FakeStore, Row } from './fake-store';
 
@@ -22,9 +23,10 @@ export interface Fault {
   /**
    * `status` (default): answer `status` with a Dataverse error; `html`: a proxy's HTML page (200
    * unless `status`); `hang`: accept and never answer; `shape`: 200 JSON of another shape;
-   * `nextlink`: an empty page whose `@odata.nextLink` points to another host.
+   * `nextlink`: an empty page whose `@odata.nextLink` points to another host; `garbage`: 200 with a
+   * JSON Content-Type and a body that is not JSON (a truncated answer).
    */
-  readonly kind?: 'status' | 'html' | 'hang' | 'shape' | 'nextlink';
+  readonly kind?: 'status' | 'html' | 'hang' | 'shape' | 'nextlink' | 'garbage';
   readonly status?: number;
   readonly retryAfter?: string;
   readonly method?: string;
@@ -182,6 +184,7 @@ export class FakeDataverse {
       return { status: fault.status ?? 200, contentType: 'text/html; charset=utf-8', text: '<!DOCTYPE html><html><head><title>Sign in to continue</title></head><body>Corporate proxy: please sign in.</body></html>' };
     }
     if (fault?.kind === 'shape') return { status: 200, body: { ok: true } };
+    if (fault?.kind === 'garbage') return { status: 200, text: '{"value":[{"asyncoperationid":"a5a5', contentType: 'application/json; odata.metadata=minimal' };
     if (fault?.kind === 'nextlink') return { status: 200, body: { value: [], '@odata.nextLink': 'https://collector.example.net/api/data/v9.2/serviceendpoints?$skiptoken=1' } };
     if (fault) return statusFault(fault);
     if (this.forbidden) return errorAnswer(403, '0x80040220', 'Principal user (Id=00000000-0000-0000-0000-000000000000, type=8, roleCount=0) is missing prvReadSdkMessage privilege.');
@@ -207,6 +210,8 @@ export class FakeDataverse {
       if (!this.store.has(set)) return errorAnswer(404, '0x80060888', `Resource not found for the segment '${set}'.`);
       if (method === 'GET') return this.store.get(set, id, query.get('$select'));
       if (method === 'PATCH') {
+        const refusal = set === 'asyncoperations' ? refuseJobUpdate(this.store.row(set, id), body) : undefined;
+        if (refusal) return refusal;
         const write = () => this.store.patch(set, id, headers as any, body, user);
         return set === 'annotations' || this.patchBarrier <= 1 ? write() : this.throughBarrier(write);
       }

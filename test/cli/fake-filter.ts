@@ -3,12 +3,17 @@
 // comparison operators joined with `and`, lookup navigation (`sdkmessageid/name eq 'Create'`,
 // "Filter rows using OData") and query functions such as
 // `Microsoft.Dynamics.CRM.In(PropertyName=@p1,PropertyValues=@p2)` with parameter aliases
-// (`@p1='name'&@p2=["a","b"]`, the In function's reference page). The fake parses exactly that.
+// (`@p1='name'&@p2=["a","b"]`, the In function's reference page). The fake parses exactly that,
+// and `ge` on a date and time (an unquoted DateTimeOffset literal, `createdon ge 2026-01-01T00:00:00Z`;
+// OData 4.0 Part 2: URL Conventions, §5.1.1.1 comparison operators, §5.1.1.2 literals), which the
+// status command filters system jobs with.
 
 export interface Condition {
   readonly path: string[];
-  /** eq: one value; in: any of the values. */
+  /** eq: one value; in: any of the values; ge: the lower bound. */
   readonly values: any[];
+  /** `ge`: the value is at least values[0] (dates compare as instants). */
+  readonly ge?: boolean;
 }
 
 /** Parses `$filter` (aliases from the query string) into conditions joined by `and`. */
@@ -27,10 +32,23 @@ export function parseFilter(filter: string, aliases: URLSearchParams): Condition
     if (/\sin\s*\(/.test(part)) throw new Error("the OData 4.01 'in' operator is not supported by this OData 4.0 service");
     const tokens = part.match(/'(?:[^']|'')*'|[^\s]+/g) ?? [];
     const [path, op, lit] = tokens;
-    if (tokens.length !== 3 || op !== 'eq' || !/^[A-Za-z_][A-Za-z0-9_/]*$/.test(path ?? '')) throw new Error(`unsupported near '${part}'`);
+    if (tokens.length !== 3 || (op !== 'eq' && op !== 'ge') || !/^[A-Za-z_][A-Za-z0-9_/]*$/.test(path ?? '')) throw new Error(`unsupported near '${part}'`);
+    if (op === 'ge') {
+      if (!DATE_TIME.test(lit!)) throw new Error(`ge needs a date and time literal near '${part}'`);
+      out.push({ path: path!.split('/'), values: [lit], ge: true });
+      continue;
+    }
     out.push({ path: path!.split('/'), values: [normalise(literal(lit!))] });
   }
   return out;
+}
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Whether a row's value meets a condition. */
+export function meets(c: Condition, value: any): boolean {
+  if (c.ge) return typeof value === 'string' && Date.parse(value) >= Date.parse(c.values[0]);
+  return c.values.includes(value);
 }
 
 function splitAnd(filter: string): string[] {

@@ -1,7 +1,7 @@
 // The fake Web API's rows and the row operations (see FAKE.md for the documented behaviours).
 import * as http from 'http';
 import type { OpAnswer } from './fake-batch';
-import { Condition, normalise, parseFilter } from './fake-filter';
+import { Condition, meets, normalise, parseFilter } from './fake-filter';
 
 export type Row = { [column: string]: any };
 
@@ -39,9 +39,12 @@ const PRIMARY_KEYS: { [entitySet: string]: string } = {
   customapirequestparameters: 'customapirequestparameterid',
   customapiresponseproperties: 'customapiresponsepropertyid',
   accounts: 'accountid',
+  asyncoperations: 'asyncoperationid',
 };
 
 const GUID = '[0-9a-fA-F-]{36}';
+/** Columns Dataverse sets on a row it creates: a step starts Enabled (statecode 0, statuscode 1; sdkmessageprocessingstep table reference). */
+const CREATED_DEFAULTS: { [entitySet: string]: Row } = { sdkmessageprocessingsteps: { statecode: 0, statuscode: 1 } };
 
 /**
  * Columns Dataverse sets at creation only: an update's new value is ignored without an error
@@ -72,6 +75,8 @@ export class FakeStore {
   private refs = new Map<string, Set<string>>();
   /** When false, `GET …/$ref` lists nothing (to exercise duplicate tolerance). */
   public listRefs = true;
+  /** When true, collection queries ignore `$filter` (a server that answers with rows not asked for). */
+  public ignoreFilter = false;
 
   constructor(private readonly url: () => string) {
     for (const set of Object.keys(PRIMARY_KEYS)) this.tables.set(set, new Map());
@@ -129,7 +134,7 @@ export class FakeStore {
     const existing = table.get(id);
     if (headers['if-match'] === '*' && !existing) return notFound(id);
     if (headers['if-none-match'] === '*' && existing) return error(412, '0x80040237', 'A record with matching key values already exists.');
-    const row: Row = existing ? { ...existing } : { id, _createdby_value: user };
+    const row: Row = existing ? { ...existing } : { id, _createdby_value: user, ...CREATED_DEFAULTS[set] };
     const secrets = { ...(this.secrets.get(`${set}(${id})`) ?? {}) };
     const flags = WRITE_ONLY[set] ?? {};
     for (const [key, value] of Object.entries<any>(body ?? {})) {
@@ -203,7 +208,7 @@ export class FakeStore {
     } catch (e) {
       return error(400, '0x80060888', `Could not parse $filter '${filter}': ${(e as Error).message}`);
     }
-    let rows = [...this.table(set).values()].filter((row) => conditions.every((c) => c.values.includes(this.valueAt(set, row, c.path))));
+    let rows = [...this.table(set).values()].filter((row) => this.ignoreFilter || conditions.every((c) => meets(c, this.valueAt(set, row, c.path))));
     const top = params.get('$top');
     if (top !== null) rows = rows.slice(0, Number(top));
     const skip = Number(params.get('$skiptoken') ?? 0);
