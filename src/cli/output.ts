@@ -1,6 +1,7 @@
 // How plans and results are printed (text and --json). No bodies, digests or sensitive values.
 import { ColumnChange, RecordPlan } from './engine';
 import { Options } from './options';
+import { CHANGE_TRACKING_TABLE } from '../dataverse/change-tracking-metadata';
 
 export function exitCode(options: Options, changed: boolean): number {
   return options.detailedExitcode && changed ? 2 : 0;
@@ -39,7 +40,9 @@ export function describePlan(p: RecordPlan, future: boolean): string[] {
   const changed = p.columns.map((c) => c.column).concat(p.associations.map((a) => a.relationship));
   const head = `  ${SYMBOL[p.action]} ${verb} ${p.table} ${p.path} (${p.id})${!future && p.action === 'update' ? `: ${changed.join(', ')}` : ''}`;
   if (!future || p.action === 'unchanged' || p.action === 'delete') return [head];
-  return [head, ...p.columns.map((c) => `      ${describeColumn(c, p.action)}`), ...p.associations.map((a) => `      ${a.relationship}: associate with ${a.target}`)];
+  // Change tracking cannot be turned off again: say so before anyone applies it.
+  const permanent = p.table === CHANGE_TRACKING_TABLE ? ['      (permanent: once enabled, Dataverse cannot turn change tracking off; prune only forgets the record)'] : [];
+  return [head, ...p.columns.map((c) => `      ${describeColumn(c, p.action)}`), ...p.associations.map((a) => `      ${a.relationship}: associate with ${a.target}`), ...permanent];
 }
 
 function describeColumn(c: ColumnChange, action: string): string {
