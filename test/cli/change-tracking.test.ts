@@ -1,0 +1,137 @@
+// The command line and change-tracking records: the documented metadata update (GET the whole
+// definition, PUT it back with ChangeTrackingEnabled true and MSCRM.MergeLabels: true; Microsoft
+// Learn, "Create and update table definitions using the Web API"), nothing written when it is on,
+// and prune that forgets the record without a request (change tracking cannot be disabled: "Use
+// change tracking to synchronize data with external systems").
+import { describe, expect, it } from 'vitest';
+import { FakeDataverse } from './fake-dataverse';
+import { cli, orders } from './harness';
+import { fakePerTest } from './per-test';
+import { TableChangeTracking } from '../../src';
+
+let fake: FakeDataverse;
+fakePerTest(
+  (f) => (fake = f),
+  () => fake,
+);
+
+const DEF = "EntityDefinitions(LogicalName='account')";
+
+function tracked(tables: Array<{ table: string; entitySetName?: string }> = [{ table: 'account' }]) {
+  return orders(undefined, {
+    extra: (stack, dataverse) => {
+      for (const t of tables) new TableChangeTracking(stack, `track-${t.table}`, { environment: dataverse, ...t });
+    },
+  });
+}
+
+const metadataWrites = () => fake.writes().filter((q) => q.path.startsWith('EntityDefinitions'));
+
+describe('command line: change tracking', () => {
+  it('plan shows the update as permanent; apply enables it with a PUT of the whole definition (labels kept), then reads it back', async () => {
+    const s = tracked();
+    const plan = await cli(fake, ['plan', ...s.args]);
+    expect(plan.code, plan.errors()).toBe(0);
+    expect(plan.text()).toMatch(/~ update entitychangetracking test\/track-account .*\n\s+changetrackingenabled: false → true\n\s+\(permanent: once enabled, Dataverse cannot turn change tracking off; prune only forgets the record\)/);
+    expect(metadataWrites()).toEqual([]);
+
+    const before = fake.requests.length;
+    const r = await cli(fake, ['apply', ...s.args]);
+    expect(r.code, r.text() + r.errors()).toBe(0);
+    const puts = metadataWrites();
+    expect(puts.map((q) => `${q.method} ${q.path}`)).toEqual([`PUT ${DEF}`]);
+    expect(puts[0].batch).toBeUndefined();
+    expect(puts[0].headers['mscrm.mergelabels']).toBe('true');
+    expect(puts[0].headers['mscrm.solutionuniquename']).toBeUndefined();
+    expect(puts[0].body).toMatchObject({ LogicalName: 'account', ChangeTrackingEnabled: true, IsAuditEnabled: { Value: false } });
+    expect(fake.tables.definition('account')).toMatchObject({ ChangeTrackingEnabled: true, EntitySetName: 'accounts' });
+    expect(fake.tables.definition('account')!.DisplayName.LocalizedLabels).toHaveLength(2);
+    // Read, then the whole definition, then the check after the PUT.
+    const gets = fake.requests.slice(before).filter((q) => q.method === 'GET' && q.path.startsWith('EntityDefinitions')).map((q) => q.query.get('$select'));
+    expect(gets).toEqual(['LogicalName,EntitySetName,ChangeTrackingEnabled,CanChangeTrackingBeEnabled', null, 'LogicalName,EntitySetName,ChangeTrackingEnabled,CanChangeTrackingBeEnabled']);
+    expect(r.text()).toContain('~ updated entitychangetracking test/track-account');
+  });
+
+  it('already on: no write, unchanged (also a second apply)', async () => {
+    fake.tables.define('account', { ChangeTrackingEnabled: true });
+    const s = tracked();
+    const r = await cli(fake, ['apply', ...s.args]);
+    expect(r.code, r.errors()).toBe(0);
+    expect(metadataWrites()).toEqual([]);
+    expect(fake.requestsOf('GET', DEF).filter((q) => q.query.get('$select') === null)).toEqual([]);
+    const again = await cli(fake, ['plan', ...s.args, '--detailed-exitcode']);
+    expect(again.code).toBe(0);
+    expect(again.text()).toContain('= unchanged entitychangetracking test/track-account');
+  });
+
+  it('prune forgets the record without any request to the definition, and says change tracking stays on', async () => {
+    await cli(fake, ['apply', ...tracked().args]);
+    const before = fake.requests.length;
+    const plain = await cli(fake, ['plan', ...orders().args]);
+    expect(plain.text()).toContain("Note: 1 change-tracking record(s) this stack registered earlier are gone from the manifest; 'cdktf-dataverse prune' forgets them and leaves change tracking on (Dataverse cannot turn it off: it is permanent).");
+    const plan = await cli(fake, ['plan', ...orders().args, '--prune']);
+    expect(plan.text()).toContain("- forget entitychangetracking test/track-account");
+    expect(plan.text()).toContain("change tracking stays enabled on table 'account'; Dataverse cannot turn it off (permanent)");
+    expect(plan.text()).toContain('Plan: 0 to create, 0 to update, 3 unchanged, 0 to delete.');
+    const r = await cli(fake, ['prune', ...orders().args]);
+    expect(r.code, r.errors()).toBe(0);
+    expect(r.text()).toContain("- forgot entitychangetracking test/track-account");
+    const later = fake.requests.slice(before);
+    expect(later.filter((q) => q.path.startsWith('EntityDefinitions') && q.method !== 'GET')).toEqual([]);
+    expect(fake.tables.definition('account')!.ChangeTrackingEnabled).toBe(true);
+    const doc = JSON.parse(fake.rows('annotations')[0].notetext);
+    expect(doc.records.some((e: any) => e.table === 'entitychangetracking')).toBe(false);
+    const json = await cli(fake, ['plan', ...orders().args, '--prune', '--json']);
+    expect(JSON.parse(json.text()).forgotten).toEqual([]);
+  });
+
+  it('plan --json lists the forgotten record with its table definition address, marked permanent', async () => {
+    await cli(fake, ['apply', ...tracked().args]);
+    const r = await cli(fake, ['plan', ...orders().args, '--json']);
+    const out = JSON.parse(r.text());
+    expect(out.forgotten).toEqual([expect.objectContaining({ table: 'entitychangetracking', path: 'test/track-account', address: DEF, permanent: true })]);
+    expect(out.changes.some((c: any) => c.action === 'delete')).toBe(false);
+  });
+
+  it('a table that does not exist, a wrong entity set name, a table that cannot be tracked: errors with the fix, nothing written', async () => {
+    let r = await cli(fake, ['apply', ...tracked([{ table: 'contoso_missing' }]).args]);
+    expect(r.code).toBe(1);
+    expect(r.errors() + r.text()).toContain("the table 'contoso_missing' does not exist in this environment");
+    r = await cli(fake, ['plan', ...tracked([{ table: 'opportunity', entitySetName: 'opportunitys' }]).args]);
+    expect(r.errors() + r.text()).toContain("the table 'opportunity' has the entity set name 'opportunities', but the manifest has 'opportunitys'");
+    expect(r.errors() + r.text()).toContain("Fix: set entitySetName: 'opportunities' for 'opportunity'.");
+    fake.tables.define('contact', { CanChangeTrackingBeEnabled: { Value: false, CanBeChanged: false } });
+    r = await cli(fake, ['apply', ...tracked([{ table: 'contact' }]).args]);
+    expect(r.code).toBe(1);
+    expect(r.errors() + r.text()).toContain("change tracking cannot be enabled on the table 'contact' (CanChangeTrackingBeEnabled is false)");
+    expect(metadataWrites()).toEqual([]);
+  });
+
+  it('hostile answers: garbage for the definition writes nothing; a PUT that does not stick fails apply', async () => {
+    fake.inject({ kind: 'shape', method: 'GET', pathIncludes: 'EntityDefinitions', times: 1 });
+    let r = await cli(fake, ['apply', ...tracked().args]);
+    expect(r.code).toBe(1);
+    expect(r.errors() + r.text()).toContain("is not that table's definition");
+    expect(metadataWrites()).toEqual([]);
+
+    // The read and the whole definition are fine, the PUT answers 204, but the next read still says false.
+    const real = fake.tables.handle.bind(fake.tables);
+    fake.tables.handle = (method, path, headers, body, select) => (method === 'PUT' ? { status: 204 } : real(method, path, headers, body, select));
+    r = await cli(fake, ['apply', ...tracked().args]);
+    expect(r.code).toBe(1);
+    expect(r.errors() + r.text()).toContain('reading it again gives ChangeTrackingEnabled false: change tracking is not on');
+  });
+
+  it('a whole definition without its MetadataId is not sent back', async () => {
+    const real = fake.tables.handle.bind(fake.tables);
+    fake.tables.handle = (method, path, headers, body, select) => {
+      const a = real(method, path, headers, body, select);
+      if (method === 'GET' && select === null && a?.body) delete a.body.MetadataId;
+      return a;
+    };
+    const r = await cli(fake, ['apply', ...tracked().args]);
+    expect(r.code).toBe(1);
+    expect(r.errors() + r.text()).toContain("no LogicalName 'account' or MetadataId); nothing was written");
+    expect(metadataWrites()).toEqual([]);
+  });
+});
