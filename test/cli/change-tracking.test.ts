@@ -3,6 +3,7 @@
 // Learn, "Create and update table definitions using the Web API"), nothing written when it is on,
 // and prune that forgets the record without a request (change tracking cannot be disabled: "Use
 // change tracking to synchronize data with external systems").
+import * as fs from 'fs';
 import { describe, expect, it } from 'vitest';
 import { FakeDataverse } from './fake-dataverse';
 import { cli, orders } from './harness';
@@ -133,5 +134,22 @@ describe('command line: change tracking', () => {
     expect(r.code).toBe(1);
     expect(r.errors() + r.text()).toContain("no LogicalName 'account' or MetadataId); nothing was written");
     expect(metadataWrites()).toEqual([]);
+  });
+
+  it('a tampered manifest (a table name that would change the URL, or changetrackingenabled false) is refused before any request', async () => {
+    const s = tracked();
+    const m = JSON.parse(fs.readFileSync(s.manifestFile, 'utf8'));
+    const i = m.records.findIndex((r: any) => r.table === 'entitychangetracking');
+    m.records[i].columns.logicalname = "account')/Keys(LogicalName='x";
+    fs.writeFileSync(s.manifestFile, JSON.stringify(m));
+    let r = await cli(fake, ['apply', ...s.args]);
+    expect(r.code).toBe(1);
+    expect(r.errors()).toContain("change tracking needs the table's logicalname and entitysetname as logical names");
+    m.records[i].columns.logicalname = 'account';
+    m.records[i].columns.changetrackingenabled = false;
+    fs.writeFileSync(s.manifestFile, JSON.stringify(m));
+    r = await cli(fake, ['apply', ...s.args]);
+    expect(r.errors()).toContain('changetrackingenabled must be true (change tracking is only ever turned on)');
+    expect(fake.httpRequests).toBe(0);
   });
 });

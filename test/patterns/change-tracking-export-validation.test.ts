@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ChangeTrackingExport, LogAnalyticsWorkspace, StorageAccount } from '../../src';
+import { Fn } from 'cdktf';
+import { ChangeTrackingExport, LogAnalyticsWorkspace, StorageAccount, TableChangeTracking } from '../../src';
 import { scheduleProblem } from '../../src/patterns/change-tracking-export-checks';
 import { build, createdSink, functionFolder } from './change-tracking-fixtures';
 import { newStack, oneError, validationErrors } from '../helpers';
@@ -95,9 +96,7 @@ describe('ChangeTrackingExport: validation', () => {
     ).toThrow("ChangeTrackingExport's serviceBusQueue has no queueId, so it is not a Service Bus queue block");
   });
 
-  it('TableChangeTracking: a table declared twice directly, and a Terraform reference for its name', async () => {
-    const { TableChangeTracking } = await import('../../src');
-    const { Fn } = await import('cdktf');
+  it('TableChangeTracking: a table declared twice directly, and a Terraform reference for its name', () => {
     const { stack, dataverse } = newStack();
     new TableChangeTracking(stack, 'one', { environment: dataverse, table: 'account' });
     new TableChangeTracking(stack, 'two', { environment: dataverse, table: 'account' });
