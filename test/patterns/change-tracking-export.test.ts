@@ -8,7 +8,9 @@ import {
   StorageAccount,
   UserAssignedIdentity,
 } from '../../src';
-import { SETTINGS } from '../../src/runtime/change-tracking/settings';
+import * as fs from 'fs';
+import * as path from 'path';
+import { DEFAULT_SCHEDULE, SETTINGS } from '../../src/runtime/change-tracking/settings';
 import { build, functionFolder, roles, SUB } from './change-tracking-fixtures';
 import { fullSynth, onlyResource, readAllFiles, resourcesOf, synthJson, validationErrors } from '../helpers';
 
@@ -204,5 +206,23 @@ describe('ChangeTrackingExport: options', () => {
       { name: 'email', entitySetName: 'emails', columns: ['activityid'], idColumn: 'activityid' },
     ]);
     expect(exp.changeTracking.map((r) => r.trackedEntitySetName)).toEqual(['opportunities', 'emails']);
+  });
+});
+
+describe('README: ChangeTrackingExport', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### ChangeTrackingExport\n'), readme.indexOf('### Change tracking runtime\n'));
+
+  it('its default settings are the construct’s: schedule, token container, message id, every role granted, permanence', () => {
+    expect(section.length).toBeGreaterThan(1000);
+    expect(section).toContain(`every 5 minutes (\`${DEFAULT_SCHEDULE}\`)`);
+    const { stack, exp } = build('storage');
+    expect(section).toContain(`\`${exp.stateContainerName}\` container`);
+    expect(section).toContain('id = `<table>:<row id>:<version>`');
+    for (const role of new Set(roles(synthJson(stack)).map((r) => r.role))) expect(section).toContain(`"${role}"`);
+    for (const role of ['Azure Service Bus Data Sender', 'Azure Event Hubs Data Sender']) expect(section).toContain(`"${role}"`);
+    expect(section).toContain('**Permanent**');
+    expect(section).toContain('MSCRM.MergeLabels: true');
+    for (const name of [SETTINGS.serviceBusNamespace, SETTINGS.eventHubNamespace, SETTINGS.stateBlobServiceUri, SETTINGS.outputBlobServiceUri]) expect(section).toContain(name);
   });
 });
