@@ -86,6 +86,10 @@ describe('ChangeTrackingExport: default settings', () => {
     expect(user.associations.map((x: any) => x.target.key)).toEqual([{ role: 'Change tracking export' }]);
     expect(manifest.records.indexOf(tracking[0])).toBeLessThan(manifest.records.indexOf(user));
     expect(stack.node.id).toBe('test');
+    // The diagram names the tables whose change tracking the stack enables.
+    const dot = readAllFiles(dir)['diagram.dot'];
+    expect(dot).toContain('change tracking\\naccount');
+    expect(dot).toContain('change tracking\\ncontact');
   });
 
   it('no secret anywhere: no key, connection string or SAS in settings or in any synthesized file', () => {
