@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { FakeDataverse } from './fake-dataverse';
 import { cli, orders } from './harness';
 import { fakePerTest } from './per-test';
-import { TableChangeTracking } from '../../src';
+import { ChangeTrackingExport, ServiceBusNamespace, ServiceBusQueue, TableChangeTracking, UserAssignedIdentity } from '../../src';
+import { functionFolder, SUB } from '../patterns/change-tracking-fixtures';
 
 let fake: FakeDataverse;
 fakePerTest(
@@ -151,5 +152,40 @@ describe('command line: change tracking', () => {
     r = await cli(fake, ['apply', ...s.args]);
     expect(r.errors()).toContain('changetrackingenabled must be true (change tracking is only ever turned on)');
     expect(fake.httpRequests).toBe(0);
+  });
+
+  it('a ChangeTrackingExport end to end: change tracking on both tables, the application user with its role; a second apply writes nothing', async () => {
+    fake.seed('roles', [{ id: '7c1c0000-0000-4000-8000-0000000000c7', roleid: '7c1c0000-0000-4000-8000-0000000000c7', name: 'Change tracking export', _businessunitid_value: fake.rows('businessunits').find((b) => b._parentbusinessunitid_value === null)!.id }]);
+    fake.tables.define('contact', { ChangeTrackingEnabled: true });
+    const s = orders(undefined, {
+      extra: (stack, dataverse) => {
+        const ns = ServiceBusNamespace.fromServiceBusNamespaceAttributes(stack, 'ns', { serviceBusNamespaceId: `${SUB}/Microsoft.ServiceBus/namespaces/sb-shared` });
+        new ChangeTrackingExport(stack, 'crm-changes', {
+          dataverse,
+          resourceGroup: { name: 'rg', location: 'westeurope' },
+          tables: [{ logicalName: 'account', columns: ['name'] }, { logicalName: 'contact' }],
+          securityRoleName: 'Change tracking export',
+          functionCode: functionFolder(),
+          serviceBusQueue: ServiceBusQueue.fromServiceBusQueueAttributes(stack, 'q', { serviceBusNamespace: ns, queueId: `${SUB}/Microsoft.ServiceBus/namespaces/sb-shared/queues/changes` }),
+          existingIdentity: UserAssignedIdentity.fromUserAssignedIdentityAttributes(stack, 'id', {
+            userAssignedIdentityId: `${SUB}/Microsoft.ManagedIdentity/userAssignedIdentities/id-changes`,
+            principalId: '11111111-1111-4111-8111-111111111111',
+            clientId: '22222222-2222-4222-8222-222222222222',
+          }),
+        });
+      },
+    });
+    const r = await cli(fake, ['apply', ...s.args]);
+    expect(r.code, r.text() + r.errors()).toBe(0);
+    expect(metadataWrites().map((q) => `${q.method} ${q.path}`)).toEqual([`PUT ${DEF}`]); // contact was on already
+    expect(r.text()).toContain('~ updated entitychangetracking test/dataverse/change-tracking-account');
+    expect(r.text()).toContain('= unchanged entitychangetracking test/dataverse/change-tracking-contact');
+    const user = fake.rows('systemusers').find((u) => u.applicationid === '22222222-2222-4222-8222-222222222222')!;
+    expect(user).toBeDefined();
+    expect(fake.refsOf('systemusers', user.id, 'systemuserroles_association')).toEqual(['roles(7c1c0000-0000-4000-8000-0000000000c7)']);
+    const before = fake.writes().length;
+    const again = await cli(fake, ['apply', ...s.args, '--detailed-exitcode']);
+    expect(again.code, again.errors()).toBe(0);
+    expect(fake.writes().slice(before)).toEqual([]);
   });
 });
