@@ -5,9 +5,10 @@
 // the whole definition is read, `ChangeTrackingEnabled` set to true, and the definition PUT back
 // with `MSCRM.MergeLabels: true` (PATCH is not supported on definitions; without the header labels
 // in other languages would be lost). Then it is read again: apply reports success only when
-// Dataverse says change tracking is on. Nothing is published (PublishXml would also publish other
-// people's pending customizations of the table; change tracking is not a customization of forms or
-// views), and the table is not added to the solution. Microsoft Learn ("Use change tracking to
+// Dataverse says change tracking is on. Nothing is published: Microsoft Learn ("Publish
+// customizations") says publishing makes the web application aware of changes that affect the user
+// interface, which change tracking does not, and PublishXml would also publish other people's
+// pending customizations of the table. The table is not added to the solution. Microsoft Learn ("Use change tracking to
 // synchronize data with external systems"): once enabled it cannot be disabled, so prune never
 // writes: it forgets the record and says so.
 import { mapLimit, RecordPlan } from './engine';
