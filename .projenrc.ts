@@ -107,10 +107,9 @@ const project = new cdktf.ConstructLibraryCdktf({
   gitignore: ['cdktf.out/', '.gen/', 'bench-out/', '*.tsbuildinfo'],
 });
 
-// issue 15: projen compiles with `jsii --silence-warnings=reserved-word`. Once no public member is
-// a reserved word of a jsii language (`type`, `checked`, `select`, `delete` renamed), uncomment
-// this line: jsii then fails on any warning. It must stay above the compile steps added below.
-// project.compileTask.reset('jsii --fail-on-warnings');
+// No public member is a reserved word of a jsii language (`type`, `checked`, `select`, `delete`
+// were renamed), so jsii fails on any warning. It must stay above the compile steps added below.
+project.compileTask.reset('jsii --fail-on-warnings');
 
 // JSON files under src (the manifest's JSON Schema) ship beside the compiled code. Part of
 // `compile` itself, so that `npm run compile && npm pack` always packs a complete lib/.

@@ -3,7 +3,7 @@
 // run creates (a step on a custom API's message) waits, with the records that reference it, for a
 // second round once that row is committed.
 import { CliCommand } from './command';
-import { associate, dependencyLevels, mapLimit, planRecord, RecordPlan } from './engine';
+import { associate, dependencyLevels, mapLimit, planCascades, planRecord, RecordPlan } from './engine';
 import { CliError } from './errors';
 import { parseOptions } from './options';
 import { count, describePlan, exitCode, notPrunedNotice, publicPlan } from './output';
@@ -32,7 +32,11 @@ export const applyCommand: CliCommand = {
     let remaining: ManifestRecord[] = records;
     while (remaining.length > 0 && failures.length === 0) {
       const round = remaining;
-      const plans = await mapLimit(round, options.parallelism, (r, i) => planRecord(ctx, r, rows.get(r.id.toLowerCase()), round.slice(0, i)));
+      const plans = await planCascades(
+        ctx,
+        round,
+        await mapLimit(round, options.parallelism, (r, i) => planRecord(ctx, r, rows.get(r.id.toLowerCase()), round.slice(0, i))),
+      );
       const waiting = waitingIds(round, plans);
       const ready = plans.filter((p) => !waiting.has(p.id));
       if (ready.length === 0) {
@@ -85,7 +89,7 @@ export const applyCommand: CliCommand = {
     }
 
     const counts = count(results);
-    const summary = `Apply ${failures.length > 0 ? 'stopped' : 'complete'}: ${counts.create} created, ${counts.update} updated, ${counts.unchanged} unchanged, ${counts.delete} deleted${failures.length > 0 ? `, ${failures.length} failed` : ''}.`;
+    const summary = `Apply ${failures.length > 0 ? 'stopped' : 'complete'}: ${counts.create} created, ${counts.update} updated, ${counts.replace > 0 ? `${counts.replace} replaced, ` : ''}${counts.unchanged} unchanged, ${counts.delete} deleted${failures.length > 0 ? `, ${failures.length} failed` : ''}.`;
     if (options.json) {
       io.out(
         JSON.stringify(
@@ -104,7 +108,7 @@ export const applyCommand: CliCommand = {
       error.reportedAsJson = options.json;
       throw error;
     }
-    return exitCode(options, counts.create + counts.update + counts.delete > 0);
+    return exitCode(options, counts.create + counts.update + counts.replace + counts.delete > 0);
   },
 };
 

@@ -1,5 +1,5 @@
 import { BatchOperation } from './batch';
-import { WebApiError } from './errors';
+import { CliError, WebApiError } from './errors';
 import { OutputValues } from './inputs';
 import { planChangeTracking, readChangeTracking } from './change-tracking';
 import { createKeyRequest, planKey, readKeys } from './keys';
@@ -8,12 +8,17 @@ import { Ledger, LedgerEntry } from './ledger';
 import { describeKey, LookupNotFoundError, LookupResolver } from './lookups';
 import { readRows, Row } from './rows';
 import { WebApi } from './webapi';
+import { IMMUTABLE_COLUMNS } from '../dataverse/immutable-columns';
 import { ManifestAssociation, ManifestLookup, ManifestRecord, RegistrationManifest } from '../dataverse/manifest';
 
 /** Dataverse's error code for "this association exists already". */
 const DUPLICATE_KEY = '0x80040237';
 
-export type Action = 'create' | 'update' | 'unchanged' | 'delete';
+/**
+ * `replace`: a column Dataverse sets only at creation differs (the Web API would ignore the new value
+ * on update), so the row is deleted, then created with every column.
+ */
+export type Action = 'create' | 'update' | 'replace' | 'unchanged' | 'delete';
 
 /** One column that differs. Values of sensitive columns are never kept. */
 export interface ColumnChange {
@@ -47,6 +52,10 @@ export interface RecordPlan {
   readonly digests?: { [column: string]: string };
   /** Internal: a lookup waits for a record of this run (plan shows it as pending). */
   readonly pending?: boolean;
+  /** For `replace`: the columns that cannot change after creation, and their values before and after. */
+  readonly immutable?: ColumnChange[];
+  /** Why a row is created although it exists (Dataverse deletes it with the parent being replaced). */
+  readonly recreated?: string;
 }
 
 /** Everything an operation needs. */
@@ -80,7 +89,9 @@ const ROW_STRATEGY: ApplyStrategy = {
   plan: planRow,
   operations: (manifest, plan) => {
     const op = upsertOperation(manifest, plan);
-    return op ? [op] : [];
+    // A replace deletes the row first, in the same change set: both commit or neither does.
+    const del: BatchOperation[] = plan.action === 'replace' ? [{ method: 'DELETE', url: `${plan.entitySet}(${plan.id})` }] : [];
+    return op ? [...del, op] : del;
   },
 };
 
@@ -261,6 +272,12 @@ async function planRow(ctx: EngineContext, record: ManifestRecord, row: Row | un
     }
   }
 
+  const locked = exists ? columns.filter((c) => (IMMUTABLE_COLUMNS[record.table] ?? []).includes(c.column)) : [];
+  if (locked.length > 0) {
+    // Planned as the row's creation (every column, binding and association), after its deletion.
+    const created = await planRow(ctx, record, undefined, earlier);
+    return { ...created, action: 'replace', immutable: locked };
+  }
   const action: Action = !exists ? 'create' : columns.length > 0 || associations.length > 0 ? 'update' : 'unchanged';
   const pending = binds.some((b) => b.pending !== undefined);
   return { action, table: record.table, entitySet: record.entitySet, id, path: record.path, columns, associations, body, digests, ...(pending ? { pending } : {}) };
@@ -268,7 +285,7 @@ async function planRow(ctx: EngineContext, record: ManifestRecord, row: Row | un
 
 /** The upsert of a planned record, or undefined when its columns need no write. */
 function upsertOperation(manifest: RegistrationManifest, plan: RecordPlan): BatchOperation | undefined {
-  if (plan.action !== 'create' && !(plan.action === 'update' && plan.columns.length > 0)) return undefined;
+  if (plan.action !== 'create' && plan.action !== 'replace' && !(plan.action === 'update' && plan.columns.length > 0)) return undefined;
   const headers: { [name: string]: string } = {};
   const solution = manifest.environment.solutionUniqueName;
   if (solution) headers['MSCRM.SolutionUniqueName'] = solution;
@@ -294,6 +311,40 @@ export async function associate(ctx: EngineContext, plan: RecordPlan): Promise<v
   }
 }
 
+/**
+ * Records whose parent is replaced: Dataverse deletes a Custom API's request parameters and
+ * response properties with it (parental relationships), so every record that references a replaced
+ * (or so recreated) record is planned as a creation, whatever its row holds now. Transitive.
+ */
+export async function planCascades(ctx: EngineContext, records: ManifestRecord[], plans: RecordPlan[]): Promise<RecordPlan[]> {
+  const out = [...plans];
+  const index = new Map(out.map((p, i) => [p.id, i]));
+  const gone = new Map(out.filter((p) => p.action === 'replace').map((p) => [p.id, p.path]));
+  for (let grew = gone.size > 0; grew; ) {
+    grew = false;
+    for (const r of records) {
+      const id = r.id.toLowerCase();
+      const i = index.get(id);
+      if (i === undefined || gone.has(id)) continue;
+      const parent = r.references.find((ref) => gone.has(ref.id.toLowerCase()));
+      if (!parent) {
+        const replacedCreator = messageOfReplacedApi(r, out, records);
+        if (replacedCreator) {
+          throw new CliError(
+            `${r.path} looks up a row that ${replacedCreator} creates (its message), and ${replacedCreator} must be replaced: Dataverse deletes that row with it, so ${r.path} would point at nothing. Fix: apply once without ${r.path} (remove it, apply --prune), then add it back; or keep the Custom API's unchangeable columns as they were.`,
+          );
+        }
+        continue;
+      }
+      const created = await planRow(ctx, r, undefined, records.slice(0, records.indexOf(r)));
+      out[i] = { ...created, recreated: `Dataverse deletes it with ${gone.get(parent.id.toLowerCase())}, which is replaced` };
+      gone.set(id, r.path);
+      grew = true;
+    }
+  }
+  return out;
+}
+
 export function deletePlan(entry: LedgerEntry): RecordPlan {
   return { action: 'delete', table: entry.table, entitySet: entry.entitySet, id: entry.id, path: entry.path, columns: [], associations: [] };
 }
@@ -308,6 +359,18 @@ async function isAssociated(api: WebApi, record: ManifestRecord, association: Ma
 function isDuplicate(body: any): boolean {
   const code = String(body?.error?.code ?? '').toLowerCase();
   return code === DUPLICATE_KEY || /duplicate/i.test(String(body?.error?.message ?? ''));
+}
+
+/** A replaced Custom API whose message (or its filter) one of the record's lookups finds: its path. */
+function messageOfReplacedApi(record: ManifestRecord, plans: RecordPlan[], records: ManifestRecord[]): string | undefined {
+  const apis = plans.filter((p) => p.action === 'replace' && p.table === 'customapi').map((p) => records.find((x) => x.id.toLowerCase() === p.id)!);
+  for (const lookup of record.lookups) {
+    if (lookup.table !== 'sdkmessage' && lookup.table !== 'sdkmessagefilter') continue;
+    const values = new Set(Object.values(lookup.key ?? {}));
+    const api = apis.find((a) => values.has(String(a.columns.uniquename)));
+    if (api) return api.path;
+  }
+  return undefined;
 }
 
 /** An earlier record whose columns carry one of the lookup's key values, e.g. a custom API's unique name. */

@@ -1,6 +1,6 @@
 // `plan`: what apply would create, update or leave unchanged (and, with --prune, delete). Writes nothing.
 import { CliCommand } from './command';
-import { deletePlan, mapLimit, planRecord } from './engine';
+import { deletePlan, mapLimit, planCascades, planRecord } from './engine';
 import { parseOptions } from './options';
 import { count, describePlan, exitCode, notPrunedNotice, publicPlan } from './output';
 import { forgottenLine } from './change-tracking';
@@ -14,7 +14,11 @@ export const planCommand: CliCommand = {
     const s = await openSession(options, io, settings);
     const records = s.manifest.records;
     const rows = await s.rows;
-    const plans = await mapLimit(records, options.parallelism, (r, i) => planRecord(s.ctx, r, rows.get(r.id.toLowerCase()), records.slice(0, i)));
+    const plans = await planCascades(
+      s.ctx,
+      records,
+      await mapLimit(records, options.parallelism, (r, i) => planRecord(s.ctx, r, rows.get(r.id.toLowerCase()), records.slice(0, i))),
+    );
     const { allowed, refused, forgotten } = pruneCandidates(s.ctx.ledger);
     if (options.prune) plans.push(...allowed.map(deletePlan));
     const counts = count(plans);
@@ -41,10 +45,10 @@ export const planCommand: CliCommand = {
       for (const p of plans) for (const line of describePlan(p, true)) io.out(line);
       for (const r of refused) io.out(refusedLine(r));
       if (options.prune) for (const e of forgotten) io.out(forgottenLine(e, true));
-      io.out(`Plan: ${counts.create} to create, ${counts.update} to update, ${counts.unchanged} unchanged, ${counts.delete} to delete.`);
+      io.out(`Plan: ${counts.create} to create, ${counts.update} to update, ${counts.replace > 0 ? `${counts.replace} to replace, ` : ''}${counts.unchanged} unchanged, ${counts.delete} to delete.`);
       if (notPruned.length > 0) io.out(notPrunedNotice(notPruned.length));
       if (!options.prune && forgotten.length > 0) io.out(forgottenNotice(forgotten.length));
     }
-    return exitCode(options, counts.create + counts.update + counts.delete > 0);
+    return exitCode(options, counts.create + counts.update + counts.replace + counts.delete > 0);
   },
 };

@@ -6,6 +6,7 @@ import { DataResource, dependable, Fn, IAspect, TerraformProvider, TerraformStac
 import { annotate } from '../core/problems';
 import { IConstruct } from 'constructs';
 import { ENTITY_KEY_TABLE } from './alternate-key-metadata';
+import { IMMUTABLE_COLUMNS } from './immutable-columns';
 import type { DataverseEnvironment } from './environment';
 import { ManifestAssociation, ManifestLookup, ManifestRecord } from './manifest';
 import type { DataverseRecord } from './record';
@@ -26,18 +27,6 @@ export const IMMUTABLE_RESOURCE_ID = 'power-platform-immutable';
 /** Construct id of the resource that disables an application user before it is deleted. @internal */
 export const DISABLE_BEFORE_DELETE_ID = 'power-platform-disable-before-delete';
 
-/**
- * Columns Dataverse sets once, at creation: the Web API ignores a new value on update without an
- * error, so a change must replace the row (delete, then create). Per table.
- * @internal
- */
-export const IMMUTABLE_COLUMNS: { readonly [table: string]: readonly string[] } = {
-  customapi: ['uniquename', 'bindingtype', 'boundentitylogicalname', 'isfunction', 'allowedcustomprocessingsteptype'],
-  customapirequestparameter: ['uniquename', 'type', 'isoptional', 'logicalentityname'],
-  customapiresponseproperty: ['uniquename', 'type', 'logicalentityname'],
-  // An alternate key is created once and never updated: any change replaces it (its index is rebuilt).
-  entitykey: ['entitylogicalname', 'schemaname', 'logicalname', 'displayname', 'keyattributes', 'languagecode'],
-};
 
 /** One record and what it was rendered as. @internal */
 export interface RenderedRecord {

@@ -31,7 +31,7 @@ export interface PolicyRuleSummary {
   /** What the rule requires. */
   readonly description: string;
   /** Resources, records or outputs the rule applied to. */
-  readonly checked: number;
+  readonly evaluated: number;
   /** Of those, compliant. */
   readonly compliant: number;
   /** Of those, not compliant (suppressed or not). */

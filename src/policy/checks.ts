@@ -110,7 +110,7 @@ export class DataversePolicyChecks implements IAspect {
         id: rule.id,
         level: rule.level,
         description: rule.description,
-        checked: mine.length,
+        evaluated: mine.length,
         compliant: mine.length - failing.length,
         nonCompliant: failing.length,
         suppressed: failing.filter((e) => e.suppression).length,
@@ -153,7 +153,7 @@ export class DataversePolicyChecks implements IAspect {
       stack: stack.node.id,
       summary: {
         rules: ALL_RULES.length,
-        checks: rules.reduce((n, r) => n + r.checked, 0),
+        checks: rules.reduce((n, r) => n + r.evaluated, 0),
         findings: findings.length,
         suppressed: findings.length - open.length,
         unsuppressed: open.length,

@@ -167,7 +167,7 @@ describe('apply', () => {
     const s = orders();
     const r = await cli(fake, ['apply', ...s.args, '--json']);
     const doc = JSON.parse(r.text());
-    expect(doc.summary).toEqual({ create: 3, update: 0, unchanged: 0, delete: 0, failed: 0 });
+    expect(doc.summary).toEqual({ create: 3, update: 0, replace: 0, unchanged: 0, delete: 0, failed: 0 });
     expect(r.err.some((l) => l.startsWith('[1/3]'))).toBe(true);
   });
 

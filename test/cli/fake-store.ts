@@ -43,6 +43,29 @@ const PRIMARY_KEYS: { [entitySet: string]: string } = {
 
 const GUID = '[0-9a-fA-F-]{36}';
 
+/**
+ * Columns Dataverse sets at creation only: an update's new value is ignored without an error
+ * (Microsoft Learn, "CustomAPI tables": "Cannot be changed after it is saved"). Written from that
+ * page, not from src/dataverse/immutable-columns.ts.
+ */
+const SET_ONCE: { [entitySet: string]: string[] } = {
+  customapis: ['uniquename', 'bindingtype', 'boundentitylogicalname', 'isfunction', 'allowedcustomprocessingsteptype'],
+  customapirequestparameters: ['uniquename', 'type', 'isoptional', 'logicalentityname'],
+  customapiresponseproperties: ['uniquename', 'type', 'logicalentityname'],
+};
+
+/**
+ * Parental relationships: deleting the parent deletes these children (Learn, customapi table
+ * reference: customapi_customapirequestparameter and customapi_customapiresponseproperty cascade
+ * delete). Child set → lookup column to the parent.
+ */
+const CASCADE_DELETE: { [parentSet: string]: { set: string; column: string }[] } = {
+  customapis: [
+    { set: 'customapirequestparameters', column: '_customapiid_value' },
+    { set: 'customapiresponseproperties', column: '_customapiid_value' },
+  ],
+};
+
 export class FakeStore {
   private tables = new Map<string, Map<string, Row>>();
   private secrets = new Map<string, Row>();
@@ -120,6 +143,8 @@ export class FakeStore {
         row[`__target_${column}`] = m[1];
       } else if (flags[key]) {
         secrets[key] = value;
+      } else if (existing && (SET_ONCE[set] ?? []).includes(key)) {
+        continue; // Dataverse ignores it, and says nothing
       } else {
         row[key] = value;
       }
@@ -138,6 +163,14 @@ export class FakeStore {
     if (set === 'systemusers' && row.isdisabled !== true) return error(400, '0x80040225', 'The user must be disabled before it can be deleted.');
     this.table(set).delete(id);
     this.secrets.delete(`${set}(${id})`);
+    for (const child of CASCADE_DELETE[set] ?? []) {
+      for (const r of this.rows(child.set)) if (r[child.column] === id) this.delete(child.set, r.id);
+    }
+    if (set === 'customapis') {
+      // Its message (and filter) go with it.
+      for (const m of this.rows('sdkmessages')) if (m.id === `5e1c0000-0000-4000-8000-${id.slice(-12)}`) this.table('sdkmessages').delete(m.id);
+      for (const f of this.rows('sdkmessagefilters')) if (f.id === `5f1c0000-0000-4000-8000-${id.slice(-12)}`) this.table('sdkmessagefilters').delete(f.id);
+    }
     if (set === 'serviceendpoints') {
       // Deleting an endpoint deletes its steps.
       for (const step of this.rows('sdkmessageprocessingsteps')) if (step._eventhandler_value === id) this.table('sdkmessageprocessingsteps').delete(step.id);

@@ -31,7 +31,7 @@ describe('plan', () => {
     const r = await cli(fake, ['plan', ...s.args, '--json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.text());
-    expect(doc.summary).toEqual({ create: 3, update: 0, unchanged: 0, delete: 0 });
+    expect(doc.summary).toEqual({ create: 3, update: 0, replace: 0, unchanged: 0, delete: 0 });
     expect(doc.stack).toBe('test');
     expect(doc.changes.map((c: any) => c.action)).toEqual(['create', 'create', 'create']);
     const endpoint = doc.changes[0];

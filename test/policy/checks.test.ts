@@ -182,7 +182,7 @@ describe('policy-report.json', () => {
       summary: { rules: DataversePolicyChecks.rules().length, findings: 6, suppressed: 1, unsuppressed: 5, errors: 0, warnings: 5 },
     });
     expect(report.rules.map((r: any) => r.id)).toEqual(DataversePolicyChecks.rules().map((r) => r.id));
-    expect(report.rules.find((r: any) => r.id === 'CKV_AZURE_203')).toMatchObject({ checked: 1, compliant: 0, nonCompliant: 1, suppressed: 1 });
+    expect(report.rules.find((r: any) => r.id === 'CKV_AZURE_203')).toMatchObject({ evaluated: 1, compliant: 0, nonCompliant: 1, suppressed: 1 });
     expect(report.findings.map((f: any) => f.ruleId)).toEqual(['CKV_AZURE_199', 'CKV_AZURE_201', 'CKV_AZURE_202', 'CKV_AZURE_203', 'CKV_AZURE_204', 'CKV_AZURE_205']);
     expect(report.findings.find((f: any) => f.ruleId === 'CKV_AZURE_205')).toMatchObject({
       level: PolicyLevel.WARNING,
@@ -204,12 +204,12 @@ describe('OutboundQueueIntegration under the rule pack', () => {
     // CKV_AZURE_202 (managed identity) needs no suppression: the namespace has a system-assigned identity.
     expect(suppressions.map((s) => s.ruleId)).toEqual(['CKV_AZURE_199', 'CKV_AZURE_201', 'CKV_AZURE_203', 'CKV_AZURE_204']);
     expect(suppressions.every((s) => s.path === 'test/orders/namespace/Default' && s.used === 1)).toBe(true);
-    expect(DataversePolicyChecks.reportOf(stack).rules.find((r) => r.id === 'CKV_AZURE_202')).toMatchObject({ checked: 1, compliant: 1, nonCompliant: 0 });
+    expect(DataversePolicyChecks.reportOf(stack).rules.find((r) => r.id === 'CKV_AZURE_202')).toMatchObject({ evaluated: 1, compliant: 1, nonCompliant: 0 });
     expect(suppressions.find((s) => s.ruleId === 'CKV_AZURE_204')!.reason).toContain('publicNetworkAccessEnabled: false');
     const rules = DataversePolicyChecks.reportOf(stack).rules;
     for (const id of ['CKV_AZURE_205', 'DV_ENDPOINT_KEY_SCOPE', 'DV_SENSITIVE_OUTPUT', 'DV_MANAGE_KEY']) {
       expect(rules.find((r) => r.id === id), id).toMatchObject({ nonCompliant: 0 });
-      expect(rules.find((r) => r.id === id)!.checked, id).toBeGreaterThan(0);
+      expect(rules.find((r) => r.id === id)!.evaluated, id).toBeGreaterThan(0);
     }
   });
 
@@ -219,7 +219,7 @@ describe('OutboundQueueIntegration under the rule pack', () => {
     Testing.synth(stack);
     const report = DataversePolicyChecks.reportOf(stack);
     expect(report.suppressions.map((s) => s.ruleId)).not.toContain('CKV_AZURE_204');
-    expect(report.rules.find((r) => r.id === 'CKV_AZURE_204')).toMatchObject({ checked: 1, compliant: 1 });
+    expect(report.rules.find((r) => r.id === 'CKV_AZURE_204')).toMatchObject({ evaluated: 1, compliant: 1 });
     expect(unsuppressed(stack)).toEqual([]);
   });
 

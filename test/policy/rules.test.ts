@@ -275,7 +275,7 @@ describe('rule pack', () => {
   describe.each(CASES)('$rule', (c) => {
     it('passes the compliant resource', () => {
       const { rule, findings } = evaluate(c.rule, c.compliant);
-      expect(rule.checked).toBeGreaterThanOrEqual(1);
+      expect(rule.evaluated).toBeGreaterThanOrEqual(1);
       expect(rule.nonCompliant).toBe(0);
       expect(findings).toEqual([]);
     });
@@ -302,8 +302,8 @@ describe('rule details', () => {
   });
 
   it('CKV_AZURE_223 and CKV_AZURE_145 pass when TLS is not set (checkov: missing passes)', () => {
-    expect(evaluate('CKV_AZURE_223', eventHubs({})).rule).toMatchObject({ checked: 1, compliant: 1 });
-    expect(evaluate('CKV_AZURE_145', functionApp({})).rule).toMatchObject({ checked: 1, compliant: 1 });
+    expect(evaluate('CKV_AZURE_223', eventHubs({})).rule).toMatchObject({ evaluated: 1, compliant: 1 });
+    expect(evaluate('CKV_AZURE_145', functionApp({})).rule).toMatchObject({ evaluated: 1, compliant: 1 });
   });
 
   it('CKV_AZURE_70 fails when auth_settings_v2 does not require HTTPS', () => {
@@ -319,11 +319,11 @@ describe('rule details', () => {
     };
     expect(evaluate('CKV_AZURE_33', separate).rule).toMatchObject({ nonCompliant: 0, compliant: 1 });
     expect(evaluate('CKV_AZURE_35', separate).rule).toMatchObject({ nonCompliant: 0, compliant: 2 });
-    expect(evaluate('CKV_AZURE_33', storage({ accountKind: 'BlockBlobStorage' })).rule.checked).toBe(0);
+    expect(evaluate('CKV_AZURE_33', storage({ accountKind: 'BlockBlobStorage' })).rule.evaluated).toBe(0);
   });
 
   it('CKV_AZURE_152 does not apply outside the Consumption tier', () => {
-    expect(evaluate('CKV_AZURE_152', apim({})).rule.checked).toBe(0);
+    expect(evaluate('CKV_AZURE_152', apim({})).rule.evaluated).toBe(0);
   });
 
   it('DV_ENDPOINT_KEY_SCOPE flags the namespace root key, a RootManageSharedAccessKey name and a rule that also listens', () => {
@@ -347,7 +347,7 @@ describe('rule details', () => {
       const ns = new ServicebusNamespace(s, 'ns', { name: 'sb-orders', sku: 'Standard', ...rg });
       new TerraformOutput(s, 'id', { value: ns.id });
     });
-    expect(plain.rule.checked).toBe(0);
+    expect(plain.rule.evaluated).toBe(0);
   });
 
   it('rules skip attributes that are Terraform expressions', () => {
@@ -355,6 +355,6 @@ describe('rule details', () => {
       const other = new ServicebusNamespace(s, 'other', { name: 'sb-other', sku: 'Standard', ...rg, minimumTlsVersion: '1.2' });
       new ServicebusNamespace(s, 'ns', { name: 'sb-orders', sku: 'Standard', ...rg, minimumTlsVersion: other.minimumTlsVersion });
     };
-    expect(evaluate('CKV_AZURE_205', build).rule).toMatchObject({ checked: 1, compliant: 1, nonCompliant: 0 });
+    expect(evaluate('CKV_AZURE_205', build).rule).toMatchObject({ evaluated: 1, compliant: 1, nonCompliant: 0 });
   });
 });

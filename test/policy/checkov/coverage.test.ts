@@ -125,7 +125,7 @@ describe('the checkov-coverage rules', () => {
   describe.each(COVERAGE_CASES)('$rule', (c) => {
     it('passes the compliant resource', () => {
       const { rule, findings } = evaluate(c.rule, c.compliant);
-      expect(rule.checked).toBeGreaterThanOrEqual(1);
+      expect(rule.evaluated).toBeGreaterThanOrEqual(1);
       expect(rule.nonCompliant).toBe(0);
       expect(findings).toEqual([]);
     });
@@ -152,14 +152,14 @@ describe('the checkov-coverage rules', () => {
       ['CKV_AZURE_189', (s, d) => vault({ publicNetworkAccessEnabled: variable(s, 'bool').booleanValue })(s, d)],
       ['CKV_AZURE_212', (s, d) => plan({ workerCount: variable(s, 'number').numberValue })(s, d)],
     ];
-    for (const [id, build] of expressions) expect(evaluate(id, build).rule, id).toMatchObject({ checked: 0, nonCompliant: 0 });
+    for (const [id, build] of expressions) expect(evaluate(id, build).rule, id).toMatchObject({ evaluated: 0, nonCompliant: 0 });
     // A stack without the resource type: nothing checked.
     const unrelated: Build = (s) => new ServicePlan(s, 'plan', { name: 'p', osType: 'Linux', skuName: 'P1v3', zoneBalancingEnabled: true, workerCount: 3, ...rg });
     for (const id of ['CKV2_AZURE_1', 'CKV2_AZURE_21', 'CKV2_AZURE_32', 'CKV2_AZURE_33', 'CKV2_AZURE_38', 'CKV2_AZURE_41', 'CKV_AZURE_41', 'CKV_AZURE_109', 'CKV_AZURE_189']) {
-      expect(evaluate(id, unrelated).rule.checked, id).toBe(0);
+      expect(evaluate(id, unrelated).rule.evaluated, id).toBe(0);
     }
     const noPlan: Build = (s) => new KeyVault(s, 'kv', { name: 'kv', skuName: 'standard', tenantId: 't', ...rg, publicNetworkAccessEnabled: false });
-    for (const id of ['CKV_AZURE_212', 'CKV_AZURE_225']) expect(evaluate(id, noPlan).rule.checked, id).toBe(0);
+    for (const id of ['CKV_AZURE_212', 'CKV_AZURE_225']) expect(evaluate(id, noPlan).rule.evaluated, id).toBe(0);
   });
 
   it("CKV2_AZURE_41 follows checkov: Shared Key off passes, unset fails even with a SAS policy (the provider's default is on)", () => {
@@ -202,7 +202,7 @@ describe('the checkov-coverage rules', () => {
       const other = new StorageAccount(s, 'other', { name: 'stother', accountTier: 'Standard', accountReplicationType: 'GZRS', ...rg });
       privateEndpoint(s, other.id, 'blob');
     });
-    expect(elsewhere.rule).toMatchObject({ checked: 2, compliant: 1, nonCompliant: 1 });
+    expect(elsewhere.rule).toMatchObject({ evaluated: 2, compliant: 1, nonCompliant: 1 });
     expect(elsewhere.findings.map((f) => f.path)).toEqual(['test/subject/sa']);
     const literal = evaluate('CKV2_AZURE_32', (s, d) => {
       vault({})(s, d);
