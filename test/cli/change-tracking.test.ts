@@ -124,6 +124,20 @@ describe('command line: change tracking', () => {
     expect(r.errors() + r.text()).toContain('reading it again gives ChangeTrackingEnabled false: change tracking is not on');
   });
 
+  it('a refused PUT fails apply naming the record and the answer; a throttled one is retried after Retry-After', async () => {
+    fake.inject({ kind: 'status', status: 403, method: 'PUT', pathIncludes: 'EntityDefinitions', times: 1 });
+    let r = await cli(fake, ['apply', ...tracked().args]);
+    expect(r.code).toBe(1);
+    expect(r.errors() + r.text()).toMatch(/test\/track-account: .*403/);
+    expect(fake.tables.definition('account')!.ChangeTrackingEnabled).toBe(false);
+
+    fake.inject({ kind: 'status', status: 429, retryAfter: '7', method: 'PUT', pathIncludes: 'EntityDefinitions', times: 1 });
+    r = await cli(fake, ['apply', ...tracked().args]);
+    expect(r.code, r.errors()).toBe(0);
+    expect(r.sleeps).toContain(7000);
+    expect(fake.tables.definition('account')!.ChangeTrackingEnabled).toBe(true);
+  });
+
   it('a whole definition without its MetadataId is not sent back', async () => {
     const real = fake.tables.handle.bind(fake.tables);
     fake.tables.handle = (method, path, headers, body, select) => {
