@@ -82,14 +82,16 @@ export const applyCommand: CliCommand = {
         failures.push({ path: message.slice(0, message.indexOf(':')), message: message.slice(message.indexOf(':') + 2) });
       }
     }
+    let forgotten = 0;
     if (options.prune && failures.length === 0) {
       const pruned = await runPrune(s);
       results.push(...pruned.deleted);
       failures.push(...pruned.failures);
+      forgotten = pruned.forgotten.length;
     }
 
     const counts = count(results);
-    const summary = `Apply ${failures.length > 0 ? 'stopped' : 'complete'}: ${counts.create} created, ${counts.update} updated, ${counts.replace > 0 ? `${counts.replace} replaced, ` : ''}${counts.unchanged} unchanged, ${counts.delete} deleted${failures.length > 0 ? `, ${failures.length} failed` : ''}.`;
+    const summary = `Apply ${failures.length > 0 ? 'stopped' : 'complete'}: ${counts.create} created, ${counts.update} updated, ${counts.replace > 0 ? `${counts.replace} replaced, ` : ''}${counts.unchanged} unchanged, ${counts.delete} deleted${forgotten > 0 ? `, ${forgotten} forgotten (change tracking stays on)` : ''}${failures.length > 0 ? `, ${failures.length} failed` : ''}.`;
     if (options.json) {
       io.out(
         JSON.stringify(

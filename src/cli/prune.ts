@@ -125,7 +125,7 @@ export const pruneCommand: CliCommand = {
     const s = await openSession(options, io, settings);
     const { deleted, failures, forgotten } = await runPrune(s);
     const counts = count(deleted);
-    const summary = `Prune ${failures.length > 0 ? 'stopped' : 'complete'}: 0 created, 0 updated, 0 unchanged, ${counts.delete} deleted${failures.length > 0 ? `, ${failures.length} failed` : ''}.`;
+    const summary = `Prune ${failures.length > 0 ? 'stopped' : 'complete'}: 0 created, 0 updated, 0 unchanged, ${counts.delete} deleted${forgotten.length > 0 ? `, ${forgotten.length} forgotten (change tracking stays on)` : ''}${failures.length > 0 ? `, ${failures.length} failed` : ''}.`;
     if (options.json) {
       io.out(JSON.stringify({ stack: s.manifest.stack, app: s.manifest.appId, environment: s.url, changes: deleted.map(publicPlan), forgotten: forgotten.map((e) => ({ table: e.table, id: e.id, path: e.path, address: e.address })), summary: { ...counts, failed: failures.length }, failures: failures.map((f) => `${f.path}: ${f.message}`) }, null, 2));
     }

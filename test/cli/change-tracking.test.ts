@@ -78,6 +78,7 @@ describe('command line: change tracking', () => {
     const r = await cli(fake, ['prune', ...orders().args]);
     expect(r.code, r.errors()).toBe(0);
     expect(r.text()).toContain("- forgot entitychangetracking test/track-account");
+    expect(r.text()).toContain('Prune complete: 0 created, 0 updated, 0 unchanged, 0 deleted, 1 forgotten (change tracking stays on).');
     const later = fake.requests.slice(before);
     expect(later.filter((q) => q.path.startsWith('EntityDefinitions') && q.method !== 'GET')).toEqual([]);
     expect(fake.tables.definition('account')!.ChangeTrackingEnabled).toBe(true);
@@ -85,6 +86,14 @@ describe('command line: change tracking', () => {
     expect(doc.records.some((e: any) => e.table === 'entitychangetracking')).toBe(false);
     const json = await cli(fake, ['plan', ...orders().args, '--prune', '--json']);
     expect(JSON.parse(json.text()).forgotten).toEqual([]);
+  });
+
+  it('apply --prune forgets too, and its summary says so', async () => {
+    await cli(fake, ['apply', ...tracked().args]);
+    const r = await cli(fake, ['apply', ...orders().args, '--prune']);
+    expect(r.code, r.errors()).toBe(0);
+    expect(r.text()).toContain('0 deleted, 1 forgotten (change tracking stays on).');
+    expect(fake.tables.definition('account')!.ChangeTrackingEnabled).toBe(true);
   });
 
   it('plan --json lists the forgotten record with its table definition address, marked permanent', async () => {
