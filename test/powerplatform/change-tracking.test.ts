@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RegistrationMode, TableChangeTracking } from '../../src';
+import { ChangeTrackingExport, RegistrationMode, ServiceBusNamespace, ServiceBusQueue, TableChangeTracking } from '../../src';
+import { functionFolder } from '../patterns/change-tracking-fixtures';
 import { newStack, resourcesOf, synthJson, validationErrors } from '../helpers';
 
 // The requests follow Microsoft Learn, "Create and update table definitions using the Web API"
@@ -43,5 +44,26 @@ describe('Power Platform provider mode: change tracking', () => {
     expect(rest[0]).not.toHaveProperty('update');
     expect(rest[0]).not.toHaveProperty('destroy');
     expect(rest[0].lifecycle).toEqual({ ignore_changes: ['create'] });
+  });
+
+  it('a ChangeTrackingExport in provider mode: one definition PUT per table, the application user with its role, no errors', () => {
+    const { stack, dataverse, rg } = newStack({ registrationMode: RegistrationMode.POWER_PLATFORM_PROVIDER, environmentId: '11111111-2222-3333-4444-555555555555' });
+    const ns = new ServiceBusNamespace(stack, 'bus', { resourceGroup: rg, name: 'sb-contoso-changes' });
+    new ChangeTrackingExport(stack, 'export', {
+      dataverse,
+      resourceGroup: rg,
+      tables: [{ logicalName: 'account' }, { logicalName: 'contact' }],
+      securityRoleName: 'Change tracking export',
+      functionCode: functionFolder(),
+      serviceBusQueue: new ServiceBusQueue(stack, 'q', { serviceBusNamespace: ns }),
+    });
+    expect(validationErrors(stack)).toEqual([]);
+    const rest = Object.values(resourcesOf(synthJson(stack), 'powerplatform_rest')) as any[];
+    expect(rest.filter((r) => r.create?.method === 'PUT').map((r) => r.create.url)).toEqual([
+      `${ENV_URL}/api/data/v9.2/EntityDefinitions(LogicalName='account')`,
+      `${ENV_URL}/api/data/v9.2/EntityDefinitions(LogicalName='contact')`,
+    ]);
+    expect(rest.some((r) => /systemusers\(/.test(r.create?.url ?? '') && r.create.body.includes('applicationid'))).toBe(true);
+    expect(rest.some((r) => /systemuserroles_association\/\$ref$/.test(r.create?.url ?? ''))).toBe(true);
   });
 });
