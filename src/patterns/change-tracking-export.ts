@@ -16,9 +16,10 @@ import { addValidator, Problems, quote } from '../core/problems';
 import { ApplicationUser } from '../dataverse/application-user';
 import { TableChangeTracking } from '../dataverse/change-tracking';
 import { DataverseEnvironment } from '../dataverse/environment';
+import { LOGICAL_NAME } from '../dataverse/names';
 import { DEFAULT_SCHEDULE, SETTINGS } from '../runtime/change-tracking/settings';
 import { checkExportProps } from './change-tracking-export-checks';
-import { ChangeTrackingExportProps } from './change-tracking-export-props';
+import { ChangeTrackingExportProps, ChangeTrackingTableOptions } from './change-tracking-export-props';
 
 export * from './change-tracking-export-props';
 
@@ -78,7 +79,7 @@ export class ChangeTrackingExport extends Construct {
   public readonly identity: IUserAssignedIdentity;
   /** The Dataverse application user of the identity. */
   public readonly applicationUser: ApplicationUser;
-  /** The change-tracking record of each table, in the order of `tables`. */
+  /** The change-tracking record of each table, in the order of `tables` (each table once). */
   public readonly changeTracking: TableChangeTracking[];
   /** The NCRONTAB schedule of the function. */
   public readonly schedule: string;
@@ -118,7 +119,10 @@ export class ChangeTrackingExport extends Construct {
 
     // Dataverse: change tracking per table; the identity as an application user with the role.
     const tables = props.tables ?? [];
-    this.changeTracking = tables.map((t) => TableChangeTracking.forTable(props.dataverse, t.logicalName, t.entitySetName));
+    // Only tables whose names pass the checks get a record (a wrong name is reported once, by the checks).
+    const named = (t: ChangeTrackingTableOptions | undefined) =>
+      t !== null && typeof t === 'object' && typeof t.logicalName === 'string' && LOGICAL_NAME.test(t.logicalName) && (t.entitySetName === undefined || LOGICAL_NAME.test(t.entitySetName));
+    this.changeTracking = [...new Set(tables.filter(named).map((t) => TableChangeTracking.forTable(props.dataverse, t.logicalName, t.entitySetName)))];
     this.identity =
       props.existingIdentity ??
       new UserAssignedIdentity(this, 'identity', { name: generateName(this, NAME_RULES.generic, 'id', seed), resourceGroup: rg, tags });
@@ -168,9 +172,9 @@ export class ChangeTrackingExport extends Construct {
     });
     const sinkSettings = this.sink(props, principalId);
 
-    const tableSetting = tables.map((t, i) => ({
+    const tableSetting = tables.filter(named).map((t) => ({
       name: t.logicalName,
-      entitySetName: this.changeTracking[i]?.trackedEntitySetName ?? t.entitySetName,
+      entitySetName: this.recordOf(t.logicalName)!.trackedEntitySetName,
       columns: t.columns ?? [t.idColumn ?? `${t.logicalName}id`],
       ...(t.idColumn ? { idColumn: t.idColumn } : {}),
     }));
@@ -207,6 +211,10 @@ export class ChangeTrackingExport extends Construct {
     });
     if (!pkg) useEntraIdForStorage(this);
     addValidator(this, (problems) => this.validate(problems, props, codeProblem));
+  }
+
+  private recordOf(table: string): TableChangeTracking | undefined {
+    return this.changeTracking.find((r) => r.trackedTable === table);
   }
 
   /** The sink's settings and the identity's send role on the sink entity. */
@@ -257,8 +265,8 @@ export class ChangeTrackingExport extends Construct {
       );
     }
     (props.tables ?? []).forEach((t, i) => {
-      const record = this.changeTracking[i];
-      if (!record || t?.entitySetName === undefined || record.trackedEntitySetName === t.entitySetName) return;
+      const record = typeof t?.logicalName === 'string' ? this.recordOf(t.logicalName) : undefined;
+      if (!record || t.entitySetName === undefined || record.trackedEntitySetName === t.entitySetName) return;
       problems.add(
         `tables[${i}]: the table ${quote(t.logicalName)} is exported elsewhere in this environment with the entity set name ${quote(record.trackedEntitySetName)}, here with ${quote(t.entitySetName)}. Fix: give both the table's real EntitySetName.`,
       );

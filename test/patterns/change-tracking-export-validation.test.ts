@@ -21,12 +21,19 @@ describe('ChangeTrackingExport: validation', () => {
       ],
     });
     oneError(errors, "tables[0].logicalName 'Account' is not a logical name");
+    // Reported once, by the export: no change-tracking record is made for a wrong name.
+    expect(errors.filter((e) => e.includes("'Account'"))).toHaveLength(1);
     oneError(errors, "tables[1].columns: 'Full Name' is not a column name");
     oneError(errors, "tables[1].columns: 'fullname' is listed twice");
     oneError(errors, "tables[2]: the table 'contact' is listed twice");
     oneError(errors, 'tables[3].columns is empty');
     oneError(errors, "tables[4].entitySetName 'Emails' is not a logical name");
     oneError(errors, "tables[4].idColumn 'activity-id' is not a logical name");
+  });
+
+  it('a table entry that is not an object (a JavaScript caller) is an error at synth, not a TypeError', () => {
+    const errors = errorsOf('queue', { tables: [null as any, { logicalName: 'account' }] });
+    oneError(errors, 'tables[0] is null. Fix: pass { logicalName, columns? } for each table.');
   });
 
   it('schedule: not six fields, a value out of range, a bad step; valid NCRONTAB forms pass', () => {
