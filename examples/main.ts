@@ -4,6 +4,7 @@ import { App, TerraformStack } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { DataverseEnvironment, OutboundQueueIntegration } from 'cdktf-dataverse';
+import { ServiceBusEntityKind } from 'cdktf-dataverse';
 import { CustomApiBindingType, CustomApiFieldType, CustomApiGateway } from 'cdktf-dataverse';
 import { buildPowerPlatformStack } from './powerplatform';
 import { buildUpsertStack } from './upsert';
@@ -39,8 +40,41 @@ const fanout = new EventHubFanout(stack, 'changes', {
     { table: 'account', message: 'Update', filteringAttributes: ['name', 'telephone1'] },
   ],
 });
-fanout.addSubscriber('analytics');
+const analytics = fanout.addSubscriber('analytics');
 fanout.addSubscriber('erp', { principalId: '00000000-0000-0000-0000-000000000002' });
+
+// Consumers: a function on the queue and one on the analytics subscriber, sharing one app (its code
+// in examples/functions/dataverse-consumers reads the settings named after each connection), and a
+// Logic App on a topic subscription. Each reads with its managed identity: no key anywhere.
+const ordersConsumer = orders.addFunctionConsumer('orders-fn', {
+  code: path.join(__dirname, 'functions', 'dataverse-consumers'),
+  connectionName: 'ORDERS',
+});
+analytics.addFunctionConsumer('analytics-fn', { functionApp: ordersConsumer.functionApp, connectionName: 'CHANGES' });
+
+const contacts = new OutboundQueueIntegration(stack, 'contacts', {
+  dataverse,
+  resourceGroup: rg,
+  entityKind: ServiceBusEntityKind.TOPIC,
+  steps: [{ table: 'contact', message: 'Create' }],
+});
+contacts.addSubscription('crm-sync').addLogicAppConsumer('crm-sync-logic', {
+  definition: {
+    actions: {
+      Decode: { type: 'Compose', inputs: "@json(base64ToString(triggerBody()?['ContentData']))", runAfter: {} },
+      Post_to_CRM: {
+        type: 'Http',
+        inputs: {
+          method: 'POST',
+          uri: 'https://crm.example.com/contacts',
+          body: "@outputs('Decode')",
+          authentication: { type: 'ManagedServiceIdentity', audience: 'api://crm' },
+        },
+        runAfter: { Decode: ['Succeeded'] },
+      },
+    },
+  },
+});
 
 new RelayIntegration(stack, 'onprem', {
   dataverse,

@@ -26,6 +26,10 @@ export * from './azure/service-bus-subscription';
 export * from './azure/relay';
 export * from './azure/managed-identity';
 export * from './azure/logic-app';
+// -- Consumers (issue 18) --
+export * from './azure/consumer-function-app';
+export * from './azure/function-consumer';
+export * from './azure/logic-app-consumer';
 
 // The Dataverse registration model
 export * from './dataverse/enums';

@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { EVENT_HUBS_ROLES } from './event-hubs-base';
 import type { IEventHub } from './event-hubs';
 import { EventHubConsumerGroup, EventHubConsumerGroupOptions } from './event-hubs-consumer-group';
+import { consumerDefaults } from './consumer-wiring';
+import { FunctionConsumer, FunctionConsumerProps } from './function-consumer';
 import { grantRole } from './grants';
 import { GrantOptions } from './grants-api';
 import { requireProps } from './imports';
@@ -80,6 +82,27 @@ export class EventHubSubscriber extends Construct {
   /** The consumer group name (what a reader's `consumerGroup` setting takes). */
   public get consumerGroupName(): string {
     return this.consumerGroup.consumerGroupName;
+  }
+
+  /**
+   * Adds an Azure Function that reads every event through this subscriber's consumer group: a
+   * Flex Consumption app (from `code`, or the shared `functionApp`) with an identity-based
+   * connection (`<connection>__fullyQualifiedNamespace`, no key) and "Azure Event Hubs Data
+   * Receiver" on the event hub. The trigger reads `eventHubName: '%<connection>_EVENT_HUB%'` and
+   * `consumerGroup: '%<connection>_CONSUMER_GROUP%'`; its checkpoints go to the app's storage.
+   */
+  public addFunctionConsumer(id: string, props: FunctionConsumerProps): FunctionConsumer {
+    return FunctionConsumer._create(this, id, props, {
+      service: 'Event Hubs',
+      role: EVENT_HUBS_ROLES.receiver,
+      grantPrefix: 'receive',
+      fullyQualifiedNamespace: this.fullyQualifiedNamespace,
+      settings: [
+        ['EVENT_HUB', this.eventHubName],
+        ['CONSUMER_GROUP', this.consumerGroupName],
+      ],
+      grant: (principalId, options) => this.grantReceive(principalId, options),
+    }, consumerDefaults(this));
   }
 
   /**

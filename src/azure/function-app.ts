@@ -227,6 +227,8 @@ export class FunctionApp extends Construct implements IFunctionApp {
   /** The azurerm_function_app_flex_consumption resource. */
   public readonly resource: FunctionAppFlexConsumption;
 
+  private readonly addedSettingProblems: string[] = [];
+
   constructor(scope: Construct, id: string, props: FunctionAppProps) {
     super(scope, id);
     requireProps(this, 'FunctionApp', props, ['resourceGroup', 'storageAccount', 'deploymentContainerName']);
@@ -290,6 +292,28 @@ export class FunctionApp extends Construct implements IFunctionApp {
       for (const name of Object.keys(props.appSettings ?? {})) {
         problems.check(!OWN_SETTINGS.test(name), `appSettings: ${quote(name)} is set by the construct or the Flex Consumption platform (storage and package settings). Fix: remove it or rename it.`);
       }
+      this.addedSettingProblems.forEach((p) => problems.add(p));
     });
+  }
+
+  /**
+   * Adds app settings after the app was created (e.g. one connection per consumer of a shared
+   * app). A name the app already has (app settings compare without case) or one the construct or
+   * platform owns is reported at synth, and the earlier value stays.
+   */
+  public addAppSettings(settings: { [name: string]: string }): void {
+    const current = { ...(this.resource.appSettingsInput ?? {}) };
+    const taken = new Map(Object.keys(current).map((n) => [n.toLowerCase(), n]));
+    for (const [name, value] of Object.entries(settings)) {
+      if (OWN_SETTINGS.test(name)) {
+        this.addedSettingProblems.push(`app setting ${quote(name)} is set by the construct or the Flex Consumption platform (storage and package settings). Fix: rename it.`);
+      } else if (taken.has(name.toLowerCase())) {
+        this.addedSettingProblems.push(`app setting ${quote(name)} is set twice (the app already has ${quote(taken.get(name.toLowerCase()))}; names compare without case). Fix: give it another name.`);
+      } else {
+        current[name] = value;
+        taken.set(name.toLowerCase(), name);
+      }
+    }
+    this.resource.appSettings = current;
   }
 }

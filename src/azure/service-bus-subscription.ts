@@ -2,12 +2,16 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { ServicebusSubscription } from '@cdktf/provider-azurerm/lib/servicebus-subscription';
 import { ServicebusSubscriptionRule } from '@cdktf/provider-azurerm/lib/servicebus-subscription-rule';
 import { Construct } from 'constructs';
+import { consumerDefaults, logicAppConsumer } from './consumer-wiring';
+import { FunctionConsumer, FunctionConsumerProps } from './function-consumer';
 import { GrantOptions } from './grants-api';
 import { importedName, requireProps } from './imports';
 import { checkName, generateName, NAME_RULES } from './naming';
 import { checkDuration, checkInteger } from './props';
-import { ServiceBusReceivable, SERVICE_BUS_PROVIDER } from './service-bus-base';
+import { ServiceBusReceivable, SERVICE_BUS_PROVIDER, SERVICE_BUS_ROLES } from './service-bus-base';
 import { IServiceBusTopic } from './service-bus-entities';
+import { LogicAppConsumer } from './logic-app';
+import { ServiceBusLogicAppConsumerProps } from './logic-app-consumer';
 import { IServiceBusNamespace } from './service-bus-namespace';
 import { addValidator, isUnresolved, quote } from '../core/problems';
 
@@ -90,6 +94,18 @@ export interface IServiceBusSubscription {
    * assignment. (Nothing is sent to a subscription: senders get `grantSend` on the topic.)
    */
   grantReceive(principalId: string, options?: GrantOptions): RoleAssignment;
+  /**
+   * Adds an Azure Function that runs on each message of this subscription: a Flex Consumption app
+   * (from `code`, or the shared `functionApp`) with an identity-based connection and "Azure
+   * Service Bus Data Receiver" on this subscription. The trigger reads `%<connection>_TOPIC%` and
+   * `%<connection>_SUBSCRIPTION%`.
+   */
+  addFunctionConsumer(id: string, props: FunctionConsumerProps): FunctionConsumer;
+  /**
+   * Adds a Logic App (Consumption) workflow that runs on each message of this subscription, with
+   * your actions; its identity gets "Azure Service Bus Data Receiver" on this subscription.
+   */
+  addLogicAppConsumer(id: string, props: ServiceBusLogicAppConsumerProps): LogicAppConsumer;
 }
 
 /** Attributes of a subscription that exists. */
@@ -120,6 +136,39 @@ abstract class ServiceBusSubscriptionBase extends ServiceBusReceivable implement
   /** @internal */
   protected get _grantScopeId(): string {
     return this.subscriptionId;
+  }
+
+  /**
+   * Adds an Azure Function that runs on each message of this subscription: a Flex Consumption app
+   * (from `code`, or the shared `functionApp`) with an identity-based connection and "Azure
+   * Service Bus Data Receiver" on this subscription. The trigger reads `%<connection>_TOPIC%` and
+   * `%<connection>_SUBSCRIPTION%`.
+   */
+  public addFunctionConsumer(id: string, props: FunctionConsumerProps): FunctionConsumer {
+    return FunctionConsumer._create(this, id, props, {
+      service: 'Service Bus',
+      role: SERVICE_BUS_ROLES.receiver,
+      grantPrefix: this._receivePrefix,
+      fullyQualifiedNamespace: this.serviceBusNamespace.fullyQualifiedNamespace,
+      settings: [
+        ['TOPIC', this.serviceBusTopic.topicName],
+        ['SUBSCRIPTION', this.subscriptionName],
+      ],
+      grant: (principalId, options) => this.grantReceive(principalId, options),
+    }, consumerDefaults(this));
+  }
+
+  /**
+   * Adds a Logic App (Consumption) workflow that runs on each message of this subscription, with
+   * your actions; its identity gets "Azure Service Bus Data Receiver" on this subscription.
+   */
+  public addLogicAppConsumer(id: string, props: ServiceBusLogicAppConsumerProps): LogicAppConsumer {
+    return logicAppConsumer(this, id, props, {
+      serviceBusNamespace: this.serviceBusNamespace,
+      entityId: this.subscriptionId,
+      topicName: this.serviceBusTopic.topicName,
+      subscriptionName: this.subscriptionName,
+    }, consumerDefaults(this));
   }
 }
 

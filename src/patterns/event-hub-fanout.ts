@@ -7,6 +7,8 @@ import { BLOB_CONTAINER_RULE } from '../azure/event-hubs-base';
 import { EventHubConsumerGroup } from '../azure/event-hubs-consumer-group';
 import { EventHubNamespace, EventHubNamespaceOptions, IEventHubNamespace } from '../azure/event-hubs-namespace';
 import { EventHubSubscriber, EventHubSubscriberOptions } from '../azure/event-hubs-subscriber';
+import { ConsumerDefaults, setConsumerDefaults } from '../azure/consumer-wiring';
+import { FunctionConsumer, FunctionConsumerProps } from '../azure/function-consumer';
 import { GrantOptions } from '../azure/grants-api';
 import { requireProps } from '../azure/imports';
 import { checkName, generateName, NAME_RULES } from '../azure/naming';
@@ -115,6 +117,7 @@ export class EventHubFanout extends Construct {
 
   private readonly subscriberList: EventHubSubscriber[] = [];
   private readonly subscriberNames = new Set<string>();
+  private readonly consumers: ConsumerDefaults;
 
   constructor(scope: Construct, id: string, props: EventHubFanoutProps) {
     super(scope, id);
@@ -123,6 +126,7 @@ export class EventHubFanout extends Construct {
     requireBlock(this, 'existingEventHub', props.existingEventHub, 'eventHubId', 'EventHub.fromEventHubAttributes');
     requireBlock(this, 'capture.existingStorageAccount', props.capture?.existingStorageAccount, 'storageAccountId', 'StorageAccount.fromStorageAccountAttributes');
     const seed = props.dataverse.url;
+    this.consumers = { resourceGroup: props.resourceGroup, tags: props.tags, nameSeed: seed };
 
     // Names are generated here, from this construct's path and the environment URL, and given to
     // the blocks as literals (the manifest carries them).
@@ -210,7 +214,20 @@ export class EventHubFanout extends Construct {
     if (repeated || this.node.tryFindChild(id)) id = `${id}-repeat-${this.subscriberList.length + 1}`;
     const subscriber = new EventHubSubscriber(this, id, { ...options, name, eventHub: this.eventHub });
     this.subscriberList.push(subscriber);
+    setConsumerDefaults(subscriber, this.consumers);
     return subscriber;
+  }
+
+  /**
+   * Not on the fan-out itself: a function reads through a subscriber's own consumer group (one
+   * reader per group; two readers of one group, or of `$Default`, split and re-read the events
+   * between them). Always throws, naming the fix:
+   * `addSubscriber(name).addFunctionConsumer(id, props)`.
+   */
+  public addFunctionConsumer(id: string, _props: FunctionConsumerProps): FunctionConsumer {
+    throw new Error(
+      `[${this.node.path}] addFunctionConsumer('${id}') has no consumer group to read: each function reads the event hub through a subscriber's own consumer group. Fix: addSubscriber('<name>').addFunctionConsumer('${id}', ...).`,
+    );
   }
 
   /**

@@ -1,9 +1,13 @@
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
 import { MessagingIntegrationProps } from './integration-props';
+import { ConsumerDefaults, logicAppConsumer, setConsumerDefaults } from '../azure/consumer-wiring';
+import { FunctionConsumer, FunctionConsumerProps } from '../azure/function-consumer';
 import { grantRole } from '../azure/grants';
 import { GrantOptions } from '../azure/grants-api';
 import { requireBlock, requireProps } from '../azure/imports';
+import { LogicAppConsumer } from '../azure/logic-app';
+import { ServiceBusLogicAppConsumerProps } from '../azure/logic-app-consumer';
 import { generateName, NAME_RULES } from '../azure/naming';
 import { checkExistingOrNew } from '../azure/props';
 import { SERVICE_BUS_ROLES } from '../azure/service-bus-base';
@@ -112,6 +116,7 @@ export class OutboundQueueIntegration extends Construct {
   public readonly secretOutputName: string;
 
   private readonly subscriptionNames = new Set<string>();
+  private readonly consumers: ConsumerDefaults;
 
   constructor(scope: Construct, id: string, props: OutboundQueueIntegrationProps) {
     super(scope, id);
@@ -124,6 +129,7 @@ export class OutboundQueueIntegration extends Construct {
     this.entityKind = kind;
     const topicMode = kind === ServiceBusEntityKind.TOPIC;
     const seed = props.dataverse.url;
+    this.consumers = { resourceGroup: props.resourceGroup, tags: props.tags, nameSeed: seed };
     const existingEntity = topicMode ? props.existingTopic : props.existingQueue;
 
     // Names are generated here, from this construct's path and the environment URL, and given to
@@ -206,8 +212,45 @@ export class OutboundQueueIntegration extends Construct {
     this.subscriptionNames.add(name);
     const id = repeated ? `subscription-${name}-repeat-${this.subscriptionNames.size}` : `subscription-${name}`;
     const subscription = new ServiceBusSubscription(this, id, { ...options, name, serviceBusTopic: this.topic });
+    setConsumerDefaults(subscription, this.consumers);
     addValidator(subscription, (problems) => problems.check(!repeated, `subscription ${quote(name)} is added twice. Fix: give each consumer its own subscription name.`));
     return subscription;
+  }
+
+  /**
+   * Adds an Azure Function that runs on each message of the queue (queue mode; in topic mode, call
+   * it on a subscription: `addSubscription(name).addFunctionConsumer(...)`): a Flex Consumption app
+   * (from `code`, or the shared `functionApp`) with an identity-based connection
+   * (`<connection>__fullyQualifiedNamespace`, no key) and "Azure Service Bus Data Receiver" on the
+   * queue. The trigger reads `queueName: '%<connection>_QUEUE%'`.
+   */
+  public addFunctionConsumer(id: string, props: FunctionConsumerProps): FunctionConsumer {
+    const queue = this.requireQueue('addFunctionConsumer', id);
+    return FunctionConsumer._create(this, id, props, {
+      service: 'Service Bus',
+      role: SERVICE_BUS_ROLES.receiver,
+      grantPrefix: 'listen',
+      fullyQualifiedNamespace: this.serviceBusNamespace.fullyQualifiedNamespace,
+      settings: [['QUEUE', queue.queueName]],
+      grant: (principalId, options) => this.grantReceive(principalId, options),
+    }, this.consumers);
+  }
+
+  /**
+   * Adds a Logic App (Consumption) workflow that runs on each message of the queue (queue mode; in
+   * topic mode, call it on a subscription), with your actions; its identity gets "Azure Service
+   * Bus Data Receiver" on the queue.
+   */
+  public addLogicAppConsumer(id: string, props: ServiceBusLogicAppConsumerProps): LogicAppConsumer {
+    const queue = this.requireQueue('addLogicAppConsumer', id);
+    return logicAppConsumer(this, id, props, { serviceBusNamespace: this.serviceBusNamespace, entityId: this.entityId, queueName: queue.queueName }, this.consumers);
+  }
+
+  private requireQueue(method: string, id: string): IServiceBusQueue {
+    if (this.queue) return this.queue;
+    throw new Error(
+      `[${this.node.path}] ${method}('${id}') reads a queue, but this integration posts to a topic: its messages are read through subscriptions. Fix: call it on a subscription, e.g. addSubscription('${id}').${method}(...).`,
+    );
   }
 
   private validate(problems: Problems, props: OutboundQueueIntegrationProps): void {
