@@ -3,12 +3,12 @@ import * as path from 'path';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { Construct } from 'constructs';
-import { FlexConsumptionPlan, FunctionApp } from '../azure/function-app';
-import { checkCodeFolder, deployFunctionPackage, useEntraIdForStorage } from '../azure/function-package';
+import { FunctionApp } from '../azure/function-app';
+import { createAppHost, createFlexApp } from '../azure/function-host';
 import { grantRole } from '../azure/grants';
 import { requireBlock, requireProps } from '../azure/imports';
 import { IUserAssignedIdentity, UserAssignedIdentity } from '../azure/managed-identity';
-import { ApplicationInsights, ILogAnalyticsWorkspace, LogAnalyticsWorkspace } from '../azure/monitoring';
+import { ApplicationInsights, ILogAnalyticsWorkspace } from '../azure/monitoring';
 import { generateName, NAME_RULES } from '../azure/naming';
 import { checkExistingOrNew } from '../azure/props';
 import { STORAGE_ROLES, StorageAccount } from '../azure/storage-account';
@@ -23,7 +23,6 @@ import { ChangeTrackingExportProps, ChangeTrackingTableOptions } from './change-
 
 export * from './change-tracking-export-props';
 
-const DEPLOYMENT_CONTAINER = 'app-package';
 /** The container of the delta tokens, in the function's storage account. */
 const STATE_CONTAINER = 'change-tracking-state';
 const RESERVED_SETTINGS = /^(CHANGE_TRACKING_|DATAVERSE_ENVIRONMENT_URL$)/i;
@@ -111,10 +110,8 @@ export class ChangeTrackingExport extends Construct {
     const rg = props.resourceGroup;
     const tags = props.tags;
     const appOptions = props.functionApp ?? {};
-    const grantDeployer = props.grantDeployerAccess ?? true;
     this.schedule = props.schedule ?? DEFAULT_SCHEDULE;
     const code = props.functionCode ?? bundledFunctionFolder();
-    const codeProblem = checkCodeFolder(code);
     const client = new DataAzurermClientConfig(this, 'client');
 
     // Dataverse: change tracking per table; the identity as an application user with the role.
@@ -132,35 +129,24 @@ export class ChangeTrackingExport extends Construct {
       securityRoleNames: [props.securityRoleName],
     });
 
-    // Monitoring.
-    const la = props.logAnalyticsWorkspace ?? {};
-    this.logAnalyticsWorkspace =
-      props.existingLogAnalyticsWorkspace ??
-      new LogAnalyticsWorkspace(this, 'logs', { ...la, resourceGroup: rg, name: la.name ?? generateName(this, NAME_RULES.logAnalyticsWorkspace, 'log', seed), tags });
-    this.applicationInsights = new ApplicationInsights(this, 'insights', {
+    // Monitoring, the app's storage (package and delta tokens).
+    const host = createAppHost(this, {
+      seed,
       resourceGroup: rg,
-      workspace: this.logAnalyticsWorkspace,
-      name: generateName(this, NAME_RULES.generic, 'appi', seed),
-      applicationType: 'Node.JS',
+      code,
+      runtimeName: 'node',
+      client,
+      grantDeployerAccess: props.grantDeployerAccess ?? true,
+      storageAccount: props.storageAccount,
+      logAnalyticsWorkspace: props.logAnalyticsWorkspace,
+      existingLogAnalyticsWorkspace: props.existingLogAnalyticsWorkspace,
       tags,
     });
-
-    // The app's storage: package and delta tokens.
-    this.storageAccount = new StorageAccount(this, 'storage', {
-      ...props.storageAccount,
-      resourceGroup: rg,
-      name: props.storageAccount?.name ?? generateName(this, NAME_RULES.storageAccount, 'st', seed),
-      tags,
-    });
-    const packageContainer = this.storageAccount.addContainer(this, 'package-container', DEPLOYMENT_CONTAINER);
+    this.logAnalyticsWorkspace = host.logAnalyticsWorkspace;
+    this.applicationInsights = host.applicationInsights;
+    this.storageAccount = host.storageAccount;
+    const pkg = host.pkg;
     const stateContainer = this.storageAccount.addContainer(this, 'state-container', STATE_CONTAINER);
-    const deployerBlob = grantDeployer
-      ? grantRole(this, 'deployer-blob', STORAGE_ROLES.blobDataContributor, this.storageAccount.storageAccountId, client.objectId, {
-        id: 'deployer-blob',
-        description: `Lets Terraform upload the code package of ${this.node.path} (cdktf-dataverse)`,
-      })
-      : undefined;
-    const pkg = codeProblem === undefined ? deployFunctionPackage(this, code, this.storageAccount, packageContainer.name, deployerBlob && [deployerBlob]) : undefined;
 
     // The identity's data roles: the token container, the sink entity.
     const principalId = this.identity.principalId;
@@ -191,26 +177,16 @@ export class ChangeTrackingExport extends Construct {
       CHANGE_TRACKING_PACKAGE_HASH: pkg?.hash ?? 'none',
     };
 
-    this.functionApp = new FunctionApp(this, 'app', {
-      ...appOptions,
+    this.functionApp = createFlexApp(this, {
+      seed,
       resourceGroup: rg,
-      name: appOptions.name ?? generateName(this, NAME_RULES.functionApp, 'func', seed),
-      servicePlanId: new FlexConsumptionPlan(this, 'plan', { resourceGroup: rg, name: generateName(this, NAME_RULES.functionApp, 'plan', seed), tags }).servicePlanId,
-      storageAccount: this.storageAccount,
-      deploymentContainerName: DEPLOYMENT_CONTAINER,
-      applicationInsightsConnectionString: this.applicationInsights.connectionString,
+      host,
+      options: appOptions,
+      appSettings: this.appSettings,
       userAssignedIdentityIds: [this.identity.userAssignedIdentityId],
-      appSettings: { ...(appOptions.appSettings ?? {}), ...this.appSettings },
-      dependsOn: pkg && [pkg.blob],
       tags,
     });
-    grantRole(this, 'app-storage', STORAGE_ROLES.blobDataOwner, this.storageAccount.storageAccountId, this.functionApp.principalId!, {
-      ...grant,
-      id: 'app-storage',
-      description: `Host storage of ${this.node.path} through its managed identity (cdktf-dataverse)`,
-    });
-    if (!pkg) useEntraIdForStorage(this);
-    addValidator(this, (problems) => this.validate(problems, props, codeProblem));
+    addValidator(this, (problems) => this.validate(problems, props, host.codeProblem));
   }
 
   private recordOf(table: string): TableChangeTracking | undefined {
