@@ -59,6 +59,9 @@ export * from './dataverse/application-user';
 export * from './dataverse/alternate-key';
 export * from './patterns/custom-api-gateway';
 export * from './patterns/upsert-api';
+// -- ChangeTrackingExport (issue 17) --
+export * from './dataverse/change-tracking';
+export * from './patterns/change-tracking-export';
 
 // Receiver runtime (issue 4)
 export * from './runtime/remote-execution-context';

@@ -137,6 +137,12 @@ export interface FunctionAppProps extends FunctionAppOptions {
    */
   readonly applicationInsightsConnectionString?: string;
   /**
+   * User-assigned identities to attach besides the system-assigned one (which keeps reaching the
+   * host and deployment storage).
+   * @default - the system-assigned identity only
+   */
+  readonly userAssignedIdentityIds?: string[];
+  /**
    * Resources the app waits for (e.g. its package blob).
    * @default - none
    */
@@ -241,7 +247,9 @@ export class FunctionApp extends Construct implements IFunctionApp {
       storageContainerType: 'blobContainer',
       storageContainerEndpoint: `${props.storageAccount.primaryBlobEndpoint}${props.deploymentContainerName}`,
       storageAuthenticationType: 'SystemAssignedIdentity',
-      identity: { type: 'SystemAssigned' },
+      identity: props.userAssignedIdentityIds?.length
+        ? { type: 'SystemAssigned, UserAssigned', identityIds: props.userAssignedIdentityIds }
+        : { type: 'SystemAssigned' },
       httpsOnly: true,
       publicNetworkAccessEnabled: true,
       webdeployPublishBasicAuthenticationEnabled: false,

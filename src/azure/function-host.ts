@@ -1,6 +1,6 @@
 // How a Flex Consumption app is built from a code folder: monitoring, the storage it runs from (with
-// the package blob), the plan, the app, and its storage role. Shared by WebhookFunction and
-// ConsumerFunctionApp (not exported from src/index.ts). Two steps, because WebhookFunction creates
+// the package blob), the plan, the app, and its storage role. Shared by WebhookFunction,
+// ConsumerFunctionApp and ChangeTrackingExport (not exported from src/index.ts). Two steps, because WebhookFunction creates
 // its Key Vault between them (the app's settings reference the secret): the construct ids and their
 // order are those WebhookFunction had before the helper existed, so its Terraform output is unchanged.
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
@@ -97,6 +97,8 @@ export interface AppInput {
   readonly options: FunctionAppOptions;
   /** The caller's settings, laid over `options.appSettings`. */
   readonly appSettings: { [name: string]: string };
+  /** User-assigned identities to attach besides the system-assigned one. */
+  readonly userAssignedIdentityIds?: string[];
   readonly tags?: { [key: string]: string };
 }
 
@@ -116,6 +118,7 @@ export function createFlexApp(scope: Construct, input: AppInput): FunctionApp {
     deploymentContainerName: DEPLOYMENT_CONTAINER,
     applicationInsightsConnectionString: host.applicationInsights.connectionString,
     appSettings: { ...(options.appSettings ?? {}), ...input.appSettings },
+    userAssignedIdentityIds: input.userAssignedIdentityIds,
     dependsOn: host.pkg && [host.pkg.blob],
     tags,
   });

@@ -77,7 +77,7 @@ export function useEntraIdForStorage(scope: Construct): void {
       visit(node) {
         if (node instanceof AzurermProvider && node.storageUseAzuread === undefined) {
           node.storageUseAzuread = true;
-          annotate(node, 'info', 'storageUseAzuread set to true by WebhookFunction: its storage account has shared keys off, so Terraform uploads the code package with Entra ID.');
+          annotate(node, 'info', 'storageUseAzuread set to true for the function package upload: its storage account has shared keys off, so Terraform uploads the code package with Entra ID.');
         }
       },
     });

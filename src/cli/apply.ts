@@ -7,7 +7,8 @@ import { associate, dependencyLevels, mapLimit, planCascades, planRecord, Record
 import { CliError } from './errors';
 import { parseOptions } from './options';
 import { count, describePlan, exitCode, notPrunedNotice, publicPlan } from './output';
-import { pruneCandidates, runPrune } from './prune';
+import { forgottenNotice, pruneCandidates, runPrune } from './prune';
+import { isChangeTrackingRecord, writeChangeTrackingPlans } from './change-tracking';
 import { openSession } from './session';
 import { WriteFailure, writePlans } from './writer';
 import { isKeyRecord, KEY_POLL_SECONDS, waitForKeys, writeKeyPlans } from './keys';
@@ -46,9 +47,15 @@ export const applyCommand: CliCommand = {
       const keys = await writeKeyPlans(ctx.api, ctx.ledger, manifest, ready.filter(isKeyRecord), report);
       results.push(...keys.applied);
       failures.push(...keys.failures);
+      // Change tracking: table definitions, one PUT each where it is off (never in a change set).
+      const tableOf = (p: RecordPlan) => String(round.find((r) => r.id.toLowerCase() === p.id)?.columns.logicalname);
+      const tracking = await writeChangeTrackingPlans(ctx.api, ready.filter(isChangeTrackingRecord), tableOf, report);
+      results.push(...tracking.applied);
+      failures.push(...tracking.failures);
+      for (const f of tracking.failures) s.progress(`[${++done}/${total}] ! failed ${f.path}: ${f.message}`);
       const outcome = await writePlans(
         ctx,
-        ready.filter((p) => !isKeyRecord(p)),
+        ready.filter((p) => !isKeyRecord(p) && !isChangeTrackingRecord(p)),
         levels,
         { batch: options.batch, done: report },
       );
@@ -75,14 +82,16 @@ export const applyCommand: CliCommand = {
         failures.push({ path: message.slice(0, message.indexOf(':')), message: message.slice(message.indexOf(':') + 2) });
       }
     }
+    let forgotten = 0;
     if (options.prune && failures.length === 0) {
       const pruned = await runPrune(s);
       results.push(...pruned.deleted);
       failures.push(...pruned.failures);
+      forgotten = pruned.forgotten.length;
     }
 
     const counts = count(results);
-    const summary = `Apply ${failures.length > 0 ? 'stopped' : 'complete'}: ${counts.create} created, ${counts.update} updated, ${counts.replace > 0 ? `${counts.replace} replaced, ` : ''}${counts.unchanged} unchanged, ${counts.delete} deleted${failures.length > 0 ? `, ${failures.length} failed` : ''}.`;
+    const summary = `Apply ${failures.length > 0 ? 'stopped' : 'complete'}: ${counts.create} created, ${counts.update} updated, ${counts.replace > 0 ? `${counts.replace} replaced, ` : ''}${counts.unchanged} unchanged, ${counts.delete} deleted${forgotten > 0 ? `, ${forgotten} forgotten (change tracking stays on)` : ''}${failures.length > 0 ? `, ${failures.length} failed` : ''}.`;
     if (options.json) {
       io.out(
         JSON.stringify(
@@ -93,8 +102,9 @@ export const applyCommand: CliCommand = {
       );
     }
     s.progress(summary);
-    const orphans = pruneCandidates(ctx.ledger).allowed.length;
-    if (!options.prune && orphans > 0) s.progress(notPrunedNotice(orphans));
+    const candidates = pruneCandidates(ctx.ledger);
+    if (!options.prune && candidates.allowed.length > 0) s.progress(notPrunedNotice(candidates.allowed.length));
+    if (!options.prune && candidates.forgotten.length > 0) s.progress(forgottenNotice(candidates.forgotten.length));
     if (failures.length > 0) {
       const error = new CliError(`${failures.length} record(s) failed; records of later levels were not written:\n${failures.map((f) => `  - ${f.path}: ${f.message}`).join('\n')}`);
       error.reportedAsJson = options.json;

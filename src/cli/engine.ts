@@ -1,6 +1,7 @@
 import { BatchOperation } from './batch';
 import { CliError, WebApiError } from './errors';
 import { OutputValues } from './inputs';
+import { planChangeTracking, readChangeTracking } from './change-tracking';
 import { createKeyRequest, planKey, readKeys } from './keys';
 import { kindOf } from './kinds';
 import { Ledger, LedgerEntry } from './ledger';
@@ -101,7 +102,17 @@ const KEY_STRATEGY: ApplyStrategy = {
   operations: (manifest, plan) => (plan.action === 'create' ? [createKeyRequest(manifest, plan)] : []),
 };
 
-const STRATEGIES: { readonly [name: string]: ApplyStrategy } = { row: ROW_STRATEGY, entitykey: KEY_STRATEGY };
+/**
+ * Change tracking (change-tracking.ts): read from the table definition, enabled with a PUT of the
+ * definition that apply sends itself (never in a change set); no operations for the writer.
+ */
+const CHANGE_TRACKING_STRATEGY: ApplyStrategy = {
+  read: readChangeTracking,
+  plan: (_ctx, record, row) => planChangeTracking(record, row),
+  operations: () => [],
+};
+
+const STRATEGIES: { readonly [name: string]: ApplyStrategy } = { row: ROW_STRATEGY, entitykey: KEY_STRATEGY, changetracking: CHANGE_TRACKING_STRATEGY };
 
 function strategyOf(table: string, entitySet: string): ApplyStrategy {
   const name = kindOf(table, entitySet).strategy;

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CliError } from './errors';
+import { CHANGE_TRACKING_TABLE } from '../dataverse/change-tracking-metadata';
 import { ManifestFormat, ManifestOutputColumn, ManifestRecord, RegistrationManifest } from '../dataverse/manifest';
 
 /** Prefix of the environment variables that supply Terraform outputs. */
@@ -102,6 +103,7 @@ const PROVIDER_MODE = 'power-platform-provider';
 const APP_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const LOGICAL = /^[a-z][a-z0-9_]*$/;
 
 /** Ids, names and references that go into request URLs: GUIDs, unique ids, plain names. */
 function recordProblems(records: any[]): string[] {
@@ -122,6 +124,12 @@ function recordProblems(records: any[]): string[] {
       if (!NAME.test(l?.entitySet) || !NAME.test(l?.idColumn) || typeof l?.filter !== 'string') problems.push(`${where}: lookup ${l?.column} has no entity set, id column or filter`);
     }
     for (const a of r.associations ?? []) if (!NAME.test(a?.relationship)) problems.push(`${where}: association '${a?.relationship}' is not a relationship name`);
+    // Change tracking: the table name goes into EntityDefinitions(LogicalName='…'); only ever turned on.
+    if (r.table === CHANGE_TRACKING_TABLE) {
+      const c = r.columns ?? {};
+      if (!LOGICAL.test(c.logicalname) || !LOGICAL.test(c.entitysetname)) problems.push(`${where}: change tracking needs the table's logicalname and entitysetname as logical names`);
+      if (c.changetrackingenabled !== true) problems.push(`${where}: changetrackingenabled must be true (change tracking is only ever turned on)`);
+    }
   });
   return problems;
 }

@@ -7,6 +7,7 @@
 // `strategy` and `prunable: false` where prune must never touch it.
 import { BatchOperation } from './batch';
 import { deleteKeyOperations } from './keys';
+import { CHANGE_TRACKING_SET, CHANGE_TRACKING_TABLE } from '../dataverse/change-tracking-metadata';
 import type { LedgerEntry } from './ledger';
 
 /** What the command line knows of one table. */
@@ -28,6 +29,12 @@ export interface RecordKind {
   readonly batchable: boolean;
   /** The requests that delete one row (from its ownership entry), applied as one change set. */
   deleteOperations(entry: LedgerEntry): BatchOperation[];
+  /**
+   * What it sets cannot be undone (change tracking): prune never writes, it forgets the record
+   * and says so.
+   * @default false
+   */
+  readonly permanent?: boolean;
 }
 
 function rowKind(table: string, entitySet: string, extra: Partial<RecordKind> = {}): RecordKind {
@@ -67,6 +74,9 @@ export const LIBRARY_KINDS: readonly RecordKind[] = [
   // Alternate keys (issue 16): table metadata, addressed by table and key name (kept in the
   // ownership entry); written and deleted one request each, never in a change set.
   rowKind('entitykey', 'entitykeys', { strategy: 'entitykey', batchable: false, deleteOperations: deleteKeyOperations }),
+  // Change tracking (issue 17): a table definition property, enabled by a metadata update and
+  // permanent (Dataverse cannot disable it): prune forgets the record and never sends a request.
+  rowKind(CHANGE_TRACKING_TABLE, CHANGE_TRACKING_SET, { strategy: 'changetracking', batchable: false, permanent: true, deleteOperations: () => [] }),
 ];
 
 /** The kind of a table the library writes, if it is one. */

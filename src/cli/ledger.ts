@@ -1,6 +1,7 @@
 import { BatchOperation } from './batch';
 import { legacyDigestMatches, newDigestKey, SecretDigester } from './digests';
 import { CliError } from './errors';
+import { changeTrackingAddress, isChangeTrackingRecord } from './change-tracking';
 import { isKeyAddress, isKeyRecord, keyAddress } from './keys';
 import { libraryKind } from './kinds';
 import { readRows } from './rows';
@@ -23,7 +24,10 @@ export interface LedgerEntry {
   readonly path: string;
   /** Keyed digests (HMAC-SHA-256) of write-only values last sent; never the values. */
   readonly digests?: { [column: string]: string };
-  /** Metadata (an alternate key): its Web API path, `EntityDefinitions(LogicalName='…')/Keys(LogicalName='…')`. */
+  /**
+   * Metadata: an alternate key's Web API path, `EntityDefinitions(LogicalName='…')/Keys(LogicalName='…')`,
+   * or the table definition of a change-tracking record, `EntityDefinitions(LogicalName='…')`.
+   */
   readonly address?: string;
 }
 
@@ -190,7 +194,7 @@ export class Ledger {
     const claimed: LedgerEntry[] = records.map((r) => {
       const id = r.id.toLowerCase();
       const digests = byId.get(id)?.digests;
-      return { id, table: r.table, entitySet: r.entitySet, path: r.path, ...(digests ? { digests } : {}), ...(isKeyRecord(r) && byId.get(id)?.address === keyAddress(r) ? { address: keyAddress(r) } : {}) };
+      return { id, table: r.table, entitySet: r.entitySet, path: r.path, ...(digests ? { digests } : {}), ...(isKeyRecord(r) && byId.get(id)?.address === keyAddress(r) ? { address: keyAddress(r) } : {}), ...(isChangeTrackingRecord(r) ? { address: changeTrackingAddress(r) } : {}) };
     });
     this.entries = [...claimed, ...this.entries.filter((e) => !current.has(e.id))];
   }

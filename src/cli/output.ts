@@ -1,6 +1,7 @@
 // How plans and results are printed (text and --json). No bodies, digests or sensitive values.
 import { ColumnChange, RecordPlan } from './engine';
 import { Options } from './options';
+import { CHANGE_TRACKING_TABLE } from '../dataverse/change-tracking-metadata';
 
 export function exitCode(options: Options, changed: boolean): number {
   return options.detailedExitcode && changed ? 2 : 0;
@@ -48,7 +49,9 @@ export function describePlan(p: RecordPlan, future: boolean): string[] {
   }
   if (p.recreated) why.push(`      (created again: ${p.recreated})`);
   if (p.immutable) return [head, ...why];
-  return [head, ...why, ...p.columns.map((c) => `      ${describeColumn(c, p.action)}`), ...p.associations.map((a) => `      ${a.relationship}: associate with ${a.target}`)];
+  // Change tracking cannot be turned off again: say so before anyone applies it.
+  const permanent = p.table === CHANGE_TRACKING_TABLE ? ['      (permanent: once enabled, Dataverse cannot turn change tracking off; prune only forgets the record)'] : [];
+  return [head, ...why, ...p.columns.map((c) => `      ${describeColumn(c, p.action)}`), ...p.associations.map((a) => `      ${a.relationship}: associate with ${a.target}`), ...permanent];
 }
 
 function describeColumn(c: ColumnChange, action: string): string {

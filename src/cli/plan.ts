@@ -3,7 +3,8 @@ import { CliCommand } from './command';
 import { deletePlan, mapLimit, planCascades, planRecord } from './engine';
 import { parseOptions } from './options';
 import { count, describePlan, exitCode, notPrunedNotice, publicPlan } from './output';
-import { pruneCandidates, refusedLine } from './prune';
+import { forgottenLine } from './change-tracking';
+import { forgottenNotice, pruneCandidates, refusedLine } from './prune';
 import { openSession } from './session';
 
 export const planCommand: CliCommand = {
@@ -18,7 +19,7 @@ export const planCommand: CliCommand = {
       records,
       await mapLimit(records, options.parallelism, (r, i) => planRecord(s.ctx, r, rows.get(r.id.toLowerCase()), records.slice(0, i))),
     );
-    const { allowed, refused } = pruneCandidates(s.ctx.ledger);
+    const { allowed, refused, forgotten } = pruneCandidates(s.ctx.ledger);
     if (options.prune) plans.push(...allowed.map(deletePlan));
     const counts = count(plans);
     const notPruned = options.prune ? [] : allowed;
@@ -32,6 +33,7 @@ export const planCommand: CliCommand = {
             changes: plans.map(publicPlan),
             summary: counts,
             notPruned: notPruned.map((e) => publicPlan(deletePlan(e))),
+            forgotten: forgotten.map((e) => ({ table: e.table, id: e.id, path: e.path, address: e.address, permanent: true })),
             leftAlone: refused.map((r) => ({ entitySet: r.entry.entitySet, id: r.entry.id, path: r.entry.path, reason: r.reason })),
           },
           null,
@@ -42,8 +44,10 @@ export const planCommand: CliCommand = {
       io.out(`Plan for stack '${s.manifest.stack}' of app '${s.manifest.appId}' in ${s.url}:`);
       for (const p of plans) for (const line of describePlan(p, true)) io.out(line);
       for (const r of refused) io.out(refusedLine(r));
+      if (options.prune) for (const e of forgotten) io.out(forgottenLine(e, true));
       io.out(`Plan: ${counts.create} to create, ${counts.update} to update, ${counts.replace > 0 ? `${counts.replace} to replace, ` : ''}${counts.unchanged} unchanged, ${counts.delete} to delete.`);
       if (notPruned.length > 0) io.out(notPrunedNotice(notPruned.length));
+      if (!options.prune && forgotten.length > 0) io.out(forgottenNotice(forgotten.length));
     }
     return exitCode(options, counts.create + counts.update + counts.replace + counts.delete > 0);
   },

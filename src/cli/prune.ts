@@ -6,6 +6,7 @@ import { answerJson } from './batch';
 import { UnexpectedAnswerError } from './answers';
 import { CliCommand } from './command';
 import { deletePlan, RecordPlan } from './engine';
+import { forgottenLine } from './change-tracking';
 import { CliError } from './errors';
 import { kindOf } from './kinds';
 import { Ledger, LedgerEntry } from './ledger';
@@ -15,16 +16,26 @@ import { openSession, Session } from './session';
 import { sendBatch, WriteFailure } from './writer';
 import { MAX_BATCH_REQUESTS } from './batch';
 
-/** The orphans prune may delete, and those it must leave alone with the reason. */
-export function pruneCandidates(ledger: Ledger): { allowed: LedgerEntry[]; refused: { entry: LedgerEntry; reason: string }[] } {
+/**
+ * The orphans prune may delete, those it must leave alone with the reason, and those it only
+ * forgets: records of a permanent kind (change tracking cannot be turned off).
+ */
+export function pruneCandidates(ledger: Ledger): { allowed: LedgerEntry[]; refused: { entry: LedgerEntry; reason: string }[]; forgotten: LedgerEntry[] } {
   const allowed: LedgerEntry[] = [];
   const refused: { entry: LedgerEntry; reason: string }[] = [];
+  const forgotten: LedgerEntry[] = [];
   for (const entry of ledger.orphans()) {
     const reason = ledger.refusal(entry);
     if (reason) refused.push({ entry, reason });
+    else if (kindOf(entry.table, entry.entitySet).permanent) forgotten.push(entry);
     else allowed.push(entry);
   }
-  return { allowed, refused };
+  return { allowed, refused, forgotten };
+}
+
+/** The note plan and apply print when permanent records would only be forgotten. */
+export function forgottenNotice(n: number): string {
+  return `Note: ${n} change-tracking record(s) this stack registered earlier are gone from the manifest; 'cdktf-dataverse prune' forgets them and leaves change tracking on (Dataverse cannot turn it off: it is permanent).`;
 }
 
 export function refusedLine(r: { entry: LedgerEntry; reason: string }): string {
@@ -32,10 +43,15 @@ export function refusedLine(r: { entry: LedgerEntry; reason: string }): string {
 }
 
 /** Deletes the allowed orphans; returns what was deleted and what failed. */
-export async function runPrune(s: Session): Promise<{ deleted: RecordPlan[]; failures: WriteFailure[] }> {
+export async function runPrune(s: Session): Promise<{ deleted: RecordPlan[]; failures: WriteFailure[]; forgotten: LedgerEntry[] }> {
   const { ledger, api } = s.ctx;
-  const { allowed, refused } = pruneCandidates(ledger);
+  const { allowed, refused, forgotten } = pruneCandidates(ledger);
   for (const r of refused) s.progress(refusedLine(r));
+  // Permanent records (change tracking): no request; only the ownership note forgets them.
+  for (const entry of forgotten) {
+    ledger.forget(entry.id);
+    s.progress(forgottenLine(entry, false));
+  }
   const deleted: RecordPlan[] = [];
   const failures: WriteFailure[] = [];
   const report = (entry: LedgerEntry, existed: boolean) => {
@@ -81,7 +97,7 @@ export async function runPrune(s: Session): Promise<{ deleted: RecordPlan[]; fai
     // Forget only what Dataverse confirmed gone; after an answer that was not Dataverse's, record nothing.
     if (!garbage) await ledger.save(api);
   }
-  return { deleted, failures };
+  return { deleted, failures, forgotten };
 }
 
 function chunks(entries: LedgerEntry[]): LedgerEntry[][] {
@@ -107,11 +123,11 @@ export const pruneCommand: CliCommand = {
   async run(argv, io, settings) {
     const options = parseOptions('prune', argv);
     const s = await openSession(options, io, settings);
-    const { deleted, failures } = await runPrune(s);
+    const { deleted, failures, forgotten } = await runPrune(s);
     const counts = count(deleted);
-    const summary = `Prune ${failures.length > 0 ? 'stopped' : 'complete'}: 0 created, 0 updated, 0 unchanged, ${counts.delete} deleted${failures.length > 0 ? `, ${failures.length} failed` : ''}.`;
+    const summary = `Prune ${failures.length > 0 ? 'stopped' : 'complete'}: 0 created, 0 updated, 0 unchanged, ${counts.delete} deleted${forgotten.length > 0 ? `, ${forgotten.length} forgotten (change tracking stays on)` : ''}${failures.length > 0 ? `, ${failures.length} failed` : ''}.`;
     if (options.json) {
-      io.out(JSON.stringify({ stack: s.manifest.stack, app: s.manifest.appId, environment: s.url, changes: deleted.map(publicPlan), summary: { ...counts, failed: failures.length }, failures: failures.map((f) => `${f.path}: ${f.message}`) }, null, 2));
+      io.out(JSON.stringify({ stack: s.manifest.stack, app: s.manifest.appId, environment: s.url, changes: deleted.map(publicPlan), forgotten: forgotten.map((e) => ({ table: e.table, id: e.id, path: e.path, address: e.address })), summary: { ...counts, failed: failures.length }, failures: failures.map((f) => `${f.path}: ${f.message}`) }, null, 2));
     }
     s.progress(summary);
     if (failures.length > 0) {

@@ -11,6 +11,8 @@ import type { DataverseEnvironment } from './environment';
 import { ManifestAssociation, ManifestLookup, ManifestRecord } from './manifest';
 import type { DataverseRecord } from './record';
 import { alternateKeyRequests } from './terraform-registration-keys';
+import { CHANGE_TRACKING_TABLE } from './change-tracking-metadata';
+import { changeTrackingRequests } from './terraform-registration-change-tracking';
 import { shortHash } from '../core/ids';
 import { DataPowerPlatformDataRecords } from '../powerplatform/data-records';
 import { PowerPlatformProvider } from '../powerplatform/provider';
@@ -142,10 +144,13 @@ function renderRecord(env: DataverseEnvironment, state: RenderState, record: Dat
   const immutableData = immutable
     ? new DataResource(record, IMMUTABLE_RESOURCE_ID, { triggersReplace: immutable })
     : undefined;
+  const tracking = manifest.table === CHANGE_TRACKING_TABLE;
   const requests =
     manifest.table === ENTITY_KEY_TABLE
       ? alternateKeyRequests(`${env.url}${WEB_API_PATH}`, scope, manifest, headers, escapeTemplate)
-      : {
+      : tracking
+        ? (({ create, read }) => ({ create, read }))(changeTrackingRequests(record, `${env.url}${WEB_API_PATH}`, scope, manifest, state.explicitProvider))
+        : {
         create: write,
         update: write,
         read: { scope, method: 'GET', url: `${rowUrl}?$select=${readColumns(manifest).join(',')}`, expectedHttpStatus: [200, 404] },
@@ -158,7 +163,12 @@ function renderRecord(env: DataverseEnvironment, state: RenderState, record: Dat
     // column replaces the terraform_data, and that replaces the row (DELETE, then PATCH).
     // A plain address, not the construct: cdktf would write it as "${...}", which Terraform
     // refuses in replace_triggered_by (hashicorp/terraform-cdk#3196, #3532).
-    lifecycle: immutableData ? { replaceTriggeredBy: [`${DataResource.tfResourceType}.${immutableData.friendlyUniqueId}`] } : undefined,
+    lifecycle: immutableData
+      ? { replaceTriggeredBy: [`${DataResource.tfResourceType}.${immutableData.friendlyUniqueId}`] }
+      : // The definition the PUT carries changes whenever someone edits the table: not a reason to send it again.
+      tracking
+        ? { ignoreChanges: ['create'] }
+        : undefined,
   });
 
   // Dataverse deletes only disabled users. A powerplatform_rest sends one request on destroy, so

@@ -4,6 +4,7 @@
 // fill them) and from the synthesized Terraform (role assignments, consumer groups, subscriptions
 // and anything else that references the target), so a new pattern gets its diagram for free.
 import { TerraformStack } from 'cdktf';
+import { CHANGE_TRACKING_TABLE } from '../dataverse/change-tracking-metadata';
 import { referencesIn } from './rule';
 import { renderSvg } from './render-svg';
 import { StackArtifacts } from '../core/stack-artifacts';
@@ -272,8 +273,9 @@ export function buildDiagram(manifest: RegistrationManifest, tf: any, hostName: 
 
   const dataverseNode = (record: ManifestRecord): string => {
     const c = record.columns;
-    const kind = record.table === 'serviceendpoint' ? (CONTRACTS[c.contract] ?? `endpoint (contract ${c.contract})`) : record.table;
-    const name = c.uniquename ?? c.name ?? record.path;
+    const tracking = record.table === CHANGE_TRACKING_TABLE;
+    const kind = record.table === 'serviceendpoint' ? (CONTRACTS[c.contract] ?? `endpoint (contract ${c.contract})`) : tracking ? 'change tracking' : record.table;
+    const name = c.uniquename ?? c.name ?? (tracking ? c.logicalname : undefined) ?? record.path;
     return diagram.node({ id: `record:${record.id}`, label: `${kind}\n${name}`, cluster: 'dataverse', shape: 'box', fill: DATAVERSE_COLOR });
   };
 

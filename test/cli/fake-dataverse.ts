@@ -7,6 +7,7 @@ import { BatchItem, BatchOp, ItemAnswer, OpAnswer, parseBatchRequest, renderBatc
 import { refuseJobUpdate } from './fake-jobs';
 import { FakeMetadata } from './fake-metadata';
 import { FakeStore, Row } from './fake-store';
+import { FakeTables } from './fake-tables';
 
 export interface FakeRequest {
   readonly method: string;
@@ -70,6 +71,8 @@ export class FakeDataverse {
   public readonly store: FakeStore;
   /** Alternate keys, key-addressed writes and UpsertMultiple (fake-metadata.ts). */
   public readonly metadata: FakeMetadata;
+  /** Table definitions: ChangeTrackingEnabled read and PUT (fake-tables.ts). */
+  public readonly tables: FakeTables;
 
   private batches = 0;
   private patchInFlight = 0;
@@ -79,6 +82,7 @@ export class FakeDataverse {
   private constructor() {
     this.store = new FakeStore(() => this.url);
     this.metadata = new FakeMetadata(this.store, () => this.url);
+    this.tables = new FakeTables(() => this.url);
     this.server = http.createServer((req, res) => {
       let text = '';
       req.on('data', (chunk) => (text += chunk));
@@ -199,6 +203,8 @@ export class FakeDataverse {
     if (path === 'WhoAmI' && method === 'GET') {
       return { status: 200, body: { '@odata.context': `${this.url}/api/data/v9.2/$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`, BusinessUnitId: '6b1c0000-0000-4000-8000-000000000001', UserId: user, OrganizationId: '0c0c0000-0000-4000-8000-000000000003' } };
     }
+    const table = this.tables.handle(method, path, headers, body, query.get('$select'));
+    if (table) return table;
     const meta = this.metadata.handle(method, path, headers, body, query.get('$select'));
     if (meta) return meta;
     const ref = /^([A-Za-z_]+)\(([0-9a-fA-F-]{36})\)\/([A-Za-z_]+)\/\$ref$/.exec(path);

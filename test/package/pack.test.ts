@@ -199,6 +199,30 @@ const request = (secret) => ({ method: 'POST', headers: new Headers({ 'x-secret'
       expect(out).toEqual({ ok: 200, wrong: 401, seen: [['Update', ['AsynchronousStepPrimaryName']]], sb: ['Update', true, 'Update', true] });
     });
 
+    it('ChangeTrackingExport deploys the function bundled in the installed package (no functionCode, no build step)', () => {
+      const out = node(
+        dir,
+        'change-tracking.js',
+        `const fs = require('fs');
+const path = require('path');
+const { Testing, TerraformStack } = require('cdktf');
+const { AzurermProvider } = require('@cdktf/provider-azurerm/lib/provider');
+const { ChangeTrackingExport, DataverseEnvironment, ServiceBusNamespace, ServiceBusQueue } = require('cdktf-dataverse');
+const app = Testing.app();
+const stack = new TerraformStack(app, 'changes');
+new AzurermProvider(stack, 'azurerm', { features: [{}] });
+const rg = { name: 'rg-changes', location: 'westeurope' };
+const dataverse = new DataverseEnvironment(stack, 'dataverse', { url: 'https://contoso.crm4.dynamics.com', appId: 'pack-test' });
+const ns = new ServiceBusNamespace(stack, 'bus', { resourceGroup: rg });
+new ChangeTrackingExport(stack, 'export', { dataverse, resourceGroup: rg, tables: [{ logicalName: 'account' }], securityRoleName: 'Export', serviceBusQueue: new ServiceBusQueue(stack, 'q', { serviceBusNamespace: ns }) });
+const tf = JSON.parse(Testing.synth(stack, true));
+const folder = path.join(path.dirname(require.resolve('cdktf-dataverse')), 'runtime', 'change-tracking', 'function-app');
+console.log(JSON.stringify({ blobs: Object.values(tf.resource.azurerm_storage_blob).map((b) => b.name), bundled: fs.readdirSync(folder).sort() }));
+`,
+      );
+      expect(out).toEqual({ blobs: ['released-package.zip'], bundled: ['THIRD_PARTY_NOTICES.txt', 'host.json', 'index.js', 'package.json'] });
+    });
+
     it('the command line runs from node_modules/.bin: --help, and an unknown command fails', () => {
       const bin = path.join(dir, 'node_modules', '.bin', 'cdktf-dataverse');
       const help = run(bin, ['--help'], dir);
