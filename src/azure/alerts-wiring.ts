@@ -171,3 +171,21 @@ function optionProblems(key: AlertKey, o: AlertOptions | undefined): string[] {
   }
   return problems.list;
 }
+
+/**
+ * A Function App that is not a webhook (a consumer, the change-tracking export): failed executions
+ * from Application Insights (every trigger's executions are logged there as requests), and
+ * diagnostics of the app to `workspace` (or monitoring.workspace). Nothing without `monitoring`.
+ * @internal
+ */
+export function monitorFunctionApp(
+  scope: Construct,
+  target: MonitoringTarget,
+  insights: { metricFailedRequests(options?: MetricOptions): MetricCriteria },
+  functionAppId: string,
+  workspace?: ILogAnalyticsWorkspace,
+): void {
+  if (target.monitoring === undefined || target.monitoring === null) return;
+  addMonitoringAlerts(scope, target, [{ alert: 'functionFailures', id: 'alert-function-failures', metric: (o) => insights.metricFailedRequests(o) }]);
+  addMonitoringDiagnostics(scope, target, [{ id: 'diagnostics-function-app', targetResourceId: functionAppId, resourceType: 'Microsoft.Web/sites' }], workspace);
+}

@@ -1,6 +1,8 @@
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { Construct } from 'constructs';
 import { FunctionApp, FunctionAppOptions } from './function-app';
+import { MonitoringOptions } from './alerts-options';
+import { monitorFunctionApp } from './alerts-wiring';
 import { AppHost, createAppHost, createFlexApp } from './function-host';
 import { requireProps } from './imports';
 import { ApplicationInsights, ILogAnalyticsWorkspace, LogAnalyticsWorkspaceOptions } from './monitoring';
@@ -43,6 +45,14 @@ export interface ConsumerFunctionAppOptions {
    * @default - none
    */
   readonly tags?: { [key: string]: string };
+  /**
+   * Alerts and diagnostics of the app: failed executions (`functionFailures`, from Application
+   * Insights) and the app's diagnostic settings to its workspace. `addFunctionConsumer` passes the
+   * integration's `monitoring` (an action group made from `emailReceivers` is then created once
+   * for the integration and once for the app; pass `actionGroup` to share one).
+   * @default - the integration's monitoring (addFunctionConsumer); none for an app created directly
+   */
+  readonly monitoring?: MonitoringOptions;
 }
 
 /** Properties of a ConsumerFunctionApp. */
@@ -129,6 +139,7 @@ export class ConsumerFunctionApp extends Construct {
       tags: props.tags,
     });
     for (const name of Object.keys(this.functionApp.resource.appSettingsInput ?? {})) this.settingNames.set(name.toLowerCase(), name);
+    monitorFunctionApp(this, props, this.applicationInsights, this.functionApp.functionAppId, this.logAnalyticsWorkspace);
 
     addValidator(this, (problems) => {
       if (host.codeProblem) problems.add(host.codeProblem);

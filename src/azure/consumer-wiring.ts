@@ -4,6 +4,7 @@
 // the entity (its namespace, id and names).
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
+import type { MonitoringOptions } from './alerts-options';
 import { GrantOptions } from './grants-api';
 import { LogicAppConsumer } from './logic-app';
 import type { ServiceBusLogicAppConsumerProps } from './logic-app-consumer';
@@ -30,6 +31,8 @@ export interface ConsumerDefaults {
   readonly tags?: { [key: string]: string };
   /** Mixed into globally unique generated names (the environment URL). */
   readonly nameSeed?: string;
+  /** The integration's monitoring, for the consumer apps it gets. */
+  readonly monitoring?: MonitoringOptions;
 }
 
 const DEFAULTS = new WeakMap<object, ConsumerDefaults>();

@@ -116,6 +116,7 @@ export class FunctionConsumer extends Construct {
         resourceGroup: (props.resourceGroup ?? defaults.resourceGroup)!,
         tags: props.tags ?? defaults.tags,
         nameSeed: defaults.nameSeed,
+        monitoring: props.monitoring ?? defaults.monitoring,
       });
     const c = this.connectionName;
     this.settings = { [`${c}__fullyQualifiedNamespace`]: target.fullyQualifiedNamespace };
@@ -141,6 +142,7 @@ export class FunctionConsumer extends Construct {
           ['grantDeployerAccess', props.grantDeployerAccess],
           ['resourceGroup', props.resourceGroup],
           ['tags', props.tags],
+          ['monitoring', props.monitoring],
         ];
         checkExistingOrNew(
           problems,

@@ -8,6 +8,7 @@ import { createAppHost, createFlexApp } from '../azure/function-host';
 import { grantRole } from '../azure/grants';
 import { requireBlock, requireProps } from '../azure/imports';
 import { IUserAssignedIdentity, UserAssignedIdentity } from '../azure/managed-identity';
+import { monitorFunctionApp } from '../azure/alerts-wiring';
 import { ApplicationInsights, ILogAnalyticsWorkspace } from '../azure/monitoring';
 import { generateName, NAME_RULES } from '../azure/naming';
 import { checkExistingOrNew } from '../azure/props';
@@ -186,6 +187,8 @@ export class ChangeTrackingExport extends Construct {
       userAssignedIdentityIds: [this.identity.userAssignedIdentityId],
       tags,
     });
+    // A failing run fails its execution (the runtime throws): the functionFailures alert sees it.
+    monitorFunctionApp(this, { resourceGroup: rg, tags, monitoring: props.monitoring }, this.applicationInsights, this.functionApp.functionAppId, this.logAnalyticsWorkspace);
     addValidator(this, (problems) => this.validate(problems, props, host.codeProblem));
   }
 

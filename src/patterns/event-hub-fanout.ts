@@ -127,7 +127,7 @@ export class EventHubFanout extends Construct {
     requireBlock(this, 'existingEventHub', props.existingEventHub, 'eventHubId', 'EventHub.fromEventHubAttributes');
     requireBlock(this, 'capture.existingStorageAccount', props.capture?.existingStorageAccount, 'storageAccountId', 'StorageAccount.fromStorageAccountAttributes');
     const seed = props.dataverse.url;
-    this.consumers = { resourceGroup: props.resourceGroup, tags: props.tags, nameSeed: seed };
+    this.consumers = { resourceGroup: props.resourceGroup, tags: props.tags, nameSeed: seed, monitoring: props.monitoring };
 
     // Names are generated here, from this construct's path and the environment URL, and given to
     // the blocks as literals (the manifest carries them).

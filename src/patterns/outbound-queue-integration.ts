@@ -130,7 +130,7 @@ export class OutboundQueueIntegration extends Construct {
     this.entityKind = kind;
     const topicMode = kind === ServiceBusEntityKind.TOPIC;
     const seed = props.dataverse.url;
-    this.consumers = { resourceGroup: props.resourceGroup, tags: props.tags, nameSeed: seed };
+    this.consumers = { resourceGroup: props.resourceGroup, tags: props.tags, nameSeed: seed, monitoring: props.monitoring };
     const existingEntity = topicMode ? props.existingTopic : props.existingQueue;
 
     // Names are generated here, from this construct's path and the environment URL, and given to

@@ -4,7 +4,19 @@ import * as path from 'path';
 import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { ActionGroup, ApiManagementTier, CustomApiGateway, EventHubFanout, MonitoringOptions, OutboundQueueIntegration, RelayIntegration, WebhookFunction } from '../../src';
+import {
+  ActionGroup,
+  ApiManagementTier,
+  ChangeTrackingExport,
+  CustomApiGateway,
+  EventHubFanout,
+  MonitoringOptions,
+  OutboundQueueIntegration,
+  RelayIntegration,
+  ServiceBusNamespace,
+  ServiceBusQueue,
+  WebhookFunction,
+} from '../../src';
 import { newStack, resourcesOf, synthJson, warningsOf } from '../helpers';
 import { AG_ID, EMAIL, alertedMetrics, diagnosticTargets, infosOf } from './monitoring-fixtures';
 
@@ -26,6 +38,19 @@ const PATTERNS: [string, Build, string[]][] = [
     (s, b, monitoring) =>
       new CustomApiGateway(s, 'p', { ...b, publisherName: 'Contoso', publisherEmail: 'a@contoso.com', apiManagement: { tier: ApiManagementTier.STANDARD }, monitoring }),
     ['Capacity', 'Requests'],
+  ],
+  [
+    'ChangeTrackingExport',
+    (s, b, monitoring) =>
+      new ChangeTrackingExport(s, 'p', {
+        ...b,
+        tables: [{ logicalName: 'account' }],
+        securityRoleName: 'Change tracking export',
+        functionCode: CODE,
+        serviceBusQueue: new ServiceBusQueue(s, 'queue', { serviceBusNamespace: new ServiceBusNamespace(s, 'sb', { resourceGroup: b.resourceGroup, name: 'sb-contoso-ct' }), name: 'changes' }),
+        monitoring,
+      }),
+    ['requests/failed'],
   ],
 ];
 
