@@ -82,7 +82,8 @@ const RESERVED_SETTINGS = /^DATAVERSE_CONSUMER_/i;
  *
  * Default settings (the blocks' own defaults, see FunctionApp and StorageAccount):
  * - Flex Consumption plan (FC1, Linux), Node 20, 2048 MB instances, up to 100 instances; HTTPS
- *   only, TLS 1.2, basic-auth publishing off; system-assigned identity.
+ *   only, TLS 1.2, basic-auth publishing off; system-assigned identity; public network access off
+ *   (the triggers pull, the package comes from blob storage: nothing calls the app).
  * - Storage account with shared keys off, reached with the identity ("Storage Blob Data Owner"):
  *   the host's storage (Event Hubs checkpoints, Service Bus nothing) and the code package
  *   `released-package.zip` in the `app-package` container; `DATAVERSE_CONSUMER_PACKAGE_HASH`
@@ -136,6 +137,8 @@ export class ConsumerFunctionApp extends Construct {
       options: appOptions,
       // Changes with the code: a new package restarts the app so that instances load it.
       appSettings: { DATAVERSE_CONSUMER_PACKAGE_HASH: host.pkg?.hash ?? 'none' },
+      // Triggers pull from Service Bus / Event Hubs and the package comes from blob storage: no inbound traffic.
+      publicNetworkAccess: false,
       tags: props.tags,
     });
     for (const name of Object.keys(this.functionApp.resource.appSettingsInput ?? {})) this.settingNames.set(name.toLowerCase(), name);

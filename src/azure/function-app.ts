@@ -143,6 +143,13 @@ export interface FunctionAppProps extends FunctionAppOptions {
    */
   readonly userAssignedIdentityIds?: string[];
   /**
+   * Whether the app accepts traffic from the internet. Apps whose functions are triggered only by
+   * Service Bus, Event Hubs or a timer (consumers, the change-tracking export) need no inbound
+   * traffic: their triggers pull, their package comes from blob storage.
+   * @default true (webhooks and API Management backends are called from the cloud)
+   */
+  readonly publicNetworkAccess?: boolean;
+  /**
    * Resources the app waits for (e.g. its package blob).
    * @default - none
    */
@@ -191,7 +198,8 @@ const OWN_SETTINGS = /^(AzureWebJobsStorage|FUNCTIONS_WORKER_RUNTIME|WEBSITE_RUN
  *   that name shows as a change in every plan); the upper-case name replaces azurerm's value (its
  *   merge compares names without case) and is kept when it reads (its filter compares with case),
  *   so a second plan is empty and the host never gets a key-based connection string.
- * - Public network access on (CKV_AZURE_221 suppressed: Dataverse calls from its cloud service).
+ * - Public network access on (CKV_AZURE_221 suppressed: Dataverse calls from its cloud service),
+ *   unless `publicNetworkAccess: false` (trigger-only apps).
  */
 export class FunctionApp extends Construct implements IFunctionApp {
   /** Imports a Function App that exists. */
@@ -251,7 +259,7 @@ export class FunctionApp extends Construct implements IFunctionApp {
         ? { type: 'SystemAssigned, UserAssigned', identityIds: props.userAssignedIdentityIds }
         : { type: 'SystemAssigned' },
       httpsOnly: true,
-      publicNetworkAccessEnabled: true,
+      publicNetworkAccessEnabled: props.publicNetworkAccess ?? true,
       webdeployPublishBasicAuthenticationEnabled: false,
       clientCertificateEnabled: false,
       siteConfig: {
@@ -275,7 +283,7 @@ export class FunctionApp extends Construct implements IFunctionApp {
     this.defaultHostName = this.resource.defaultHostname;
     this.resourceGroupName = rg.name;
     this.principalId = this.resource.identity.principalId;
-    PolicySuppressions.of(this.resource).add(
+    if (props.publicNetworkAccess !== false) PolicySuppressions.of(this.resource).add(
       'CKV_AZURE_221',
       'Its callers are cloud services outside any virtual network (Dataverse webhooks, API Management), so the app accepts public traffic; every call must carry a function key or the shared secret, which the receiver checks before reading the body.',
     );

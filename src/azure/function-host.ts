@@ -99,6 +99,8 @@ export interface AppInput {
   readonly appSettings: { [name: string]: string };
   /** User-assigned identities to attach besides the system-assigned one. */
   readonly userAssignedIdentityIds?: string[];
+  /** FunctionApp publicNetworkAccess (false for trigger-only apps). */
+  readonly publicNetworkAccess?: boolean;
   readonly tags?: { [key: string]: string };
 }
 
@@ -119,6 +121,7 @@ export function createFlexApp(scope: Construct, input: AppInput): FunctionApp {
     applicationInsightsConnectionString: host.applicationInsights.connectionString,
     appSettings: { ...(options.appSettings ?? {}), ...input.appSettings },
     userAssignedIdentityIds: input.userAssignedIdentityIds,
+    publicNetworkAccess: input.publicNetworkAccess,
     dependsOn: host.pkg && [host.pkg.blob],
     tags,
   });

@@ -185,6 +185,8 @@ export class ChangeTrackingExport extends Construct {
       options: appOptions,
       appSettings: this.appSettings,
       userAssignedIdentityIds: [this.identity.userAssignedIdentityId],
+      // A timer function: nothing calls it, so it accepts no traffic from the internet.
+      publicNetworkAccess: false,
       tags,
     });
     // A failing run fails its execution (the runtime throws): the functionFailures alert sees it.

@@ -20,6 +20,16 @@ const roleNames = (synth: any) =>
     .sort();
 
 describe('ConsumerFunctionApp: default settings', () => {
+  it('accepts no traffic from the internet (its triggers pull), so CKV_AZURE_221 holds without a suppression; a webhook app stays public', async () => {
+    const { stack, app } = build();
+    const synth = synthJson(stack);
+    expect(onlyResource(synth, 'azurerm_function_app_flex_consumption').public_network_access_enabled).toBe(false);
+    const { DataversePolicyChecks } = await import('../../src');
+    const rule = DataversePolicyChecks.reportOf(stack).rules.find((r) => r.id === 'CKV_AZURE_221')!;
+    expect(rule).toMatchObject({ evaluated: 1, compliant: 1, nonCompliant: 0, suppressed: 0 });
+    expect(app.functionApp.resource.publicNetworkAccessEnabledInput).toBe(false);
+  });
+
   it('Flex Consumption (FC1, Linux), Node 20, 2048 MB, up to 100 instances, system identity, HTTPS only, TLS 1.2', () => {
     const synth = synthJson(build().stack);
     expect(onlyResource(synth, 'azurerm_service_plan')).toMatchObject({ os_type: 'Linux', sku_name: 'FC1' });

@@ -24,6 +24,8 @@ describe('ChangeTrackingExport: default settings', () => {
     const synth = synthJson(stack);
     expect(onlyResource(synth, 'azurerm_service_plan')).toMatchObject({ os_type: 'Linux', sku_name: 'FC1' });
     expect(app(synth)).toMatchObject({ runtime_name: 'node', runtime_version: '20', https_only: true, webdeploy_publish_basic_authentication_enabled: false });
+    // a timer function: nothing calls it, so no traffic from the internet
+    expect(app(synth).public_network_access_enabled).toBe(false);
     expect(app(synth).identity).toEqual({ type: 'SystemAssigned, UserAssigned', identity_ids: [identityRef(synth, 'id')] });
     expect(onlyResource(synth, 'azurerm_storage_blob')).toMatchObject({ name: 'released-package.zip', content_type: 'application/zip' });
     const containers = Object.values(resourcesOf(synth, 'azurerm_storage_container')).map((c: any) => c.name).sort();
