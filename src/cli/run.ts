@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { applyCommand } from './apply';
 import { CliCommand } from './command';
+import { DIAGRAM_HELP, diagramCommand } from './diagram';
 import { CliError } from './errors';
 import { CliIo } from './io';
 import { OPTIONS_HELP } from './options';
@@ -16,6 +17,7 @@ const COMMANDS: { readonly [name: string]: CliCommand } = {
   plan: planCommand,
   apply: applyCommand,
   prune: pruneCommand,
+  diagram: diagramCommand,
 };
 
 export const USAGE = `Usage: cdktf-dataverse <command> [options]
@@ -29,6 +31,8 @@ ${Object.entries(COMMANDS)
   .join('\n')}
 
 ${OPTIONS_HELP}
+
+${DIAGRAM_HELP}
 
   -h, --help                show this text
   --version                 print the version
