@@ -85,9 +85,39 @@ function camel(value) {
   return out;
 }
 
+const REFERENCE = /^(data\.[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+|[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+)\.([a-z_][a-z0-9_]*(?:\[\d+\])?(?:\.[a-z_][a-z0-9_]*(?:\[\d+\])?)*)$/;
+
+/**
+ * A value with its `${type.name.attribute}` references turned into placeholders that become the
+ * referenced construct's attribute token at build time (as `queue.id` in hand-written code);
+ * other expressions (function calls) stay as written. Adds the referenced addresses to `deps`.
+ */
+function withReferences(value, deps) {
+  if (Array.isArray(value)) return value.map((v) => withReferences(v, deps));
+  if (value !== null && typeof value === 'object') {
+    const out = {};
+    for (const [k, v] of Object.entries(value)) out[k] = withReferences(v, deps);
+    return out;
+  }
+  if (typeof value !== 'string' || !value.includes('${')) return value;
+  const parts = [];
+  let last = 0;
+  for (const m of value.matchAll(/\$\{([^{}]*)\}/g)) {
+    const ref = REFERENCE.exec(m[1]);
+    if (!ref) continue;
+    if (m.index > last) parts.push(value.slice(last, m.index));
+    parts.push({ address: ref[1], attribute: ref[2] });
+    deps.add(ref[1]);
+    last = m.index + m[0].length;
+  }
+  if (parts.length === 0) return value;
+  if (last < value.length) parts.push(value.slice(last));
+  return { __parts: parts };
+}
+
 /** The hand-written stack's constructor calls, prepared from a synthesized cdk.tf.json before the clock starts. */
 function planL1(tf) {
-  const calls = [];
+  const calls = new Map();
   const scopeOf = (meta, fallback) => {
     const parts = (meta?.path ?? '').split('/');
     return { scope: parts.length > 2 ? parts[1] : undefined, id: parts.length > 1 ? parts.slice(2).join('-') || parts[1] : fallback };
@@ -99,13 +129,28 @@ function planL1(tf) {
       for (const [name, config] of Object.entries(byName)) {
         const { '//': meta, depends_on: dependsOn, provider: _provider, ...rest } = config;
         const { scope, id } = scopeOf(meta?.metadata, name);
-        calls.push({ module, type, scope, id: id || name, props: camel(rest), dependsOn });
+        const deps = new Set();
+        const props = withReferences(camel(rest), deps);
+        const after = (dependsOn ?? []).map((d) => /^\$\{(.*)\}$/.exec(d)?.[1] ?? d);
+        after.forEach((d) => deps.add(d));
+        const address = `${kind === 'data' ? 'data.' : ''}${type}.${name}`;
+        calls.set(address, { address, module, type, scope, id: id || name, props, dependsOn: after, deps });
       }
     }
   }
-  const outputs = Object.entries(tf.output ?? {}).map(([name, o]) => ({ name, scope: scopeOf(o['//']?.metadata, name).scope, value: o.value, sensitive: o.sensitive }));
+  // Dependencies first, as code that passes `queue.id` must create the queue first.
+  const ordered = [];
+  const done = new Set();
+  const visit = (address) => {
+    if (done.has(address) || !calls.has(address)) return;
+    done.add(address);
+    for (const d of calls.get(address).deps) visit(d);
+    ordered.push(calls.get(address));
+  };
+  for (const address of calls.keys()) visit(address);
+  const outputs = Object.entries(tf.output ?? {}).map(([name, o]) => ({ name, scope: scopeOf(o['//']?.metadata, name).scope, value: withReferences(o.value, new Set()), sensitive: o.sensitive }));
   const assets = new Set(Object.values(tf.resource?.azurerm_storage_blob ?? {}).map((b) => b.source).filter((s) => typeof s === 'string' && s.startsWith('assets/'))).size;
-  return { calls, outputs, assets, providers: Object.keys(tf.provider ?? {}) };
+  return { calls: ordered, outputs, assets, providers: Object.keys(tf.provider ?? {}) };
 }
 
 function buildL1(plan) {
@@ -133,6 +178,19 @@ function buildL1(plan) {
     }
     return cls;
   };
+  const made = new Map();
+  // A reference is the attribute token of the construct made before (queue.id); text around it is concatenated.
+  const tokens = (value) => {
+    if (Array.isArray(value)) return value.map(tokens);
+    if (value === null || typeof value !== 'object') return value;
+    if (value.__parts) {
+      const parts = value.__parts.map((p) => (typeof p === 'string' ? p : made.has(p.address) ? made.get(p.address).getStringAttribute(p.attribute) : `\${${p.address}.${p.attribute}}`));
+      return parts.length === 1 ? parts[0] : parts.join('');
+    }
+    const out = {};
+    for (const [k, v] of Object.entries(value)) out[k] = tokens(v);
+    return out;
+  };
   // The package a hand-written stack zips: one asset per code folder, as the library makes.
   for (let i = 0; i < plan.assets; i++) new TerraformAsset(scopeFor(undefined), `code${i}`, { path: CODE, type: AssetType.ARCHIVE });
   for (const c of plan.calls) {
@@ -140,16 +198,16 @@ function buildL1(plan) {
     const scope = scopeFor(c.scope);
     let id = c.id;
     for (let n = 2; scope.node.tryFindChild(id); n++) id = `${c.id}-${n}`;
-    const made = new Cls(scope, id, c.props);
-    // A hand-written stack would pass the resources; the addresses are what reaches cdk.tf.json.
-    if (c.dependsOn) made.addOverride('depends_on', c.dependsOn);
+    const dependsOn = c.dependsOn.map((d) => made.get(d)).filter((d) => d !== undefined);
+    made.set(c.address, new Cls(scope, id, { ...tokens(c.props), dependsOn: dependsOn.length > 0 ? dependsOn : undefined }));
   }
-  for (const o of plan.outputs) new TerraformOutput(scopeFor(o.scope), o.name, { value: o.value, sensitive: o.sensitive });
+  for (const o of plan.outputs) new TerraformOutput(scopeFor(o.scope), o.name, { value: tokens(o.value), sensitive: o.sensitive });
   return app;
 }
 
 function main() {
   const plan = variant === 'l1' ? planL1(JSON.parse(fs.readFileSync(specFile, 'utf8'))) : undefined;
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   // What a user's program requires first: cdktf and the constructs it builds from.
   require('cdktf');
@@ -160,6 +218,7 @@ function main() {
   const t2 = process.hrtime.bigint();
   app.synth();
   const t3 = process.hrtime.bigint();
+  const cpu = process.cpuUsage(cpu0);
   const stackDir = path.join(outdir, 'stacks', 'bench');
   const tf = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
   const resources = Object.values(tf.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
@@ -170,6 +229,8 @@ function main() {
       count: COUNT,
       mode,
       totalMs: ms(t0, t3),
+      // CPU time of the process (all threads): on a shared machine it varies far less than wall time.
+      cpuMs: (cpu.user + cpu.system) / 1000,
       buildMs: ms(t1, t2),
       synthMs: ms(t2, t3),
       maxRssMb: process.resourceUsage().maxRSS / 1024,

@@ -261,6 +261,8 @@ function buildIndex(stack: TerraformStack): PolicyIndex {
   const dataSources = new Map<string, () => TfElement>();
   const outputs = new Map<string, () => TfElement>();
   const records = new Map<string, () => ManifestRecord>();
+  /** Resource addresses in construct order, with their types. */
+  const resourceTypes = new Map<string, string>();
   // Resolve only the values that are tokens: walking the configuration and resolving a handful of
   // references is far cheaper than resolving every element whole (which doubles synth time).
   const resolveOne = (value: any) => Tokenization.resolve(value, { scope: stack, preparing: false, resolver: RESOLVER });
@@ -281,6 +283,7 @@ function buildIndex(stack: TerraformStack): PolicyIndex {
       const type = c.terraformResourceType;
       const address = `${type}.${name}`;
       resources.set(address, () => ({ address, type, name, config: resolve(c.toTerraform()).resource?.[type]?.[name] ?? {}, path: c.node.path }));
+      resourceTypes.set(address, type);
     } else if (TerraformDataSource.isTerraformDataSource(c)) {
       const name = stack.getLogicalId(c);
       const type = c.terraformResourceType;
@@ -297,19 +300,28 @@ function buildIndex(stack: TerraformStack): PolicyIndex {
   const resourceLookup = new LazyLookup(resources);
   const dataSourceLookup = new LazyLookup(dataSources);
   const outputLookup = new LazyLookup(outputs);
-  let referrersOf: Map<string, TfElement[]> | undefined;
-  const referrers = (address: string) => {
-    if (!referrersOf) {
-      referrersOf = new Map();
-      for (const e of [...resourceLookup.all(), ...outputLookup.all()]) {
+  // Referrer maps by the set of types asked for ('*': every resource and output), each built once.
+  const referrerMaps = new Map<string, Map<string, TfElement[]>>();
+  const referrers = (address: string, types?: string[]) => {
+    const key = types ? [...new Set(types)].sort().join(',') : '*';
+    let map = referrerMaps.get(key);
+    if (!map) {
+      map = new Map();
+      const wanted = types ? new Set(types) : undefined;
+      const elements = [
+        ...[...resourceTypes].filter(([, type]) => !wanted || wanted.has(type)).map(([a]) => resourceLookup.get(a)!),
+        ...(!wanted || wanted.has('output') ? outputLookup.all() : []),
+      ];
+      for (const e of elements) {
         for (const ref of referencesIn(e.config)) {
-          const list = referrersOf.get(ref.address) ?? [];
+          const list = map.get(ref.address) ?? [];
           if (!list.includes(e)) list.push(e);
-          referrersOf.set(ref.address, list);
+          map.set(ref.address, list);
         }
       }
+      referrerMaps.set(key, map);
     }
-    return referrersOf.get(address) ?? [];
+    return map.get(address) ?? [];
   };
   return {
     resources: resourceLookup,
