@@ -37,6 +37,8 @@ interface StackState {
 }
 
 const STATES = new WeakMap<TerraformStack, StackState>();
+/** Address of each resource and output, noted when the index is built (a logical id costs a hash to compute). */
+const ADDRESSES = new WeakMap<IConstruct, string>();
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
 function stateOf(stack: TerraformStack): StackState {
@@ -181,12 +183,14 @@ export class DataversePolicyChecks implements IAspect {
     if (!stack) return;
     if (TerraformResource.isTerraformResource(node) && !TerraformDataSource.isTerraformDataSource(node)) {
       if (!TYPES_CHECKED.has(node.terraformResourceType)) return;
-      const element = indexOf(stack).resources.get(`${node.terraformResourceType}.${stack.getLogicalId(node)}`);
+      const index = indexOf(stack);
+      const element = index.resources.get(ADDRESSES.get(node) ?? `${node.terraformResourceType}.${stack.getLogicalId(node)}`);
       if (!element) return;
       subject = { kind: 'resource', element };
       address = element.address;
     } else if (TerraformOutput.isTerraformOutput(node)) {
-      const element = indexOf(stack).outputs.get(`output.${stack.getLogicalId(node)}`);
+      const index = indexOf(stack);
+      const element = index.outputs.get(ADDRESSES.get(node) ?? `output.${stack.getLogicalId(node)}`);
       if (!element) return;
       subject = { kind: 'output', element };
       address = element.address;
@@ -284,6 +288,7 @@ function buildIndex(stack: TerraformStack): PolicyIndex {
       const address = `${type}.${name}`;
       resources.set(address, () => ({ address, type, name, config: resolve(c.toTerraform()).resource?.[type]?.[name] ?? {}, path: c.node.path }));
       resourceTypes.set(address, type);
+      ADDRESSES.set(c, address);
     } else if (TerraformDataSource.isTerraformDataSource(c)) {
       const name = stack.getLogicalId(c);
       const type = c.terraformResourceType;
@@ -292,6 +297,7 @@ function buildIndex(stack: TerraformStack): PolicyIndex {
     } else if (TerraformOutput.isTerraformOutput(c)) {
       const name = stack.getLogicalId(c);
       const address = `output.${name}`;
+      ADDRESSES.set(c, address);
       outputs.set(address, () => ({ address, type: 'output', name, config: resolve(c.toTerraform()).output?.[name] ?? {}, path: c.node.path }));
     } else if (DataverseRecord.isDataverseRecord(c)) {
       records.set(c.recordId, () => c.toManifestRecord());
