@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { applyCommand } from './apply';
 import { CliCommand } from './command';
+import { DIAGRAM_HELP, diagramCommand } from './diagram';
 import { CliError } from './errors';
 import { CliIo } from './io';
 import { OPTIONS_HELP } from './options';
@@ -19,6 +20,7 @@ const COMMANDS: { readonly [name: string]: CliCommand } = {
   apply: applyCommand,
   prune: pruneCommand,
   status: statusCommand,
+  diagram: diagramCommand,
 };
 
 export const USAGE = `Usage: cdktf-dataverse <command> [options]
@@ -34,6 +36,8 @@ ${Object.entries(COMMANDS)
 ${OPTIONS_HELP}
 
 ${STATUS_HELP}
+
+${DIAGRAM_HELP}
 
   -h, --help                show this text
   --version                 print the version

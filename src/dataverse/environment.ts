@@ -67,8 +67,11 @@ export interface DataverseEnvironmentProps {
    */
   readonly policyChecks?: boolean;
   /**
-   * Write `diagram.dot` and `diagram.svg` (the stack's integrations) next to `cdk.tf.json`.
-   * @default true
+   * Write `diagram.dot` and `diagram.svg` (the stack's integrations) next to `cdk.tf.json` at
+   * every synth. Off by default, because rendering costs time at every synth: run
+   * `cdktf-dataverse diagram` after `cdktf synth` to render the same files from `cdk.tf.json` and
+   * the manifest.
+   * @default false
    */
   readonly diagram?: boolean;
 }
@@ -82,9 +85,9 @@ const ENV_MARK = Symbol.for('cdktf-dataverse.DataverseEnvironment');
  * records of every pattern in the stack, in apply order, with no secret values. With
  * `registrationMode: RegistrationMode.POWER_PLATFORM_PROVIDER` the same records also become
  * `powerplatform_rest` resources of the stack, so `cdktf deploy` registers them. It also enables
- * the security rule pack on the stack (`policy-report.json`, see DataversePolicyChecks) and writes
- * the stack's diagram (`diagram.dot`, `diagram.svg`); `policyChecks: false` and `diagram: false`
- * turn them off.
+ * the security rule pack on the stack (`policy-report.json`, see DataversePolicyChecks;
+ * `policyChecks: false` turns it off). `diagram: true` also writes the stack's diagram
+ * (`diagram.dot`, `diagram.svg`) at synth; without it, `cdktf-dataverse diagram` renders it.
  *
  * Default settings:
  * - The manifest's `appId` (the app identity the command line keys its ownership record on) is
@@ -163,7 +166,7 @@ export class DataverseEnvironment extends Construct {
       Aspects.of(stack).add(new PowerPlatformRegistrationAspect(this));
     }
     if (props.policyChecks ?? true) DataversePolicyChecks.enable(stack);
-    if (props.diagram ?? true) registerDiagram(stack, this);
+    if (props.diagram ?? false) registerDiagram(stack, this);
     if (!props.solutionUniqueName) {
       annotate(
       this,

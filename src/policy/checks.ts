@@ -37,6 +37,8 @@ interface StackState {
 }
 
 const STATES = new WeakMap<TerraformStack, StackState>();
+/** Address of each resource and output, noted when the index is built (a logical id costs a hash to compute). */
+const ADDRESSES = new WeakMap<IConstruct, string>();
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
 function stateOf(stack: TerraformStack): StackState {
@@ -181,12 +183,14 @@ export class DataversePolicyChecks implements IAspect {
     if (!stack) return;
     if (TerraformResource.isTerraformResource(node) && !TerraformDataSource.isTerraformDataSource(node)) {
       if (!TYPES_CHECKED.has(node.terraformResourceType)) return;
-      const element = indexOf(stack).resources.get(`${node.terraformResourceType}.${stack.getLogicalId(node)}`);
+      const index = indexOf(stack);
+      const element = index.resources.get(ADDRESSES.get(node) ?? `${node.terraformResourceType}.${stack.getLogicalId(node)}`);
       if (!element) return;
       subject = { kind: 'resource', element };
       address = element.address;
     } else if (TerraformOutput.isTerraformOutput(node)) {
-      const element = indexOf(stack).outputs.get(`output.${stack.getLogicalId(node)}`);
+      const index = indexOf(stack);
+      const element = index.outputs.get(ADDRESSES.get(node) ?? `output.${stack.getLogicalId(node)}`);
       if (!element) return;
       subject = { kind: 'output', element };
       address = element.address;
@@ -261,6 +265,8 @@ function buildIndex(stack: TerraformStack): PolicyIndex {
   const dataSources = new Map<string, () => TfElement>();
   const outputs = new Map<string, () => TfElement>();
   const records = new Map<string, () => ManifestRecord>();
+  /** Resource addresses in construct order, with their types. */
+  const resourceTypes = new Map<string, string>();
   // Resolve only the values that are tokens: walking the configuration and resolving a handful of
   // references is far cheaper than resolving every element whole (which doubles synth time).
   const resolveOne = (value: any) => Tokenization.resolve(value, { scope: stack, preparing: false, resolver: RESOLVER });
@@ -281,6 +287,8 @@ function buildIndex(stack: TerraformStack): PolicyIndex {
       const type = c.terraformResourceType;
       const address = `${type}.${name}`;
       resources.set(address, () => ({ address, type, name, config: resolve(c.toTerraform()).resource?.[type]?.[name] ?? {}, path: c.node.path }));
+      resourceTypes.set(address, type);
+      ADDRESSES.set(c, address);
     } else if (TerraformDataSource.isTerraformDataSource(c)) {
       const name = stack.getLogicalId(c);
       const type = c.terraformResourceType;
@@ -289,6 +297,7 @@ function buildIndex(stack: TerraformStack): PolicyIndex {
     } else if (TerraformOutput.isTerraformOutput(c)) {
       const name = stack.getLogicalId(c);
       const address = `output.${name}`;
+      ADDRESSES.set(c, address);
       outputs.set(address, () => ({ address, type: 'output', name, config: resolve(c.toTerraform()).output?.[name] ?? {}, path: c.node.path }));
     } else if (DataverseRecord.isDataverseRecord(c)) {
       records.set(c.recordId, () => c.toManifestRecord());
@@ -297,19 +306,28 @@ function buildIndex(stack: TerraformStack): PolicyIndex {
   const resourceLookup = new LazyLookup(resources);
   const dataSourceLookup = new LazyLookup(dataSources);
   const outputLookup = new LazyLookup(outputs);
-  let referrersOf: Map<string, TfElement[]> | undefined;
-  const referrers = (address: string) => {
-    if (!referrersOf) {
-      referrersOf = new Map();
-      for (const e of [...resourceLookup.all(), ...outputLookup.all()]) {
+  // Referrer maps by the set of types asked for ('*': every resource and output), each built once.
+  const referrerMaps = new Map<string, Map<string, TfElement[]>>();
+  const referrers = (address: string, types?: string[]) => {
+    const key = types ? [...new Set(types)].sort().join(',') : '*';
+    let map = referrerMaps.get(key);
+    if (!map) {
+      map = new Map();
+      const wanted = types ? new Set(types) : undefined;
+      const elements = [
+        ...[...resourceTypes].filter(([, type]) => !wanted || wanted.has(type)).map(([a]) => resourceLookup.get(a)!),
+        ...(!wanted || wanted.has('output') ? outputLookup.all() : []),
+      ];
+      for (const e of elements) {
         for (const ref of referencesIn(e.config)) {
-          const list = referrersOf.get(ref.address) ?? [];
+          const list = map.get(ref.address) ?? [];
           if (!list.includes(e)) list.push(e);
-          referrersOf.set(ref.address, list);
+          map.set(ref.address, list);
         }
       }
+      referrerMaps.set(key, map);
     }
-    return referrersOf.get(address) ?? [];
+    return map.get(address) ?? [];
   };
   return {
     resources: resourceLookup,

@@ -45,8 +45,12 @@ export interface PolicyIndex {
   readonly outputs: Lookup<TfElement>;
   /** Records of the stack by record id. */
   readonly records: Lookup<ManifestRecord>;
-  /** Addresses of the elements whose configuration references `address`. */
-  referrers(address: string): TfElement[];
+  /**
+   * The resources and outputs whose configuration references `address`, in construct order. With
+   * `types`, only elements of those types (`output` for outputs) are resolved and returned: a rule
+   * that asks for its types does not resolve the whole stack.
+   */
+  referrers(address: string, types?: string[]): TfElement[];
   /** The resource or data source at an address. */
   element(address: string): TfElement | undefined;
 }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
-import { ConsumerFunctionApp, ConsumerFunctionAppProps, LogAnalyticsWorkspace, OutboundQueueIntegration } from '../../src';
+import { ConsumerFunctionApp, ConsumerFunctionAppProps, DataversePolicyChecks, LogAnalyticsWorkspace, OutboundQueueIntegration } from '../../src';
 import { newStack, oneError, onlyResource, resourcesOf, synthJson, tempDir, validationErrors } from '../helpers';
 import { CODE, queueIntegration } from '../patterns/consumer-fixtures';
 
@@ -20,11 +20,10 @@ const roleNames = (synth: any) =>
     .sort();
 
 describe('ConsumerFunctionApp: default settings', () => {
-  it('accepts no traffic from the internet (its triggers pull), so CKV_AZURE_221 holds without a suppression; a webhook app stays public', async () => {
+  it('accepts no traffic from the internet (its triggers pull), so CKV_AZURE_221 holds without a suppression', () => {
     const { stack, app } = build();
     const synth = synthJson(stack);
     expect(onlyResource(synth, 'azurerm_function_app_flex_consumption').public_network_access_enabled).toBe(false);
-    const { DataversePolicyChecks } = await import('../../src');
     const rule = DataversePolicyChecks.reportOf(stack).rules.find((r) => r.id === 'CKV_AZURE_221')!;
     expect(rule).toMatchObject({ evaluated: 1, compliant: 1, nonCompliant: 0, suppressed: 0 });
     expect(app.functionApp.resource.publicNetworkAccessEnabledInput).toBe(false);

@@ -421,7 +421,7 @@ describe('RelayIntegration: output', () => {
     const { app, stack } = ctx;
     const r = new RelayIntegration(stack, 'onprem', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps });
     const files = readAllFiles(fullSynth(app, 'relay'));
-    expect(Object.keys(files).sort()).toEqual(['cdk.tf.json', ManifestFormat.FILE_NAME, 'diagram.dot', 'diagram.svg', 'policy-report.json']);
+    expect(Object.keys(files).sort()).toEqual(['cdk.tf.json', ManifestFormat.FILE_NAME, 'policy-report.json']);
     const tf = JSON.parse(files['cdk.tf.json']);
     const secretRefs = /primary_key|secondary_key|connection_string/;
     for (const [type, resources] of Object.entries<any>(tf.resource)) {

@@ -183,7 +183,7 @@ describe('WebhookFunction: default settings', () => {
     expect(synth.provider.random).toHaveLength(1);
   });
 
-  it('keeps the stack\'s own random provider', () => {
+  it("keeps the stack's own random provider", () => {
     const { stack, rg, dataverse } = newStack();
     new RandomProvider(stack, 'mine', { alias: 'custom' });
     new WebhookFunction(stack, 'validate', { dataverse, resourceGroup: rg, code: CODE, steps });
@@ -294,7 +294,10 @@ describe('WebhookFunction: auth types', () => {
   it('the header name is XML-escaped in the settings', () => {
     const { stack, dataverse } = build({ secretName: "x-a&b'c" });
     const synth = synthJson(stack);
-    const output = dataverse.toManifest().records.find((r) => r.table === 'serviceendpoint')!.fromOutputs.find((o) => o.column === 'authvalue')!.output;
+    const output = dataverse
+      .toManifest()
+      .records.find((r) => r.table === 'serviceendpoint')!
+      .fromOutputs.find((o) => o.column === 'authvalue')!.output;
     expect(synth.output[output].value).toContain('name="x-a&amp;b&apos;c"');
   });
 
@@ -310,7 +313,10 @@ describe('WebhookFunction: validation', () => {
   const errorsOf = (extra: Partial<WebhookFunctionProps>) => validationErrors(build(extra).stack);
   const expectError = (extra: Partial<WebhookFunctionProps>, pattern: RegExp) => {
     const errors = errorsOf(extra);
-    expect(errors.some((e) => pattern.test(e)), `expected ${pattern} in:\n${errors.join('\n')}`).toBe(true);
+    expect(
+      errors.some((e) => pattern.test(e)),
+      `expected ${pattern} in:\n${errors.join('\n')}`,
+    ).toBe(true);
   };
 
   it('accepts the defaults', () => {
@@ -334,7 +340,10 @@ describe('WebhookFunction: validation', () => {
   });
 
   it('existingLogAnalyticsWorkspace with logAnalyticsWorkspace', () => {
-    expectError({ existingLogAnalyticsWorkspace: { workspaceId: '/x', workspaceName: 'log' }, logAnalyticsWorkspace: { retentionInDays: 60 } }, /conflicting props: existingLogAnalyticsWorkspace with logAnalyticsWorkspace/);
+    expectError(
+      { existingLogAnalyticsWorkspace: { workspaceId: '/x', workspaceName: 'log' }, logAnalyticsWorkspace: { retentionInDays: 60 } },
+      /conflicting props: existingLogAnalyticsWorkspace with logAnalyticsWorkspace/,
+    );
   });
 
   it('names: Function App, storage account, Key Vault, Log Analytics workspace', () => {
@@ -470,7 +479,11 @@ describe('WebhookFunction: synthesized files', () => {
     const mine = Object.fromEntries(
       Object.entries(synth.resource).map(([type, rs]: [string, any]) => [
         type,
-        Object.fromEntries(Object.entries(rs).filter(([k]) => k.startsWith('validate_')).map(([k, r]: [string, any]) => [k, { ...r, '//': undefined }])),
+        Object.fromEntries(
+          Object.entries(rs)
+            .filter(([k]) => k.startsWith('validate_'))
+            .map(([k, r]: [string, any]) => [k, { ...r, '//': undefined }]),
+        ),
       ]),
     );
     // The asset folder hash depends on the example's contents: keep it out of the snapshot.
@@ -497,6 +510,26 @@ describe('WebhookFunction: shared code and per-stack work', () => {
     const other = folder({ 'host.json': '{"version":"2.0"}', 'index.js': 'module.exports = {};' });
     new WebhookFunction(env.stack, 'c', { dataverse: env.dataverse, resourceGroup: env.rg, code: other, steps });
     expect(assetsOf(env.stack)).toHaveLength(2);
+  });
+
+  it('three functions on one folder and one on another: two zips written at synth, blob sources shared by folder', () => {
+    const outdir = tempDir();
+    const env = newStack({}, 'test', outdir);
+    const other = folder({ 'host.json': '{"version":"2.0"}', 'index.js': 'module.exports = {};' });
+    for (const id of ['a', 'b', 'c']) new WebhookFunction(env.stack, id, { dataverse: env.dataverse, resourceGroup: env.rg, code: CODE, steps });
+    new WebhookFunction(env.stack, 'd', { dataverse: env.dataverse, resourceGroup: env.rg, code: other, steps });
+    expect(assetsOf(env.stack)).toHaveLength(2);
+    env.app.synth();
+    const stackDir = path.join(outdir, 'stacks', 'test');
+    const zips = fs
+      .readdirSync(path.join(stackDir, 'assets'))
+      .flatMap((a) => fs.readdirSync(path.join(stackDir, 'assets', a)).map((h) => path.join('assets', a, h, 'archive.zip')));
+    expect(zips.filter((z) => fs.existsSync(path.join(stackDir, z)))).toHaveLength(2);
+    const blobs = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')).resource.azurerm_storage_blob;
+    const sources = Object.values<any>(blobs).map((b) => b.source);
+    expect(sources).toHaveLength(4);
+    expect(new Set(sources).size).toBe(2);
+    expect(sources.every((s) => zips.includes(s))).toBe(true);
   });
 
   it('construction is linear: the tree is searched a fixed number of times per stack, not per function', () => {
@@ -535,7 +568,9 @@ describe('WebhookFunction: shared code and per-stack work', () => {
     const env = newStack();
     expect(() => new WebhookFunction(env.stack, 'x', { dataverse: env.dataverse } as any)).toThrow('test/x: WebhookFunction needs resourceGroup, code, steps.');
     const props = { dataverse: env.dataverse, resourceGroup: env.rg, code: CODE };
-    expect(() => new WebhookFunction(env.stack, 'y', { ...props, steps: [null] } as any)).toThrow('test/y: WebhookFunction needs steps as a list of { table, message }; steps[0] is null. Fix:');
+    expect(() => new WebhookFunction(env.stack, 'y', { ...props, steps: [null] } as any)).toThrow(
+      'test/y: WebhookFunction needs steps as a list of { table, message }; steps[0] is null. Fix:',
+    );
     expect(() => new WebhookFunction(env.stack, 'z', { ...props, steps: 'account' } as any)).toThrow('steps is "account". Fix:');
     expect(() => new WebhookFunction(env.stack, 'w', { ...props, steps: [{ table: 'account', message: 'Create' }, 3] } as any)).toThrow('steps[1] is 3. Fix:');
   });

@@ -24,7 +24,9 @@ import {
   ServiceEndpointContract,
   StepImageType,
 } from '../../src';
+import { run } from '../../src/cli/run';
 import { StackArtifacts } from '../../src/core/stack-artifacts';
+import { recordingIo } from '../cli/harness';
 import { newStack, readAllFiles, synthExampleApp } from '../helpers';
 
 const rg = { resourceGroupName: 'rg-test', location: 'westeurope' };
@@ -47,7 +49,7 @@ class CustomApiRecord extends DataverseRecord {
 
 describe('diagram', () => {
   it('draws table and message → endpoint → queue → consumer for OutboundQueueIntegration', () => {
-    const { stack, rg: group, dataverse } = newStack();
+    const { stack, rg: group, dataverse } = newStack({ diagram: true });
     const orders = new OutboundQueueIntegration(stack, 'orders', {
       dataverse,
       resourceGroup: group,
@@ -59,20 +61,22 @@ describe('diagram', () => {
     orders.grantReceive('00000000-0000-0000-0000-000000000001');
     const dot = files(stack)['diagram.dot'];
     const endpoint = `record:${orders.endpoint.recordId}`;
-    expect(dot).toContain('subgraph "cluster_dataverse"');
-    expect(dot).toContain('label="Dataverse\\ncontoso.crm4.dynamics.com"');
-    expect(dot).toContain(`"trigger:salesorder:Create" -> "${endpoint}" [label="async"];`);
-    expect(dot).toContain(`"trigger:salesorder:Update" -> "${endpoint}" [label="async, on statuscode, 1 image"];`);
+    // One cluster for the integration, labelled with its construct path below the stack.
+    expect(dot).toContain('subgraph "cluster_test/orders" {\n    label="orders";');
+    expect(dot).toContain('label="stack test\\nDataverse contoso.crm4.dynamics.com"');
+    expect(dot).toContain(`"trigger:test/orders:salesorder:Create" -> "${endpoint}" [label="async"];`);
+    expect(dot).toContain(`"trigger:test/orders:salesorder:Update" -> "${endpoint}" [label="async, on statuscode, 1 image"];`);
     const queue = dot.match(/"(resource:azurerm_servicebus_queue\.[^"]+)"/)![1];
     expect(dot).toContain(`"${endpoint}" -> "${queue}" [label="sends to"];`);
-    expect(dot).toContain(`label="Service Bus queue\\n${orders.serviceBusNamespace.serviceBusNamespaceName}/${orders.entityName}"`);
-    expect(dot).toContain(`"${queue}" -> "principal:00000000-0000-0000-0000-000000000001" [label="Azure Service Bus Data Receiver"];`);
+    // namespace/queue, wrapped after the namespace so that the label fits its box
+    expect(dot).toContain(`label="Service Bus queue\\n${orders.serviceBusNamespace.serviceBusNamespaceName}/\\n${orders.entityName}"`);
+    expect(dot).toContain(`"${queue}" -> "principal:test/orders:00000000-0000-0000-0000-000000000001" [label="Azure Service Bus Data Receiver"];`);
     expect(dot).not.toContain('authorization_rule');
   });
 
   it('is deterministic: two synths give byte-identical DOT and SVG', () => {
     const build = () => {
-      const { stack, rg: group, dataverse } = newStack();
+      const { stack, rg: group, dataverse } = newStack({ diagram: true });
       new OutboundQueueIntegration(stack, 'orders', { dataverse, resourceGroup: group, steps: [{ table: 'account', message: 'Create' }] });
       return files(stack);
     };
@@ -85,7 +89,7 @@ describe('diagram', () => {
   });
 
   it('derives an Event Hubs integration generically: hub, consumer groups, role assignment to an identity', () => {
-    const { stack, dataverse } = newStack();
+    const { stack, dataverse } = newStack({ diagram: true });
     const ns = new EventhubNamespace(stack, 'ns', { name: 'eh-orders', sku: 'Standard', ...rg });
     const hub = new Eventhub(stack, 'hub', { name: 'orders', namespaceId: ns.id, partitionCount: 2 });
     new EventhubConsumerGroup(stack, 'billing', { name: 'billing', eventhubName: hub.name, namespaceName: ns.name, resourceGroupName: 'rg-test' });
@@ -111,7 +115,7 @@ describe('diagram', () => {
   });
 
   it('derives a webhook integration from the URL output: Function App and its backends', () => {
-    const { stack, dataverse } = newStack();
+    const { stack, dataverse } = newStack({ diagram: true });
     new RandomProvider(stack, 'random');
     const storage = new StorageAccount(stack, 'storage', { name: 'stwebhook', accountTier: 'Standard', accountReplicationType: 'LRS', ...rg });
     const app = new LinuxFunctionApp(stack, 'app', { name: 'func-orders', servicePlanId: 'plan', siteConfig: {}, storageAccountName: storage.name, ...rg });
@@ -133,7 +137,7 @@ describe('diagram', () => {
   });
 
   it('draws inbound calls: a resource whose configuration names a custom API points at it', () => {
-    const { stack, dataverse } = newStack();
+    const { stack, dataverse } = newStack({ diagram: true });
     const api = new CustomApiRecord(stack, 'approve', dataverse, 'contoso_ApproveOrder');
     new ApiManagementApiOperation(stack, 'operation', {
       operationId: 'approve',
@@ -145,12 +149,12 @@ describe('diagram', () => {
       urlTemplate: '/contoso_ApproveOrder',
     });
     const dot = files(stack)['diagram.dot'];
-    expect(dot).toContain(`"record:${api.recordId}" [label="customapi\\ncontoso_ApproveOrder"`);
+    expect(dot).toContain(`"record:${api.recordId}" [label="custom API\\ncontoso_ApproveOrder"`);
     expect(dot).toContain(`"resource:azurerm_api_management_api_operation.operation" -> "record:${api.recordId}" [label="calls"];`);
   });
 
   it('finds a queue in an existing namespace, and shows an endpoint whose target is not in the stack as existing', () => {
-    const { stack, rg: group, dataverse } = newStack();
+    const { stack, rg: group, dataverse } = newStack({ diagram: true });
     new OutboundQueueIntegration(stack, 'orders', {
       dataverse,
       resourceGroup: group,
@@ -176,22 +180,27 @@ describe('diagram', () => {
     expect(dot).toContain('"external:sb-other/invoices" [label="existing\\nsb-other/invoices"');
   });
 
-  it('writes diagram.dot and diagram.svg next to cdk.tf.json; diagram: false writes neither', () => {
-    const on = newStack();
+  it('is off the synth path by default; diagram: true writes diagram.dot and diagram.svg next to cdk.tf.json', () => {
+    const off = newStack();
+    new OutboundQueueIntegration(off.stack, 'orders', { dataverse: off.dataverse, resourceGroup: off.rg, steps: [{ table: 'account', message: 'Create' }] });
+    off.app.synth();
+    expect(fs.readdirSync(path.join(off.app.outdir, 'stacks', 'test')).sort()).toEqual(['cdk.tf.json', 'dataverse-registrations.json', 'policy-report.json']);
+
+    const on = newStack({ diagram: true });
     new OutboundQueueIntegration(on.stack, 'orders', { dataverse: on.dataverse, resourceGroup: on.rg, steps: [{ table: 'account', message: 'Create' }] });
     on.app.synth();
     const written = readAllFiles(path.join(on.app.outdir, 'stacks', 'test'));
     expect(Object.keys(written).sort()).toEqual(['cdk.tf.json', 'dataverse-registrations.json', 'diagram.dot', 'diagram.svg', 'policy-report.json']);
     expect(written['diagram.svg']).toContain('<svg');
-
-    const off = newStack({ diagram: false });
-    off.app.synth();
-    expect(fs.readdirSync(path.join(off.app.outdir, 'stacks', 'test')).sort()).toEqual(['cdk.tf.json', 'dataverse-registrations.json', 'policy-report.json']);
   });
 
-  it('the README shows the example diagram, up to date (regenerate: UPDATE_DIAGRAMS=1 npx vitest run test/policy/diagram.test.ts)', async () => {
+  it('the README shows the example diagram as `cdktf-dataverse diagram` renders it, up to date (regenerate: UPDATE_DIAGRAMS=1 npx vitest run test/policy/diagram.test.ts)', async () => {
     const outdir = await synthExampleApp();
-    const svg = fs.readFileSync(path.join(outdir, 'stacks', 'orders', 'diagram.svg'), 'utf8');
+    expect(fs.existsSync(path.join(outdir, 'stacks', 'orders', 'diagram.svg'))).toBe(false);
+    const { io, text } = recordingIo();
+    expect(await run(['diagram', 'orders', '--cdktf-out', outdir, '--out', io.cwd], io)).toBe(0);
+    const svg = fs.readFileSync(path.join(io.cwd, 'orders', 'diagram.svg'), 'utf8');
+    expect(text()).toBe(`Wrote ${path.join('orders', 'diagram.svg')}`);
     const committed = path.resolve(__dirname, '../../docs/diagram-orders.svg');
     if (process.env.UPDATE_DIAGRAMS === '1') fs.writeFileSync(committed, svg);
     expect(fs.readFileSync(committed, 'utf8')).toBe(svg);

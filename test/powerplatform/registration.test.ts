@@ -283,7 +283,7 @@ describe('Power Platform provider mode', () => {
     });
     app.synth();
     const files = readAllFiles(path.join(outdir, 'stacks', 'secrets'));
-    expect(Object.keys(files).sort()).toEqual(['cdk.tf.json', 'dataverse-registrations.json', 'diagram.dot', 'diagram.svg', 'policy-report.json']);
+    expect(Object.keys(files).sort()).toEqual(['cdk.tf.json', 'dataverse-registrations.json', 'policy-report.json']);
     const tf = JSON.parse(files['cdk.tf.json']);
     const bodies = (Object.values(tf.resource.powerplatform_rest) as any[]).map((r) => r.create.body as string);
     const endpointBody = bodies.find((b) => b.includes('"saskey"'))!;

@@ -5,7 +5,7 @@ import { PolicyIndex, TfElement, referencesIn } from '../rule';
  * other), as checkov's graph checks see a `connection` between two resource types. @internal
  */
 export function connected(index: PolicyIndex, element: TfElement, types: string[]): TfElement[] {
-  const found = index.referrers(element.address).filter((e) => types.includes(e.type));
+  const found = index.referrers(element.address, types);
   for (const ref of referencesIn(element.config)) {
     if (ref.dataSource || !types.includes(ref.type)) continue;
     const target = index.resources.get(ref.address);

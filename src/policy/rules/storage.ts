@@ -5,7 +5,7 @@ const ACCOUNT = ['azurerm_storage_account'];
 
 /** A separate resource (network rules, queue properties) that configures this account, by reference. */
 function configuring(index: PolicyIndex, account: TfElement, type: string): TfElement | undefined {
-  return index.referrers(account.address).find((e) => e.type === type);
+  return index.referrers(account.address, [type])[0];
 }
 
 function queueLoggingOn(logging: any): boolean {
