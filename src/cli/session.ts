@@ -43,17 +43,7 @@ export async function openSession(options: Options, io: CliIo, settings: RunSett
   }
   if (options.command !== 'prune') outputs.checkComplete(manifest);
 
-  const api = new WebApi({
-    url,
-    tokenProvider: async () => io.tokenProvider ?? defaultTokenProvider(),
-    sleep: (ms) => io.sleep(ms),
-    maxRetries: options.maxRetries,
-    baseDelayMs: settings.baseDelayMs ?? 1000,
-    maxDelayMs: settings.maxDelayMs ?? 60_000,
-    requestTimeoutMs: options.requestTimeoutMs,
-    maxRetryAfterMs: options.maxRetryAfterMs,
-    onRetry: (what, reason, delay, attempt) => io.err(`  … ${reason} on ${what}; retry ${attempt}/${options.maxRetries} in ${delay} ms`),
-  });
+  const api = connect(url, options, io, settings);
   // Everything that does not depend on another answer goes out at once: who runs the command,
   // the ownership notes, the rows of every table and every distinct lookup.
   const lookups = new LookupResolver(api, url);
@@ -91,4 +81,26 @@ export function environmentUrl(raw: string): string {
     throw new CliError(`environment URL '${raw}' is not https: the access token must not travel in clear text. Fix: use https://<environment host>.`);
   }
   return `${url.protocol}//${url.host}`;
+}
+
+/** The retry and timeout options every command that talks to Dataverse takes. */
+export interface ConnectOptions {
+  readonly maxRetries: number;
+  readonly requestTimeoutMs: number;
+  readonly maxRetryAfterMs: number;
+}
+
+/** A Web API client for `url` with the command's retry options; retries are reported on standard error. */
+export function connect(url: string, options: ConnectOptions, io: CliIo, settings: RunSettings): WebApi {
+  return new WebApi({
+    url,
+    tokenProvider: async () => io.tokenProvider ?? defaultTokenProvider(),
+    sleep: (ms) => io.sleep(ms),
+    maxRetries: options.maxRetries,
+    baseDelayMs: settings.baseDelayMs ?? 1000,
+    maxDelayMs: settings.maxDelayMs ?? 60_000,
+    requestTimeoutMs: options.requestTimeoutMs,
+    maxRetryAfterMs: options.maxRetryAfterMs,
+    onRetry: (what, reason, delay, attempt) => io.err(`  … ${reason} on ${what}; retry ${attempt}/${options.maxRetries} in ${delay} ms`),
+  });
 }

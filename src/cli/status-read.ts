@@ -4,12 +4,11 @@
 import { mapLimit } from './engine';
 import { CliError } from './errors';
 import { loadManifest } from './inputs';
-import { CliIo, defaultTokenProvider } from './io';
+import { CliIo } from './io';
 import { Ledger } from './ledger';
-import { RunSettings, environmentUrl, whoAmI } from './session';
+import { RunSettings, connect, environmentUrl, whoAmI } from './session';
 import { Job, JOB_STATUS, readJobs, readStepStates, resumeJob, StepState } from './status-jobs';
 import { StatusOptions } from './status-options';
-import { WebApi } from './webapi';
 import { RegistrationManifest } from '../dataverse/manifest';
 
 /** Counts of a step's jobs in the window. */
@@ -56,17 +55,7 @@ const STEP = 'sdkmessageprocessingstep';
 export async function stackStatus(location: string, options: StatusOptions, io: CliIo, settings: RunSettings, sinceIso: string): Promise<StackReport> {
   const { manifest } = loadManifest(location, io.cwd, true);
   const url = environmentUrl(options.environmentUrl ?? manifest.environment.url);
-  const api = new WebApi({
-    url,
-    tokenProvider: async () => io.tokenProvider ?? defaultTokenProvider(),
-    sleep: (ms) => io.sleep(ms),
-    maxRetries: options.maxRetries,
-    baseDelayMs: settings.baseDelayMs ?? 1000,
-    maxDelayMs: settings.maxDelayMs ?? 60_000,
-    requestTimeoutMs: options.requestTimeoutMs,
-    maxRetryAfterMs: options.maxRetryAfterMs,
-    onRetry: (what, reason, delay, attempt) => io.err(`  … ${reason} on ${what}; retry ${attempt}/${options.maxRetries} in ${delay} ms`),
-  });
+  const api = connect(url, options, io, settings);
   // In provider mode Terraform's state, not an ownership note, holds what the stack registered.
   const providerMode = manifest.environment.registrationMode !== undefined;
   const ledger = providerMode
