@@ -8,44 +8,12 @@ import { IServiceBusEntityMetrics } from './metrics';
 import { generateName, NAME_RULES } from './naming';
 import { checkDuration, checkInteger } from './props';
 import { SERVICE_BUS_PROVIDER } from './service-bus-base';
-import { checkEntityOptions, entitySettings, ServiceBusEntityBase } from './service-bus-entity-base';
+import { checkEntityOptions, entitySettings, ServiceBusEntityBase, ServiceBusEntityOptions } from './service-bus-entity-base';
 import { IServiceBusNamespace } from './service-bus-namespace';
 import { ServiceBusQueueSendRule, ServiceBusTopicSendRule } from './service-bus-rules';
 import { addValidator } from '../core/problems';
 
-/** What a Service Bus queue or topic is created with. */
-export interface ServiceBusEntityOptions {
-  /**
-   * Entity name.
-   * @default - generated from the construct path
-   */
-  readonly name?: string;
-  /**
-   * Time to live of a message (ISO 8601).
-   * @default 'P14D'
-   */
-  readonly defaultMessageTtl?: string;
-  /**
-   * Drop messages whose MessageId was seen within the history window.
-   * @default false
-   */
-  readonly requiresDuplicateDetection?: boolean;
-  /**
-   * Duplicate detection window (ISO 8601, 20 seconds to 7 days); only with requiresDuplicateDetection.
-   * @default 'PT10M' when duplicate detection is on
-   */
-  readonly duplicateDetectionHistoryTimeWindow?: string;
-  /**
-   * Maximum size in megabytes (Standard: 1024–5120 in steps of 1024; Premium: a multiple of 1024 up to 81920).
-   * @default 1024
-   */
-  readonly maxSizeInMegabytes?: number;
-  /**
-   * Partitioned entity (Standard only; Premium partitions the namespace instead).
-   * @default false on Standard
-   */
-  readonly partitioningEnabled?: boolean;
-}
+export type { ServiceBusEntityOptions } from './service-bus-entity-base';
 
 /** How a queue is created: the options a pattern passes through. */
 export interface ServiceBusQueueOptions extends ServiceBusEntityOptions {

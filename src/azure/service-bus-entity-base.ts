@@ -6,13 +6,46 @@ import { IServiceBusEntityMetrics } from './metrics';
 import { checkName, NAME_RULES } from './naming';
 import { checkDuration } from './props';
 import { ServiceBusGrantable } from './service-bus-base';
-import type { ServiceBusEntityOptions } from './service-bus-entities';
 import { IServiceBusNamespace, ServiceBusSku } from './service-bus-namespace';
 import { Problems, isUnresolved } from '../core/problems';
 
 const PREMIUM_SIZES = Array.from({ length: 80 }, (_, i) => (i + 1) * 1024);
 const STANDARD_SIZES = [1024, 2048, 3072, 4096, 5120];
 const MAX_TTL_SECONDS = 10675199 * 86400;
+
+/** What a Service Bus queue or topic is created with. */
+export interface ServiceBusEntityOptions {
+  /**
+   * Entity name.
+   * @default - generated from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Time to live of a message (ISO 8601).
+   * @default 'P14D'
+   */
+  readonly defaultMessageTtl?: string;
+  /**
+   * Drop messages whose MessageId was seen within the history window.
+   * @default false
+   */
+  readonly requiresDuplicateDetection?: boolean;
+  /**
+   * Duplicate detection window (ISO 8601, 20 seconds to 7 days); only with requiresDuplicateDetection.
+   * @default 'PT10M' when duplicate detection is on
+   */
+  readonly duplicateDetectionHistoryTimeWindow?: string;
+  /**
+   * Maximum size in megabytes (Standard: 1024–5120 in steps of 1024; Premium: a multiple of 1024 up to 81920).
+   * @default 1024
+   */
+  readonly maxSizeInMegabytes?: number;
+  /**
+   * Partitioned entity (Standard only; Premium partitions the namespace instead).
+   * @default false on Standard
+   */
+  readonly partitioningEnabled?: boolean;
+}
 
 /** The L1 settings a queue and a topic share, with the library's defaults. @internal */
 export function entitySettings(options: ServiceBusEntityOptions, name: string, namespace: IServiceBusNamespace) {
