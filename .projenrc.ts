@@ -47,6 +47,8 @@ const project = new cdktf.ConstructLibraryCdktf({
     'azurite@3.35.0', // 3.36 and later need Node 21+
     // Microsoft's Node listener for Relay Hybrid Connections HTTP, used by examples/relay-listener.
     'hyco-https@1.4.5',
+    // The dependency tests compare ranges with it (named, not borrowed from another package's tree).
+    'semver@^7.7.2',
   ],
 
   // The command line that applies a stack's manifest (src/cli/main.ts).

@@ -11,9 +11,9 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { run } from '../src/cli/run';
 import { FakeDataverse, seedStandardRows } from '../test/cli/fake-dataverse';
 import { synthFleet } from '../test/cli/harness';
-import { run } from '../src/cli/run';
 
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const SIZES = (process.env.BENCH_SIZES ?? '50,100,200').split(',').map(Number);
@@ -54,7 +54,11 @@ async function child(manifestDir: string, outputs: string, batch: boolean, state
 }
 
 function spawn(manifestDir: string, outputs: string, batch: boolean, stateIn: string, stateOut: string): Measured {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', __filename, '--child', manifestDir, outputs, batch ? 'batch' : 'no-batch', stateIn, stateOut], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', __filename, '--child', manifestDir, outputs, batch ? 'batch' : 'no-batch', stateIn, stateOut], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return JSON.parse(out);
 }
 
@@ -80,7 +84,13 @@ async function main(): Promise<void> {
       runs['no-change re-apply'].push(spawn(fleet.dir, outputs, true, s('after-batch'), s('re-batch')));
       runs['re-apply --no-batch'].push(spawn(fleet.dir, outputs, false, s('after-no-batch'), s('re-no-batch')));
     }
-    const rows = Object.entries(runs).map(([name, ms]) => ({ name, ms: median(ms.map((m) => m.ms)), requests: ms[0].requests, writes: ms[0].writes, failed: ms.some((m) => m.code !== 0) }));
+    const rows = Object.entries(runs).map(([name, ms]) => ({
+      name,
+      ms: median(ms.map((m) => m.ms)),
+      requests: ms[0].requests,
+      writes: ms[0].writes,
+      failed: ms.some((m) => m.code !== 0),
+    }));
     for (const r of rows) {
       const baseline = rows.find((b) => b.name === (r.name.startsWith('first') ? 'first apply --no-batch' : 're-apply --no-batch'))!;
       const ideal = r.requests * LATENCY;

@@ -1,5 +1,8 @@
 // The example app: `npm run synth` (or `npx cdktf synth`) writes cdktf.out/stacks/orders/
 // cdk.tf.json and dataverse-registrations.json. It imports only the public API.
+// The README's Quick start is this file's first part, verbatim (test/examples.test.ts), imports included:
+// each section adds its own import line, so they stay apart.
+/* eslint-disable import/no-duplicates, import/order */
 import { App, TerraformStack } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';

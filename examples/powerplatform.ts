@@ -1,9 +1,9 @@
 // The Power Platform provider mode: a second stack whose Dataverse registrations are Terraform
 // resources of `microsoft/power-platform`, so one `cdktf deploy` creates the Azure side and
 // registers the endpoint and its steps, and `cdktf destroy` removes both.
-import { App, TerraformStack } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { App, TerraformStack } from 'cdktf';
 import { DataverseEnvironment, OutboundQueueIntegration, PowerPlatformProvider, RegistrationMode } from 'cdktf-dataverse';
 
 /** Adds the `invoices` stack (Power Platform provider mode) to the app. */

@@ -71,7 +71,10 @@ describe('examples/main.ts', () => {
     const example = fs.readFileSync(path.join(root, 'examples', 'main.ts'), 'utf8');
     const lines = quickStart.replace(/\napp\.synth\(\);\n$/, '\n').split('\n');
     const imports = lines.filter((l) => l.startsWith('import '));
-    const code = lines.filter((l) => !l.startsWith('import ')).join('\n').trim();
+    const code = lines
+      .filter((l) => !l.startsWith('import '))
+      .join('\n')
+      .trim();
     for (const line of imports) expect(example.split('\n')).toContain(line);
     expect(example).toContain(code);
   });

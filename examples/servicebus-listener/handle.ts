@@ -147,10 +147,10 @@ export interface SubscribableReceiver extends Settlement {
 }
 
 export interface RunningListener {
-  /** Stops receiving, waits for the messages in hand (up to graceMs), closes the receiver. */
-  stop(graceMs?: number): Promise<void>;
   /** Outcomes so far. */
   readonly counts: Record<Outcome, number>;
+  /** Stops receiving, waits for the messages in hand (up to graceMs), closes the receiver. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Subscribes to the receiver with manual settlement; each message goes through handleMessage. */

@@ -1,13 +1,13 @@
 import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
 import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
 import { Construct } from 'constructs';
-import { checkTags } from './tags';
 import { checkCriteria, DEFAULT_FREQUENCY, DEFAULT_SEVERITY, DEFAULT_WINDOW } from './alerts-checks';
 import { MetricCriteria, MetricDimensionOperator } from './alerts-criteria';
 import { checkImportedId, requireProps } from './imports';
 import { checkName, generateName, NAME_RULES, NameRule } from './naming';
 import { ResourceGroupReference } from './resource-group';
 import { resourceNameOfId } from './resource-id';
+import { checkTags } from './tags';
 import { shortHash } from '../core/ids';
 import { Problems, addValidator, isUnresolved, quote } from '../core/problems';
 

@@ -5,10 +5,10 @@ import { ApiManagementBackend } from '@cdktf/provider-azurerm/lib/api-management
 import { ApiManagementNamedValue } from '@cdktf/provider-azurerm/lib/api-management-named-value';
 import { DataAzurermFunctionAppHostKeys } from '@cdktf/provider-azurerm/lib/data-azurerm-function-app-host-keys';
 import { Construct } from 'constructs';
-import { addValidator, isUnresolved, quote } from '../core/problems';
 import { IApiManagement } from './api-management';
 import { IFunctionApp } from './function-app';
 import { requireProps } from './imports';
+import { addValidator, isUnresolved, quote } from '../core/problems';
 
 /** Properties of a FunctionAppApi. */
 export interface FunctionAppApiProps {
@@ -66,7 +66,8 @@ export class FunctionAppApi extends Construct {
     requireProps(this, 'FunctionAppApi', props, ['apiManagement', 'functionApp', 'name', 'path', 'policyXml']);
     const app = props.functionApp;
     const common = { apiManagementName: props.apiManagement.apiManagementName, resourceGroupName: props.apiManagement.resourceGroupName };
-    const key = props.functionKey ?? new DataAzurermFunctionAppHostKeys(this, 'host-keys', { name: app.functionAppName, resourceGroupName: app.resourceGroupName }).defaultFunctionKey;
+    const key =
+      props.functionKey ?? new DataAzurermFunctionAppHostKeys(this, 'host-keys', { name: app.functionAppName, resourceGroupName: app.resourceGroupName }).defaultFunctionKey;
     this.keyNamedValue = new ApiManagementNamedValue(this, 'key', { ...common, name: `${props.name}-key`, displayName: `${props.name}-key`, secret: true, value: key });
     const basePath = (props.basePath ?? '/api').replace(/\/+$/, '');
     this.backend = new ApiManagementBackend(this, 'backend', {
@@ -102,7 +103,10 @@ export class FunctionAppApi extends Construct {
     );
     addValidator(this, (problems) => {
       if (!isUnresolved(props.name)) {
-        problems.check(props.name.length <= 80, `the backend name ${quote(props.name)} is longer than API Management's 80 characters. Fix: use a shorter route prefix or API name.`);
+        problems.check(
+          props.name.length <= 80,
+          `the backend name ${quote(props.name)} is longer than API Management's 80 characters. Fix: use a shorter route prefix or API name.`,
+        );
       }
       if (props.functionKey !== undefined) {
         problems.check(

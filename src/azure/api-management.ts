@@ -1,8 +1,6 @@
 import { ApiManagement as ApiManagementResource } from '@cdktf/provider-azurerm/lib/api-management';
 import { ApiManagementSubscription } from '@cdktf/provider-azurerm/lib/api-management-subscription';
 import { Construct } from 'constructs';
-import { PolicySuppressions } from '../policy/suppressions';
-import { Problems, addValidator, isUnresolved, quote } from '../core/problems';
 import { apiManagementMetric } from './alerts-catalogue';
 import { MetricCriteria, MetricOptions } from './alerts-criteria';
 import { checkImportedId, requireProps } from './imports';
@@ -11,6 +9,8 @@ import { checkName, generateName, NAME_RULES } from './naming';
 import { ResourceGroupReference } from './resource-group';
 import { resourceGroupOfId, resourceNameOfId } from './resource-id';
 import { checkTags } from './tags';
+import { Problems, addValidator, isUnresolved, quote } from '../core/problems';
+import { PolicySuppressions } from '../policy/suppressions';
 
 /** API Management pricing tier (classic tiers). */
 export enum ApiManagementTier {
@@ -171,10 +171,21 @@ abstract class ApiManagementBase extends Construct implements IApiManagement {
 const CAPACITY: { [tier: string]: [number, number] } = { Consumption: [0, 0], Developer: [1, 1], Basic: [1, 2], Standard: [1, 4], Premium: [1, 99] };
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const SECURITY_OFF = [
-  'frontendSsl30Enabled', 'frontendTls10Enabled', 'frontendTls11Enabled', 'backendSsl30Enabled', 'backendTls10Enabled', 'backendTls11Enabled',
-  'tripleDesCiphersEnabled', 'tlsEcdheEcdsaWithAes128CbcShaCiphersEnabled', 'tlsEcdheEcdsaWithAes256CbcShaCiphersEnabled',
-  'tlsEcdheRsaWithAes128CbcShaCiphersEnabled', 'tlsEcdheRsaWithAes256CbcShaCiphersEnabled', 'tlsRsaWithAes128CbcShaCiphersEnabled',
-  'tlsRsaWithAes256CbcShaCiphersEnabled', 'tlsRsaWithAes128CbcSha256CiphersEnabled', 'tlsRsaWithAes256CbcSha256CiphersEnabled',
+  'frontendSsl30Enabled',
+  'frontendTls10Enabled',
+  'frontendTls11Enabled',
+  'backendSsl30Enabled',
+  'backendTls10Enabled',
+  'backendTls11Enabled',
+  'tripleDesCiphersEnabled',
+  'tlsEcdheEcdsaWithAes128CbcShaCiphersEnabled',
+  'tlsEcdheEcdsaWithAes256CbcShaCiphersEnabled',
+  'tlsEcdheRsaWithAes128CbcShaCiphersEnabled',
+  'tlsEcdheRsaWithAes256CbcShaCiphersEnabled',
+  'tlsRsaWithAes128CbcShaCiphersEnabled',
+  'tlsRsaWithAes256CbcShaCiphersEnabled',
+  'tlsRsaWithAes128CbcSha256CiphersEnabled',
+  'tlsRsaWithAes256CbcSha256CiphersEnabled',
 ];
 
 /**
@@ -289,7 +300,10 @@ function validateService(problems: Problems, tier: ApiManagementTier, o: ApiMana
     problems.check(o.subnetId === undefined, 'subnetId is set but virtualNetworkType is NONE. Fix: set virtualNetworkType to EXTERNAL or INTERNAL, or remove subnetId.');
   }
   if (o.zones !== undefined && o.zones.length > 0) {
-    problems.check(tier === ApiManagementTier.PREMIUM, `zones [${o.zones.join(', ')}] need the Premium tier, not ${tier}. Fix: set tier: ApiManagementTier.PREMIUM, or remove zones.`);
+    problems.check(
+      tier === ApiManagementTier.PREMIUM,
+      `zones [${o.zones.join(', ')}] need the Premium tier, not ${tier}. Fix: set tier: ApiManagementTier.PREMIUM, or remove zones.`,
+    );
     for (const z of o.zones) {
       if (!isUnresolved(z)) problems.check(['1', '2', '3'].includes(z), `zones: ${quote(z)} is not an availability zone. Fix: use '1', '2' and/or '3'.`);
     }
@@ -322,6 +336,9 @@ function suppressFindings(service: ApiManagementResource, tier: ApiManagementTie
     );
   }
   if (tier === ApiManagementTier.CONSUMPTION && o.clientCertificateEnabled !== true) {
-    suppressions.add('CKV_AZURE_152', 'Callers authenticate with subscription keys, required on every API by default; set clientCertificateEnabled: true to also request client certificates.');
+    suppressions.add(
+      'CKV_AZURE_152',
+      'Callers authenticate with subscription keys, required on every API by default; set clientCertificateEnabled: true to also request client certificates.',
+    );
   }
 }

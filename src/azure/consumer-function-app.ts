@@ -1,8 +1,8 @@
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { Construct } from 'constructs';
-import { FunctionApp, FunctionAppOptions } from './function-app';
 import { MonitoringOptions } from './alerts-options';
 import { monitorFunctionApp } from './alerts-wiring';
+import { FunctionApp, FunctionAppOptions } from './function-app';
 import { AppHost, createAppHost, createFlexApp } from './function-host';
 import { requireProps } from './imports';
 import { ApplicationInsights, ILogAnalyticsWorkspace, LogAnalyticsWorkspaceOptions } from './monitoring';

@@ -1,7 +1,7 @@
 import { EventhubConsumerGroup } from '@cdktf/provider-azurerm/lib/eventhub-consumer-group';
 import { Construct } from 'constructs';
-import { hubNameReference, registerConsumerGroup } from './event-hubs-base';
 import type { IEventHub } from './event-hubs';
+import { hubNameReference, registerConsumerGroup } from './event-hubs-base';
 import { requireProps } from './imports';
 import { checkName, NameRule } from './naming';
 import { addValidator, isUnresolved, quote } from '../core/problems';

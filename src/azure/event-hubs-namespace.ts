@@ -1,7 +1,6 @@
 import { EventhubNamespace } from '@cdktf/provider-azurerm/lib/eventhub-namespace';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
-import { checkTags } from './tags';
 import { EVENT_HUBS_LIMITS, EventHubsGrantable, EVENT_HUBS_PROVIDER } from './event-hubs-base';
 import { GrantOptions } from './grants-api';
 import { importedName, requireProps } from './imports';
@@ -9,6 +8,7 @@ import { checkName, generateName, NAME_RULES } from './naming';
 import { checkInteger } from './props';
 import { ResourceGroupReference } from './resource-group';
 import { resourceGroupOfId } from './resource-id';
+import { checkTags } from './tags';
 import { Problems, addValidator, isUnresolved, quote } from '../core/problems';
 import { PolicySuppressions } from '../policy/suppressions';
 
@@ -263,7 +263,10 @@ function checkCapacity(problems: Problems, ns: EventHubNamespaceOptions, sku: Ev
       );
     }
   } else {
-    for (const [prop, value] of [['autoInflateEnabled', ns.autoInflateEnabled], ['maximumThroughputUnits', ns.maximumThroughputUnits]] as const) {
+    for (const [prop, value] of [
+      ['autoInflateEnabled', ns.autoInflateEnabled],
+      ['maximumThroughputUnits', ns.maximumThroughputUnits],
+    ] as const) {
       problems.check(
         value === undefined,
         `${prop} applies to Standard namespaces only (auto-inflate of throughput units), not ${sku}. Fix: remove ${prop}, or use EventHubSku.STANDARD.`,
@@ -274,18 +277,12 @@ function checkCapacity(problems: Problems, ns: EventHubNamespaceOptions, sku: Ev
     checkInteger(problems, 'capacity (processing units)', ns.capacity, 1, 16, [1, 2, 4, 8, 16]);
   }
   if (sku === EventHubSku.DEDICATED) {
-    problems.check(
-      ns.dedicatedClusterId !== undefined,
-      'sku is DEDICATED but dedicatedClusterId is not set. Fix: pass the resource id of your Event Hubs Dedicated cluster.',
-    );
+    problems.check(ns.dedicatedClusterId !== undefined, 'sku is DEDICATED but dedicatedClusterId is not set. Fix: pass the resource id of your Event Hubs Dedicated cluster.');
     problems.check(
       ns.capacity === undefined,
       `capacity ${ns.capacity} does not apply to a namespace in a Dedicated cluster (the cluster's capacity units do). Fix: remove capacity.`,
     );
   } else {
-    problems.check(
-      ns.dedicatedClusterId === undefined,
-      `dedicatedClusterId is set but sku is ${sku}. Fix: set sku: EventHubSku.DEDICATED, or remove dedicatedClusterId.`,
-    );
+    problems.check(ns.dedicatedClusterId === undefined, `dedicatedClusterId is set but sku is ${sku}. Fix: set sku: EventHubSku.DEDICATED, or remove dedicatedClusterId.`);
   }
 }

@@ -1,9 +1,9 @@
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
-import { EVENT_HUBS_ROLES } from './event-hubs-base';
-import type { IEventHub } from './event-hubs';
-import { EventHubConsumerGroup, EventHubConsumerGroupOptions } from './event-hubs-consumer-group';
 import { consumerDefaults } from './consumer-wiring';
+import type { IEventHub } from './event-hubs';
+import { EVENT_HUBS_ROLES } from './event-hubs-base';
+import { EventHubConsumerGroup, EventHubConsumerGroupOptions } from './event-hubs-consumer-group';
 import { FunctionConsumer, FunctionConsumerProps } from './function-consumer';
 import { grantRole } from './grants';
 import { GrantOptions } from './grants-api';
@@ -92,17 +92,23 @@ export class EventHubSubscriber extends Construct {
    * `consumerGroup: '%<connection>_CONSUMER_GROUP%'`; its checkpoints go to the app's storage.
    */
   public addFunctionConsumer(id: string, props: FunctionConsumerProps): FunctionConsumer {
-    return FunctionConsumer._create(this, id, props, {
-      service: 'Event Hubs',
-      role: EVENT_HUBS_ROLES.receiver,
-      grantPrefix: 'receive',
-      fullyQualifiedNamespace: this.fullyQualifiedNamespace,
-      settings: [
-        ['EVENT_HUB', this.eventHubName],
-        ['CONSUMER_GROUP', this.consumerGroupName],
-      ],
-      grant: (principalId, options) => this.grantReceive(principalId, options),
-    }, consumerDefaults(this));
+    return FunctionConsumer._create(
+      this,
+      id,
+      props,
+      {
+        service: 'Event Hubs',
+        role: EVENT_HUBS_ROLES.receiver,
+        grantPrefix: 'receive',
+        fullyQualifiedNamespace: this.fullyQualifiedNamespace,
+        settings: [
+          ['EVENT_HUB', this.eventHubName],
+          ['CONSUMER_GROUP', this.consumerGroupName],
+        ],
+        grant: (principalId, options) => this.grantReceive(principalId, options),
+      },
+      consumerDefaults(this),
+    );
   }
 
   /**
@@ -114,4 +120,3 @@ export class EventHubSubscriber extends Construct {
     return grantRole(this, 'receive', EVENT_HUBS_ROLES.receiver, this.eventHub.eventHubId, principalId, { ...options, description: options.description ?? description });
   }
 }
-

@@ -221,18 +221,18 @@ export class EventHub extends EventHubBase {
       // events to destinations in Azure Event Hubs": SAS is the default mode).
       captureDescription: capture
         ? {
-          enabled: true,
-          encoding: capture.encoding ?? CaptureEncoding.AVRO,
-          intervalInSeconds: capture.intervalInSeconds ?? 300,
-          sizeLimitInBytes: capture.sizeLimitInBytes ?? 314572800,
-          skipEmptyArchives: capture.skipEmptyArchives ?? true,
-          destination: {
-            name: 'EventHubArchive.AzureBlockBlob',
-            archiveNameFormat: capture.archiveNameFormat ?? DEFAULT_ARCHIVE_NAME_FORMAT,
-            blobContainerName: capture.containerName,
-            storageAccountId: capture.storageAccount.storageAccountId,
-          },
-        }
+            enabled: true,
+            encoding: capture.encoding ?? CaptureEncoding.AVRO,
+            intervalInSeconds: capture.intervalInSeconds ?? 300,
+            sizeLimitInBytes: capture.sizeLimitInBytes ?? 314572800,
+            skipEmptyArchives: capture.skipEmptyArchives ?? true,
+            destination: {
+              name: 'EventHubArchive.AzureBlockBlob',
+              archiveNameFormat: capture.archiveNameFormat ?? DEFAULT_ARCHIVE_NAME_FORMAT,
+              blobContainerName: capture.containerName,
+              storageAccountId: capture.storageAccount.storageAccountId,
+            },
+          }
         : undefined,
     });
     this.eventHubId = this.resource.id;

@@ -2,8 +2,6 @@ import { FunctionAppFlexConsumption } from '@cdktf/provider-azurerm/lib/function
 import { ServicePlan } from '@cdktf/provider-azurerm/lib/service-plan';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { PolicySuppressions } from '../policy/suppressions';
-import { addValidator, isUnresolved, quote } from '../core/problems';
 import { checkImportedId, requireProps } from './imports';
 import { checkName, generateName, NAME_RULES } from './naming';
 import { checkInteger } from './props';
@@ -11,6 +9,8 @@ import { ResourceGroupReference } from './resource-group';
 import { resourceGroupOfId, resourceNameOfId } from './resource-id';
 import { IStorageAccount } from './storage-account';
 import { checkTags } from './tags';
+import { addValidator, isUnresolved, quote } from '../core/problems';
+import { PolicySuppressions } from '../policy/suppressions';
 
 /**
  * A Function App: one this stack creates, or one that exists (`FunctionApp.fromFunctionAppAttributes`).
@@ -255,9 +255,7 @@ export class FunctionApp extends Construct implements IFunctionApp {
       storageContainerType: 'blobContainer',
       storageContainerEndpoint: `${props.storageAccount.primaryBlobEndpoint}${props.deploymentContainerName}`,
       storageAuthenticationType: 'SystemAssignedIdentity',
-      identity: props.userAssignedIdentityIds?.length
-        ? { type: 'SystemAssigned, UserAssigned', identityIds: props.userAssignedIdentityIds }
-        : { type: 'SystemAssigned' },
+      identity: props.userAssignedIdentityIds?.length ? { type: 'SystemAssigned, UserAssigned', identityIds: props.userAssignedIdentityIds } : { type: 'SystemAssigned' },
       httpsOnly: true,
       publicNetworkAccessEnabled: props.publicNetworkAccess ?? true,
       webdeployPublishBasicAuthenticationEnabled: false,
@@ -283,10 +281,12 @@ export class FunctionApp extends Construct implements IFunctionApp {
     this.defaultHostName = this.resource.defaultHostname;
     this.resourceGroupName = rg.name;
     this.principalId = this.resource.identity.principalId;
-    if (props.publicNetworkAccess !== false) PolicySuppressions.of(this.resource).add(
-      'CKV_AZURE_221',
-      'Its callers are cloud services outside any virtual network (Dataverse webhooks, API Management), so the app accepts public traffic; every call must carry a function key or the shared secret, which the receiver checks before reading the body.',
-    );
+    if (props.publicNetworkAccess !== false) {
+      PolicySuppressions.of(this.resource).add(
+        'CKV_AZURE_221',
+        'Its callers are cloud services outside any virtual network (Dataverse webhooks, API Management), so the app accepts public traffic; every call must carry a function key or the shared secret, which the receiver checks before reading the body.',
+      );
+    }
     addValidator(this, (problems) => {
       checkName(problems, NAME_RULES.functionApp, 'name', props.name);
       checkInteger(problems, 'maximumInstanceCount', props.maximumInstanceCount, 1, 1000);
@@ -298,7 +298,10 @@ export class FunctionApp extends Construct implements IFunctionApp {
         problems.check(RUNTIMES.includes(runtime), `runtimeName ${quote(runtime)} is not a Flex Consumption runtime. Fix: use one of ${RUNTIMES.join(', ')}.`);
       }
       for (const name of Object.keys(props.appSettings ?? {})) {
-        problems.check(!OWN_SETTINGS.test(name), `appSettings: ${quote(name)} is set by the construct or the Flex Consumption platform (storage and package settings). Fix: remove it or rename it.`);
+        problems.check(
+          !OWN_SETTINGS.test(name),
+          `appSettings: ${quote(name)} is set by the construct or the Flex Consumption platform (storage and package settings). Fix: remove it or rename it.`,
+        );
       }
       this.addedSettingProblems.forEach((p) => problems.add(p));
     });
@@ -316,7 +319,9 @@ export class FunctionApp extends Construct implements IFunctionApp {
       if (OWN_SETTINGS.test(name)) {
         this.addedSettingProblems.push(`app setting ${quote(name)} is set by the construct or the Flex Consumption platform (storage and package settings). Fix: rename it.`);
       } else if (taken.has(name.toLowerCase())) {
-        this.addedSettingProblems.push(`app setting ${quote(name)} is set twice (the app already has ${quote(taken.get(name.toLowerCase()))}; names compare without case). Fix: give it another name.`);
+        this.addedSettingProblems.push(
+          `app setting ${quote(name)} is set twice (the app already has ${quote(taken.get(name.toLowerCase()))}; names compare without case). Fix: give it another name.`,
+        );
       } else {
         current[name] = value;
         taken.set(name.toLowerCase(), name);

@@ -4,9 +4,9 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { StorageBlob } from '@cdktf/provider-azurerm/lib/storage-blob';
 import { Aspects, AssetType, Fn, ITerraformDependable, TerraformAsset, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { IStorageAccount } from './storage-account';
 import { addValidator, annotate, quote } from '../core/problems';
 import { findProvider, oncePerStack } from '../core/providers';
-import { IStorageAccount } from './storage-account';
 
 /** The blob name the Flex Consumption platform runs from (the one its own One Deploy writes). */
 const PACKAGE_BLOB = 'released-package.zip';
@@ -17,7 +17,7 @@ const ASSETS = new WeakMap<TerraformStack, Map<string, TerraformAsset>>();
  * @internal
  */
 export function checkCodeFolder(code: string): string | undefined {
-  const fix = 'Fix: point code at the folder that holds host.json (the function app root), e.g. path.join(__dirname, \'functions\', \'my-app\').';
+  const fix = "Fix: point code at the folder that holds host.json (the function app root), e.g. path.join(__dirname, 'functions', 'my-app').";
   if (typeof code !== 'string' || code.trim() === '') return `code is empty. ${fix}`;
   const full = path.resolve(code);
   let stat: fs.Stats;
@@ -77,7 +77,11 @@ export function useEntraIdForStorage(scope: Construct): void {
       visit(node) {
         if (node instanceof AzurermProvider && node.storageUseAzuread === undefined) {
           node.storageUseAzuread = true;
-          annotate(node, 'info', 'storageUseAzuread set to true for the function package upload: its storage account has shared keys off, so Terraform uploads the code package with Entra ID.');
+          annotate(
+            node,
+            'info',
+            'storageUseAzuread set to true for the function package upload: its storage account has shared keys off, so Terraform uploads the code package with Entra ID.',
+          );
         }
       },
     });

@@ -1,8 +1,8 @@
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { shortHash } from '../core/ids';
 import { GrantOptions } from './grants-api';
+import { shortHash } from '../core/ids';
 import { addValidator, isUnresolved, quote } from '../core/problems';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -21,14 +21,7 @@ const ASSIGNMENTS = new WeakMap<TerraformStack, Map<string, RoleAssignment>>();
  * (principal ids without regard to case).
  * @internal
  */
-export function grantRole(
-  scope: Construct,
-  prefix: string,
-  role: string,
-  resourceId: string,
-  principalId: string,
-  options: GrantOptions = {},
-): RoleAssignment {
+export function grantRole(scope: Construct, prefix: string, role: string, resourceId: string, principalId: string, options: GrantOptions = {}): RoleAssignment {
   const stack = TerraformStack.of(scope);
   let assignments = ASSIGNMENTS.get(stack);
   if (!assignments) ASSIGNMENTS.set(stack, (assignments = new Map()));
@@ -40,9 +33,7 @@ export function grantRole(
   const taken = scope.node.children.filter((c) => c.node.id.startsWith(`${prefix}-`)).length;
   const id = options.id ?? `${prefix}-${isUnresolved(principalId) ? taken + 1 : shortHash(principal, 8)}`;
   if (scope.node.tryFindChild(id) !== undefined) {
-    throw new Error(
-      `${scope.node.path}: the role assignment id ${quote(id)} is taken (${role} for principal ${quote(principalId)}). Fix: pass a distinct options.id.`,
-    );
+    throw new Error(`${scope.node.path}: the role assignment id ${quote(id)} is taken (${role} for principal ${quote(principalId)}). Fix: pass a distinct options.id.`);
   }
   const assignment = new RoleAssignment(scope, id, {
     scope: resourceId,

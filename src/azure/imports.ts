@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { addValidator, isUnresolved, quote } from '../core/problems';
 import { isResourceIdOf } from './resource-id';
+import { addValidator, isUnresolved, quote } from '../core/problems';
 
 /**
  * Reports a literal imported resource id that is not of `type` (a reference is checked by Azure).

@@ -3,7 +3,6 @@ import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { addValidator, isUnresolved, quote } from '../core/problems';
 import { grantRole } from './grants';
 import { GrantOptions } from './grants-api';
 import { checkImportedId, requireProps } from './imports';
@@ -12,6 +11,7 @@ import { checkInteger } from './props';
 import { ResourceGroupReference } from './resource-group';
 import { resourceGroupOfId, resourceNameOfId } from './resource-id';
 import { checkTags } from './tags';
+import { addValidator, isUnresolved, quote } from '../core/problems';
 
 /** Built-in roles on a vault's secrets. @internal */
 export const KEY_VAULT_ROLES = {

@@ -5,8 +5,6 @@ import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/res
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { checkTags } from './tags';
-import { Problems, addValidator, isUnresolved, quote } from '../core/problems';
 import { grantRole } from './grants';
 import { checkImportedId, requireProps, resourceIdNames } from './imports';
 import {
@@ -30,6 +28,8 @@ import { checkDuration, durationSeconds } from './props';
 import { ResourceGroupReference } from './resource-group';
 import { isResourceIdOf, resourceNameOfId } from './resource-id';
 import { SERVICE_BUS_PROVIDER } from './service-bus-base';
+import { checkTags } from './tags';
+import { Problems, addValidator, isUnresolved, quote } from '../core/problems';
 
 /** "Azure Service Bus Data Receiver": what the workflow identity gets on the entity. */
 const RECEIVER_ROLE = 'Azure Service Bus Data Receiver';

@@ -5,11 +5,11 @@
 // 3–128 characters, alphanumerics, hyphens and underscores, starting with a letter or digit).
 import { UserAssignedIdentity as UserAssignedIdentityResource } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Construct } from 'constructs';
-import { checkTags } from './tags';
 import { checkImportedId, requireProps } from './imports';
 import { checkName, generateName, NameRule } from './naming';
 import { ResourceGroupReference } from './resource-group';
 import { resourceGroupOfId, resourceNameOfId } from './resource-id';
+import { checkTags } from './tags';
 import { Problems, addValidator, isUnresolved, quote } from '../core/problems';
 
 /** Azure's naming rule for user-assigned identities. */

@@ -1,7 +1,6 @@
 import { ApplicationInsights as ApplicationInsightsResource } from '@cdktf/provider-azurerm/lib/application-insights';
 import { LogAnalyticsWorkspace as LogAnalyticsWorkspaceResource } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { Construct } from 'constructs';
-import { addValidator } from '../core/problems';
 import { applicationInsightsMetric } from './alerts-catalogue';
 import { MetricCriteria, MetricOptions } from './alerts-criteria';
 import { checkImportedId, requireProps } from './imports';
@@ -11,6 +10,7 @@ import { checkInteger } from './props';
 import { ResourceGroupReference } from './resource-group';
 import { resourceNameOfId } from './resource-id';
 import { checkTags } from './tags';
+import { addValidator } from '../core/problems';
 
 /** A Log Analytics workspace: one this stack creates, or one that exists (`LogAnalyticsWorkspace.fromLogAnalyticsWorkspaceAttributes`). */
 export interface ILogAnalyticsWorkspace {

@@ -162,8 +162,16 @@ export function generateName(scope: IConstruct, rule: NameRule, prefix: string, 
   const hash = shortHash(`${seed}|${scope.node.path}`, rule.globallyUnique ? 8 : 6);
   const sep = rule.alphanumericOnly ? '' : '-';
   const clean = (s: string) =>
-    rule.alphanumericOnly ? s.toLowerCase().replace(/[^a-z0-9]/g, '') : s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  const parts = scope.node.scopes.slice(1).map((s) => clean(s.node.id)).filter((s) => s.length > 0);
+    rule.alphanumericOnly
+      ? s.toLowerCase().replace(/[^a-z0-9]/g, '')
+      : s
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '-')
+          .replace(/^-+|-+$/g, '');
+  const parts = scope.node.scopes
+    .slice(1)
+    .map((s) => clean(s.node.id))
+    .filter((s) => s.length > 0);
   let slug = parts.join(sep);
   const room = rule.max - prefix.length - hash.length - 2 * sep.length;
   if (slug.length > room) slug = slug.slice(slug.length - room).replace(/^-+/, '');

@@ -28,14 +28,7 @@ export function durationSeconds(value: string): number | undefined {
  * An ISO 8601 duration within [minSeconds, maxSeconds]; tokens are skipped.
  * @internal
  */
-export function checkDuration(
-  problems: Problems,
-  prop: string,
-  value: string | undefined,
-  minSeconds: number,
-  maxSeconds: number,
-  range: string,
-): void {
+export function checkDuration(problems: Problems, prop: string, value: string | undefined, minSeconds: number, maxSeconds: number, range: string): void {
   if (value === undefined || isUnresolved(value)) return;
   const seconds = durationSeconds(value);
   if (seconds === undefined) {

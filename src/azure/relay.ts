@@ -12,7 +12,6 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
 import { relayMetric } from './alerts-catalogue';
 import { MetricCriteria, MetricOptions } from './alerts-criteria';
-import { checkTags } from './tags';
 import { grantRole } from './grants';
 import { GrantOptions } from './grants-api';
 import { importedName, requireProps } from './imports';
@@ -21,6 +20,7 @@ import { checkName, generateName, NAME_RULES } from './naming';
 import { ResourceGroupReference } from './resource-group';
 import { resourceGroupOfId } from './resource-id';
 import { ISharedAccessRule } from './shared-access';
+import { checkTags } from './tags';
 import { addValidator, quote } from '../core/problems';
 
 /** Built-in data roles of Azure Relay. @internal */

@@ -1,7 +1,6 @@
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { ServicebusNamespace } from '@cdktf/provider-azurerm/lib/servicebus-namespace';
 import { Construct } from 'constructs';
-import { checkTags } from './tags';
 import { GrantOptions } from './grants-api';
 import { importedName, requireProps } from './imports';
 import { checkName, generateName, NAME_RULES } from './naming';
@@ -9,6 +8,7 @@ import { checkInteger } from './props';
 import { ResourceGroupReference } from './resource-group';
 import { resourceGroupOfId } from './resource-id';
 import { ServiceBusGrantable, SERVICE_BUS_PROVIDER } from './service-bus-base';
+import { checkTags } from './tags';
 import { addValidator, isUnresolved, quote } from '../core/problems';
 import { PolicySuppressions } from '../policy/suppressions';
 

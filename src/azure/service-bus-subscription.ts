@@ -6,12 +6,12 @@ import { consumerDefaults, logicAppConsumer } from './consumer-wiring';
 import { FunctionConsumer, FunctionConsumerProps } from './function-consumer';
 import { GrantOptions } from './grants-api';
 import { importedName, requireProps } from './imports';
+import { LogicAppConsumer } from './logic-app';
+import { ServiceBusLogicAppConsumerProps } from './logic-app-consumer';
 import { checkName, generateName, NAME_RULES } from './naming';
 import { checkDuration, checkInteger } from './props';
 import { ServiceBusReceivable, SERVICE_BUS_PROVIDER, SERVICE_BUS_ROLES } from './service-bus-base';
 import { IServiceBusTopic } from './service-bus-entities';
-import { LogicAppConsumer } from './logic-app';
-import { ServiceBusLogicAppConsumerProps } from './logic-app-consumer';
 import { IServiceBusNamespace } from './service-bus-namespace';
 import { addValidator, isUnresolved, quote } from '../core/problems';
 
@@ -145,17 +145,23 @@ abstract class ServiceBusSubscriptionBase extends ServiceBusReceivable implement
    * `%<connection>_SUBSCRIPTION%`.
    */
   public addFunctionConsumer(id: string, props: FunctionConsumerProps): FunctionConsumer {
-    return FunctionConsumer._create(this, id, props, {
-      service: 'Service Bus',
-      role: SERVICE_BUS_ROLES.receiver,
-      grantPrefix: this._receivePrefix,
-      fullyQualifiedNamespace: this.serviceBusNamespace.fullyQualifiedNamespace,
-      settings: [
-        ['TOPIC', this.serviceBusTopic.topicName],
-        ['SUBSCRIPTION', this.subscriptionName],
-      ],
-      grant: (principalId, options) => this.grantReceive(principalId, options),
-    }, consumerDefaults(this));
+    return FunctionConsumer._create(
+      this,
+      id,
+      props,
+      {
+        service: 'Service Bus',
+        role: SERVICE_BUS_ROLES.receiver,
+        grantPrefix: this._receivePrefix,
+        fullyQualifiedNamespace: this.serviceBusNamespace.fullyQualifiedNamespace,
+        settings: [
+          ['TOPIC', this.serviceBusTopic.topicName],
+          ['SUBSCRIPTION', this.subscriptionName],
+        ],
+        grant: (principalId, options) => this.grantReceive(principalId, options),
+      },
+      consumerDefaults(this),
+    );
   }
 
   /**
@@ -163,12 +169,18 @@ abstract class ServiceBusSubscriptionBase extends ServiceBusReceivable implement
    * your actions; its identity gets "Azure Service Bus Data Receiver" on this subscription.
    */
   public addLogicAppConsumer(id: string, props: ServiceBusLogicAppConsumerProps): LogicAppConsumer {
-    return logicAppConsumer(this, id, props, {
-      serviceBusNamespace: this.serviceBusNamespace,
-      entityId: this.subscriptionId,
-      topicName: this.serviceBusTopic.topicName,
-      subscriptionName: this.subscriptionName,
-    }, consumerDefaults(this));
+    return logicAppConsumer(
+      this,
+      id,
+      props,
+      {
+        serviceBusNamespace: this.serviceBusNamespace,
+        entityId: this.subscriptionId,
+        topicName: this.serviceBusTopic.topicName,
+        subscriptionName: this.subscriptionName,
+      },
+      consumerDefaults(this),
+    );
   }
 }
 

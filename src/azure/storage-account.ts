@@ -2,16 +2,16 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { StorageAccount as StorageAccountResource } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { Construct } from 'constructs';
-import { PolicySuppressions } from '../policy/suppressions';
-import { addValidator, isUnresolved, quote } from '../core/problems';
 import { grantRole } from './grants';
 import { GrantOptions } from './grants-api';
+import { checkImportedId, requireProps } from './imports';
 import { checkName, generateName, NAME_RULES } from './naming';
 import { checkInteger } from './props';
 import { ResourceGroupReference } from './resource-group';
-import { checkImportedId, requireProps } from './imports';
 import { resourceGroupOfId, resourceNameOfId } from './resource-id';
 import { checkTags, TAG_LIMITS } from './tags';
+import { addValidator, isUnresolved, quote } from '../core/problems';
+import { PolicySuppressions } from '../policy/suppressions';
 
 /** Built-in roles on a storage account's blobs. @internal */
 export const STORAGE_ROLES = {

@@ -2,16 +2,16 @@
 // writes them level by level (writer.ts). A record whose lookup needs a row another record of this
 // run creates (a step on a custom API's message) waits, with the records that reference it, for a
 // second round once that row is committed.
+import { isChangeTrackingRecord, writeChangeTrackingPlans } from './change-tracking';
 import { CliCommand } from './command';
 import { associate, dependencyLevels, mapLimit, planCascades, planRecord, RecordPlan } from './engine';
 import { CliError } from './errors';
+import { isKeyRecord, KEY_POLL_SECONDS, waitForKeys, writeKeyPlans } from './keys';
 import { parseOptions } from './options';
 import { count, describePlan, exitCode, notPrunedNotice, publicPlan } from './output';
 import { forgottenNotice, pruneCandidates, runPrune } from './prune';
-import { isChangeTrackingRecord, writeChangeTrackingPlans } from './change-tracking';
 import { openSession } from './session';
 import { WriteFailure, writePlans } from './writer';
-import { isKeyRecord, KEY_POLL_SECONDS, waitForKeys, writeKeyPlans } from './keys';
 import { ManifestRecord } from '../dataverse/manifest';
 
 export const applyCommand: CliCommand = {
@@ -32,15 +32,16 @@ export const applyCommand: CliCommand = {
     let remaining: ManifestRecord[] = records;
     while (remaining.length > 0 && failures.length === 0) {
       const round = remaining;
-      const plans = await planCascades(
-        ctx,
-        round,
-        await mapLimit(round, options.parallelism, (r, i) => planRecord(ctx, r, rows.get(r.id.toLowerCase()), round.slice(0, i))),
-      );
+      const plans = await planCascades(ctx, round, await mapLimit(round, options.parallelism, (r, i) => planRecord(ctx, r, rows.get(r.id.toLowerCase()), round.slice(0, i))));
       const waiting = waitingIds(round, plans);
       const ready = plans.filter((p) => !waiting.has(p.id));
       if (ready.length === 0) {
-        throw new CliError(`${plans.filter((p) => p.pending).map((p) => p.path).join(', ')}: a lookup waits for a row that no record of this run creates.`);
+        throw new CliError(
+          `${plans
+            .filter((p) => p.pending)
+            .map((p) => p.path)
+            .join(', ')}: a lookup waits for a row that no record of this run creates.`,
+        );
       }
       const report = (p: RecordPlan) => s.progress(`[${++done}/${total}] ${describePlan(p, false)[0].trim()}`);
       // Alternate keys first, one request each (metadata, not in a change set): their indexes build meanwhile.
@@ -95,7 +96,14 @@ export const applyCommand: CliCommand = {
     if (options.json) {
       io.out(
         JSON.stringify(
-          { stack: manifest.stack, app: manifest.appId, environment: s.url, changes: results.map(publicPlan), summary: { ...counts, failed: failures.length }, failures: failures.map((f) => `${f.path}: ${f.message}`) },
+          {
+            stack: manifest.stack,
+            app: manifest.appId,
+            environment: s.url,
+            changes: results.map(publicPlan),
+            summary: { ...counts, failed: failures.length },
+            failures: failures.map((f) => `${f.path}: ${f.message}`),
+          },
           null,
           2,
         ),
@@ -106,7 +114,9 @@ export const applyCommand: CliCommand = {
     if (!options.prune && candidates.allowed.length > 0) s.progress(notPrunedNotice(candidates.allowed.length));
     if (!options.prune && candidates.forgotten.length > 0) s.progress(forgottenNotice(candidates.forgotten.length));
     if (failures.length > 0) {
-      const error = new CliError(`${failures.length} record(s) failed; records of later levels were not written:\n${failures.map((f) => `  - ${f.path}: ${f.message}`).join('\n')}`);
+      const error = new CliError(
+        `${failures.length} record(s) failed; records of later levels were not written:\n${failures.map((f) => `  - ${f.path}: ${f.message}`).join('\n')}`,
+      );
       error.reportedAsJson = options.json;
       throw error;
     }
@@ -117,7 +127,7 @@ export const applyCommand: CliCommand = {
 /** Records that wait for a later round: pending lookups, and every record that references one of those. */
 function waitingIds(records: ManifestRecord[], plans: RecordPlan[]): Set<string> {
   const waiting = new Set(plans.filter((p) => p.pending).map((p) => p.id));
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const r of records) {
       const id = r.id.toLowerCase();

@@ -33,9 +33,7 @@ export interface BatchAnswer {
 }
 
 /** What happened to one part. */
-export type PartOutcome =
-  | { readonly kind: 'done'; readonly answers: BatchAnswer[] }
-  | { readonly kind: 'failed'; readonly answer: BatchAnswer };
+export type PartOutcome = { readonly kind: 'done'; readonly answers: BatchAnswer[] } | { readonly kind: 'failed'; readonly answer: BatchAnswer };
 
 /** The outcomes of the parts that were processed (processing stops after the first failure). */
 export interface BatchOutcome {

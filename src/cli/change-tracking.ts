@@ -58,7 +58,9 @@ async function readDefinition(api: WebApi, table: string): Promise<Row | undefin
   if (response.status === 404) return undefined;
   const b = response.body ?? {};
   if (b.LogicalName !== table || typeof b.ChangeTrackingEnabled !== 'boolean') {
-    throw new CliError(`Dataverse answered GET ${address} with something that is not that table's definition (LogicalName ${JSON.stringify(b.LogicalName)}, ChangeTrackingEnabled ${JSON.stringify(b.ChangeTrackingEnabled)}).`);
+    throw new CliError(
+      `Dataverse answered GET ${address} with something that is not that table's definition (LogicalName ${JSON.stringify(b.LogicalName)}, ChangeTrackingEnabled ${JSON.stringify(b.ChangeTrackingEnabled)}).`,
+    );
   }
   const can = b.CanChangeTrackingBeEnabled;
   return {
@@ -74,7 +76,9 @@ export async function planChangeTracking(record: ManifestRecord, current: Row | 
   const table = String(record.columns.logicalname);
   const base = { table: record.table, entitySet: record.entitySet, id, path: record.path, associations: [] };
   if (!current) {
-    throw new CliError(`${record.path}: the table '${table}' does not exist in this environment (GET ${entityDefinitionPath(table)} answered 404). Fix: use the table's logical name, or create the table (import its solution) first.`);
+    throw new CliError(
+      `${record.path}: the table '${table}' does not exist in this environment (GET ${entityDefinitionPath(table)} answered 404). Fix: use the table's logical name, or create the table (import its solution) first.`,
+    );
   }
   const wantedSet = String(record.columns.entitysetname);
   if (current.entitysetname !== wantedSet) {
@@ -84,7 +88,9 @@ export async function planChangeTracking(record: ManifestRecord, current: Row | 
   }
   if (current.changetrackingenabled === true) return { ...base, action: 'unchanged', columns: [] };
   if (!current.canbeenabled) {
-    throw new CliError(`${record.path}: change tracking cannot be enabled on the table '${table}' (CanChangeTrackingBeEnabled is false). Fix: export another table, or remove '${table}' from the tables.`);
+    throw new CliError(
+      `${record.path}: change tracking cannot be enabled on the table '${table}' (CanChangeTrackingBeEnabled is false). Fix: export another table, or remove '${table}' from the tables.`,
+    );
   }
   return { ...base, action: 'update', columns: [{ column: 'changetrackingenabled', before: false, after: true, sensitive: false }] };
 }
@@ -121,6 +127,8 @@ async function enable(api: WebApi, table: string): Promise<void> {
   await api.request('PUT', address, { body: { ...definition, ChangeTrackingEnabled: true }, headers: { [MERGE_LABELS_HEADER]: 'true' } });
   const after = await readDefinition(api, table);
   if (after?.changetrackingenabled !== true) {
-    throw new CliError(`Dataverse accepted the update of ${address}, but reading it again gives ChangeTrackingEnabled ${JSON.stringify(after?.changetrackingenabled ?? null)}: change tracking is not on. Fix: check the table in the maker portal (Advanced options, Track changes) and run apply again.`);
+    throw new CliError(
+      `Dataverse accepted the update of ${address}, but reading it again gives ChangeTrackingEnabled ${JSON.stringify(after?.changetrackingenabled ?? null)}: change tracking is not on. Fix: check the table in the maker portal (Advanced options, Track changes) and run apply again.`,
+    );
   }
 }

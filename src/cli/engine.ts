@@ -1,7 +1,7 @@
 import { BatchOperation } from './batch';
+import { planChangeTracking, readChangeTracking } from './change-tracking';
 import { CliError, WebApiError } from './errors';
 import { OutputValues } from './inputs';
-import { planChangeTracking, readChangeTracking } from './change-tracking';
 import { createKeyRequest, planKey, readKeys } from './keys';
 import { kindOf } from './kinds';
 import { Ledger, LedgerEntry } from './ledger';
@@ -161,7 +161,13 @@ async function readTableRows(api: WebApi, records: ManifestRecord[], parallelism
       for (const b of [...r.references, ...r.lookups]) select.add(`_${b.column}_value`);
       for (const c of writeOnly) if (kind.writeOnlyFlags[c]) select.add(kind.writeOnlyFlags[c]);
     }
-    const rows = await readRows(api, group[0].entitySet, kind.primaryKey, group.map((r) => r.id.toLowerCase()), [...select].sort());
+    const rows = await readRows(
+      api,
+      group[0].entitySet,
+      kind.primaryKey,
+      group.map((r) => r.id.toLowerCase()),
+      [...select].sort(),
+    );
     for (const [id, row] of rows) found.set(id, row);
   });
   return found;
@@ -320,7 +326,7 @@ export async function planCascades(ctx: EngineContext, records: ManifestRecord[]
   const out = [...plans];
   const index = new Map(out.map((p, i) => [p.id, i]));
   const gone = new Map(out.filter((p) => p.action === 'replace').map((p) => [p.id, p.path]));
-  for (let grew = gone.size > 0; grew; ) {
+  for (let grew = gone.size > 0; grew;) {
     grew = false;
     for (const r of records) {
       const id = r.id.toLowerCase();
@@ -353,7 +359,11 @@ async function isAssociated(api: WebApi, record: ManifestRecord, association: Ma
   const response = await api.request('GET', `${record.entitySet}(${record.id.toLowerCase()})/${association.relationship}/$ref`, { expect: 'collection' });
   const refs: any[] = response.body.value;
   const suffix = `(${targetId.toLowerCase()})`;
-  return refs.some((r) => String(r['@odata.id'] ?? '').toLowerCase().endsWith(suffix));
+  return refs.some((r) =>
+    String(r['@odata.id'] ?? '')
+      .toLowerCase()
+      .endsWith(suffix),
+  );
 }
 
 function isDuplicate(body: any): boolean {

@@ -85,7 +85,9 @@ export function checkManifest(data: any, file: string, readOnly = false): Regist
   }
   problems.push(...recordProblems(data.records));
   if (problems.length > 0) {
-    throw new CliError(`${file} is not a valid registration manifest; nothing was sent:\n${problems.map((p) => `  - ${p}`).join('\n')}\nFix: synthesize again; do not edit the file by hand.`);
+    throw new CliError(
+      `${file} is not a valid registration manifest; nothing was sent:\n${problems.map((p) => `  - ${p}`).join('\n')}\nFix: synthesize again; do not edit the file by hand.`,
+    );
   }
   // Lists that older writers may omit default to empty.
   const records: ManifestRecord[] = data.records.map((r: any) => ({
@@ -121,13 +123,17 @@ function recordProblems(records: any[]): string[] {
       if (!NAME.test(ref?.entitySet) || !NAME.test(ref?.navigation)) problems.push(`${where}: reference ${ref?.column} has an entity set or navigation that is not a name`);
     }
     for (const l of [...(r.lookups ?? []), ...(r.associations ?? []).map((a: any) => a?.target)]) {
-      if (!NAME.test(l?.entitySet) || !NAME.test(l?.idColumn) || typeof l?.filter !== 'string') problems.push(`${where}: lookup ${l?.column} has no entity set, id column or filter`);
+      if (!NAME.test(l?.entitySet) || !NAME.test(l?.idColumn) || typeof l?.filter !== 'string') {
+        problems.push(`${where}: lookup ${l?.column} has no entity set, id column or filter`);
+      }
     }
     for (const a of r.associations ?? []) if (!NAME.test(a?.relationship)) problems.push(`${where}: association '${a?.relationship}' is not a relationship name`);
     // Change tracking: the table name goes into EntityDefinitions(LogicalName='…'); only ever turned on.
     if (r.table === CHANGE_TRACKING_TABLE) {
       const c = r.columns ?? {};
-      if (!LOGICAL.test(c.logicalname) || !LOGICAL.test(c.entitysetname)) problems.push(`${where}: change tracking needs the table's logicalname and entitysetname as logical names`);
+      if (!LOGICAL.test(c.logicalname) || !LOGICAL.test(c.entitysetname)) {
+        problems.push(`${where}: change tracking needs the table's logicalname and entitysetname as logical names`);
+      }
       if (c.changetrackingenabled !== true) problems.push(`${where}: changetrackingenabled must be true (change tracking is only ever turned on)`);
     }
   });
@@ -142,9 +148,7 @@ export class OutputValues {
     if (file !== undefined) {
       const resolved = path.resolve(cwd, file);
       if (!fs.existsSync(resolved)) {
-        throw new CliError(
-          `--outputs '${file}' does not exist. Fix: after 'cdktf deploy', run 'terraform output -json > outputs.json' in cdktf.out/stacks/<stack>.`,
-        );
+        throw new CliError(`--outputs '${file}' does not exist. Fix: after 'cdktf deploy', run 'terraform output -json > outputs.json' in cdktf.out/stacks/<stack>.`);
       }
       let data: any;
       try {

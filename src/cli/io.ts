@@ -10,28 +10,28 @@ export interface AccessTokenLike {
 
 /** Gets a bearer token for a scope such as `https://contoso.crm4.dynamics.com/.default`. */
 export interface AccessTokenProvider {
-  getToken(scope: string): Promise<AccessTokenLike | null>;
   /** What it is, for sign-in errors (e.g. the credential chain tried). */
   readonly description?: string;
+  getToken(scope: string): Promise<AccessTokenLike | null>;
 }
 
 /** The command line's window on the world. */
 export interface CliIo {
-  /** Writes one line to standard output. */
-  out(line: string): void;
-  /** Writes one line to standard error. */
-  err(line: string): void;
   /** Environment variables. */
   readonly env: { readonly [name: string]: string | undefined };
   /** Folder that relative paths start from. */
   readonly cwd: string;
-  /** Waits (retries use it; tests record the delays instead of waiting). */
-  sleep(ms: number): Promise<void>;
   /**
    * Token provider.
    * @default - DefaultAzureCredential from @azure/identity, loaded on first use
    */
   readonly tokenProvider?: AccessTokenProvider;
+  /** Writes one line to standard output. */
+  out(line: string): void;
+  /** Writes one line to standard error. */
+  err(line: string): void;
+  /** Waits (retries use it; tests record the delays instead of waiting). */
+  sleep(ms: number): Promise<void>;
 }
 
 /** The process's console, environment and clock. */

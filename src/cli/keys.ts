@@ -159,7 +159,10 @@ export async function writeKeyPlans(
         const op = createKeyRequest(manifest, plan);
         await api.request(op.method, op.url, { body: op.body, headers: op.headers });
         // Created by this app: prune may delete it once the manifest no longer declares it.
-        ledger.setAddress(plan.id, entityKeysPath(String(plan.columns.find((c) => c.column === 'entitylogicalname')?.after), String(plan.columns.find((c) => c.column === 'logicalname')?.after)));
+        ledger.setAddress(
+          plan.id,
+          entityKeysPath(String(plan.columns.find((c) => c.column === 'entitylogicalname')?.after), String(plan.columns.find((c) => c.column === 'logicalname')?.after)),
+        );
       }
       applied.push(plan);
       done(plan);

@@ -7,8 +7,8 @@
 // `strategy` and `prunable: false` where prune must never touch it.
 import { BatchOperation } from './batch';
 import { deleteKeyOperations } from './keys';
-import { CHANGE_TRACKING_SET, CHANGE_TRACKING_TABLE } from '../dataverse/change-tracking-metadata';
 import type { LedgerEntry } from './ledger';
+import { CHANGE_TRACKING_SET, CHANGE_TRACKING_TABLE } from '../dataverse/change-tracking-metadata';
 
 /** What the command line knows of one table. */
 export interface RecordKind {
@@ -27,14 +27,14 @@ export interface RecordKind {
   readonly strategy: string;
   /** Whether its writes and deletes may go into a $batch change set (metadata: no). */
   readonly batchable: boolean;
-  /** The requests that delete one row (from its ownership entry), applied as one change set. */
-  deleteOperations(entry: LedgerEntry): BatchOperation[];
   /**
    * What it sets cannot be undone (change tracking): prune never writes, it forgets the record
    * and says so.
    * @default false
    */
   readonly permanent?: boolean;
+  /** The requests that delete one row (from its ownership entry), applied as one change set. */
+  deleteOperations(entry: LedgerEntry): BatchOperation[];
 }
 
 function rowKind(table: string, entitySet: string, extra: Partial<RecordKind> = {}): RecordKind {

@@ -1,7 +1,7 @@
 import { BatchOperation } from './batch';
+import { changeTrackingAddress, isChangeTrackingRecord } from './change-tracking';
 import { legacyDigestMatches, newDigestKey, SecretDigester } from './digests';
 import { CliError } from './errors';
-import { changeTrackingAddress, isChangeTrackingRecord } from './change-tracking';
 import { isKeyAddress, isKeyRecord, keyAddress } from './keys';
 import { libraryKind } from './kinds';
 import { readRows } from './rows';
@@ -117,8 +117,25 @@ export class Ledger {
         );
       }
     }
-    const document = doc ?? { format: FORMAT, version: VERSION, app: manifest.appId!, stack: manifest.stack, environment: manifest.environment.url, digestKey: newDigestKey(), records: [] };
-    return new Ledger(manifest, id, document, doc ? JSON.stringify(doc) : undefined, note === undefined || (creator !== undefined && trusted.has(creator)), creator, adoptable, notices);
+    const document = doc ?? {
+      format: FORMAT,
+      version: VERSION,
+      app: manifest.appId!,
+      stack: manifest.stack,
+      environment: manifest.environment.url,
+      digestKey: newDigestKey(),
+      records: [],
+    };
+    return new Ledger(
+      manifest,
+      id,
+      document,
+      doc ? JSON.stringify(doc) : undefined,
+      note === undefined || (creator !== undefined && trusted.has(creator)),
+      creator,
+      adoptable,
+      notices,
+    );
   }
 
   private entries: LedgerEntry[];
@@ -181,7 +198,11 @@ export class Ledger {
     if (!kind || !kind.prunable) return `table '${entry.table}' (${entry.entitySet}) is not one this library writes`;
     if (isKeyRecord(entry) && entry.address === undefined) return 'the alternate key existed before this app first applied it (the app did not create it)';
     if (isKeyRecord(entry) && !isKeyAddress(entry.address)) return `the note gives no valid alternate key address for it ('${String(entry.address)}')`;
-    if (typeof entry.path !== 'string' || !entry.path.startsWith(`${this.manifest.stack}/`) || entry.id !== derivedRecordId(this.manifest.environment.url, this.manifest.appId, entry.path)) {
+    if (
+      typeof entry.path !== 'string' ||
+      !entry.path.startsWith(`${this.manifest.stack}/`) ||
+      entry.id !== derivedRecordId(this.manifest.environment.url, this.manifest.appId, entry.path)
+    ) {
       return `its id is not the one the library derives from the path '${entry.path}' of stack '${this.manifest.stack}' in ${this.manifest.environment.url}`;
     }
     return undefined;
@@ -194,7 +215,15 @@ export class Ledger {
     const claimed: LedgerEntry[] = records.map((r) => {
       const id = r.id.toLowerCase();
       const digests = byId.get(id)?.digests;
-      return { id, table: r.table, entitySet: r.entitySet, path: r.path, ...(digests ? { digests } : {}), ...(isKeyRecord(r) && byId.get(id)?.address === keyAddress(r) ? { address: keyAddress(r) } : {}), ...(isChangeTrackingRecord(r) ? { address: changeTrackingAddress(r) } : {}) };
+      return {
+        id,
+        table: r.table,
+        entitySet: r.entitySet,
+        path: r.path,
+        ...(digests ? { digests } : {}),
+        ...(isKeyRecord(r) && byId.get(id)?.address === keyAddress(r) ? { address: keyAddress(r) } : {}),
+        ...(isChangeTrackingRecord(r) ? { address: changeTrackingAddress(r) } : {}),
+      };
     });
     this.entries = [...claimed, ...this.entries.filter((e) => !current.has(e.id))];
   }
@@ -270,7 +299,14 @@ function parseNote(text: unknown, id: string, manifest: RegistrationManifest): L
       `the ownership note ${LEDGER_ENTITY_SET}(${id}) belongs to app '${doc.app}' (stack '${doc.stack}'), but this manifest is app '${manifest.appId}', stack '${manifest.stack}': nothing is applied or pruned. Fix: give each app its own appId (DataverseEnvironment appId or cdktf.json projectId); if the note was copied or forged, delete it.`,
     );
   }
-  if (doc?.format !== FORMAT || doc.version !== VERSION || doc.stack !== manifest.stack || !Array.isArray(doc.records) || typeof doc.digestKey !== 'string' || !doc.records.every(isEntry)) {
+  if (
+    doc?.format !== FORMAT ||
+    doc.version !== VERSION ||
+    doc.stack !== manifest.stack ||
+    !Array.isArray(doc.records) ||
+    typeof doc.digestKey !== 'string' ||
+    !doc.records.every(isEntry)
+  ) {
     throw new CliError(
       `the note ${LEDGER_ENTITY_SET}(${id}) is not the ownership record (version ${VERSION}) of app '${manifest.appId}', stack '${manifest.stack}'. Fix: delete that note if it is not yours to keep, then apply again.`,
     );

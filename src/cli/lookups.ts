@@ -4,7 +4,10 @@ import { ManifestLookup } from '../dataverse/manifest';
 
 /** A lookup that matched no row. */
 export class LookupNotFoundError extends CliError {
-  constructor(message: string, public readonly lookup: ManifestLookup) {
+  constructor(
+    message: string,
+    public readonly lookup: ManifestLookup,
+  ) {
     super(message);
     this.name = 'LookupNotFoundError';
   }
@@ -19,7 +22,10 @@ export class LookupNotFoundError extends CliError {
 export class LookupResolver {
   private readonly cache = new Map<string, Promise<string>>();
 
-  constructor(private readonly api: WebApi, private readonly environmentUrl: string) {}
+  constructor(
+    private readonly api: WebApi,
+    private readonly environmentUrl: string,
+  ) {}
 
   public resolve(lookup: ManifestLookup): Promise<string> {
     const key = `${lookup.entitySet}|${lookup.filter}`;
@@ -46,10 +52,7 @@ export class LookupResolver {
     const rows: any[] = response.body.value;
     const what = describeKey(lookup);
     if (rows.length === 0) {
-      throw new LookupNotFoundError(
-        `${what} does not exist in ${this.environmentUrl} (no ${lookup.table} row matches $filter=${lookup.filter}). Fix: ${fixFor(lookup)}`,
-        lookup,
-      );
+      throw new LookupNotFoundError(`${what} does not exist in ${this.environmentUrl} (no ${lookup.table} row matches $filter=${lookup.filter}). Fix: ${fixFor(lookup)}`, lookup);
     }
     if (rows.length > 1) {
       throw new CliError(
@@ -81,7 +84,7 @@ function fixFor(lookup: ManifestLookup): string {
       `check that the message '${lookup.key.message}' exists${keys.includes('table') ? ' for that table' : ''} (Create, Update, Delete … or a custom API unique name; not every message applies to every table)`,
     );
   }
-  for (const k of keys.filter((k) => k !== 'table' && k !== 'message')) {
+  for (const k of keys.filter((name) => name !== 'table' && name !== 'message')) {
     hints.push(`check the ${k} '${lookup.key[k]}'`);
   }
   if (hints.length === 0) hints.push('check the values the construct was given');

@@ -51,7 +51,13 @@ export function describePlan(p: RecordPlan, future: boolean): string[] {
   if (p.immutable) return [head, ...why];
   // Change tracking cannot be turned off again: say so before anyone applies it.
   const permanent = p.table === CHANGE_TRACKING_TABLE ? ['      (permanent: once enabled, Dataverse cannot turn change tracking off; prune only forgets the record)'] : [];
-  return [head, ...why, ...p.columns.map((c) => `      ${describeColumn(c, p.action)}`), ...p.associations.map((a) => `      ${a.relationship}: associate with ${a.target}`), ...permanent];
+  return [
+    head,
+    ...why,
+    ...p.columns.map((c) => `      ${describeColumn(c, p.action)}`),
+    ...p.associations.map((a) => `      ${a.relationship}: associate with ${a.target}`),
+    ...permanent,
+  ];
 }
 
 function describeColumn(c: ColumnChange, action: string): string {

@@ -1,9 +1,9 @@
 // `plan`: what apply would create, update or leave unchanged (and, with --prune, delete). Writes nothing.
+import { forgottenLine } from './change-tracking';
 import { CliCommand } from './command';
 import { deletePlan, mapLimit, planCascades, planRecord } from './engine';
 import { parseOptions } from './options';
 import { count, describePlan, exitCode, notPrunedNotice, publicPlan } from './output';
-import { forgottenLine } from './change-tracking';
 import { forgottenNotice, pruneCandidates, refusedLine } from './prune';
 import { openSession } from './session';
 
@@ -45,7 +45,9 @@ export const planCommand: CliCommand = {
       for (const p of plans) for (const line of describePlan(p, true)) io.out(line);
       for (const r of refused) io.out(refusedLine(r));
       if (options.prune) for (const e of forgotten) io.out(forgottenLine(e, true));
-      io.out(`Plan: ${counts.create} to create, ${counts.update} to update, ${counts.replace > 0 ? `${counts.replace} to replace, ` : ''}${counts.unchanged} unchanged, ${counts.delete} to delete.`);
+      io.out(
+        `Plan: ${counts.create} to create, ${counts.update} to update, ${counts.replace > 0 ? `${counts.replace} to replace, ` : ''}${counts.unchanged} unchanged, ${counts.delete} to delete.`,
+      );
       if (notPruned.length > 0) io.out(notPrunedNotice(notPruned.length));
       if (!options.prune && forgotten.length > 0) io.out(forgottenNotice(forgotten.length));
     }

@@ -2,11 +2,11 @@
 // declares, and only those that pass every ownership check (ledger.ts: note created by the runner or
 // a --ledger-owner, a table the library writes, the id the library derives from the recorded
 // path). Everything else is reported and left alone.
-import { answerJson } from './batch';
 import { UnexpectedAnswerError } from './answers';
+import { answerJson, MAX_BATCH_REQUESTS } from './batch';
+import { forgottenLine } from './change-tracking';
 import { CliCommand } from './command';
 import { deletePlan, RecordPlan } from './engine';
-import { forgottenLine } from './change-tracking';
 import { CliError } from './errors';
 import { kindOf } from './kinds';
 import { Ledger, LedgerEntry } from './ledger';
@@ -14,7 +14,6 @@ import { parseOptions } from './options';
 import { count, exitCode, publicPlan } from './output';
 import { openSession, Session } from './session';
 import { sendBatch, WriteFailure } from './writer';
-import { MAX_BATCH_REQUESTS } from './batch';
 
 /**
  * The orphans prune may delete, those it must leave alone with the reason, and those it only
@@ -66,12 +65,19 @@ export async function runPrune(s: Session): Promise<{ deleted: RecordPlan[]; fai
     const single = allowed.filter((e) => !batched.includes(e));
     if (batched.length > 0) {
       for (const chunk of chunks(batched)) {
-        const outcome = await sendBatch(api, chunk.map((e) => ({ changeSet: kindOf(e.table, e.entitySet).deleteOperations(e) })), true);
+        const outcome = await sendBatch(
+          api,
+          chunk.map((e) => ({ changeSet: kindOf(e.table, e.entitySet).deleteOperations(e) })),
+          true,
+        );
         outcome.parts.forEach((o, i) => {
           const entry = chunk[i];
           if (o.kind === 'done') return report(entry, true);
           if (o.answer.status === 404 && answerJson(o.answer)?.error) return report(entry, false);
-          failures.push({ path: entry.path, message: `Dataverse answered ${o.answer.status} to deleting ${entry.entitySet}(${entry.id})${answerJson(o.answer)?.error?.message ? `: ${answerJson(o.answer).error.message}` : ''}` });
+          failures.push({
+            path: entry.path,
+            message: `Dataverse answered ${o.answer.status} to deleting ${entry.entitySet}(${entry.id})${answerJson(o.answer)?.error?.message ? `: ${answerJson(o.answer).error.message}` : ''}`,
+          });
         });
       }
     }
@@ -127,7 +133,21 @@ export const pruneCommand: CliCommand = {
     const counts = count(deleted);
     const summary = `Prune ${failures.length > 0 ? 'stopped' : 'complete'}: 0 created, 0 updated, 0 unchanged, ${counts.delete} deleted${forgotten.length > 0 ? `, ${forgotten.length} forgotten (change tracking stays on)` : ''}${failures.length > 0 ? `, ${failures.length} failed` : ''}.`;
     if (options.json) {
-      io.out(JSON.stringify({ stack: s.manifest.stack, app: s.manifest.appId, environment: s.url, changes: deleted.map(publicPlan), forgotten: forgotten.map((e) => ({ table: e.table, id: e.id, path: e.path, address: e.address })), summary: { ...counts, failed: failures.length }, failures: failures.map((f) => `${f.path}: ${f.message}`) }, null, 2));
+      io.out(
+        JSON.stringify(
+          {
+            stack: s.manifest.stack,
+            app: s.manifest.appId,
+            environment: s.url,
+            changes: deleted.map(publicPlan),
+            forgotten: forgotten.map((e) => ({ table: e.table, id: e.id, path: e.path, address: e.address })),
+            summary: { ...counts, failed: failures.length },
+            failures: failures.map((f) => `${f.path}: ${f.message}`),
+          },
+          null,
+          2,
+        ),
+      );
     }
     s.progress(summary);
     if (failures.length > 0) {

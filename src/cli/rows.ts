@@ -38,10 +38,14 @@ export async function readRows(api: WebApi, entitySet: string, primaryKey: strin
       for (const row of response.body.value as Row[]) {
         const id = typeof row[primaryKey] === 'string' ? row[primaryKey].toLowerCase() : undefined;
         if (id === undefined || !GUID.test(id)) {
-          throw new CliError(`querying ${entitySet} by ${primaryKey}: the answer holds a row without a ${primaryKey} GUID (${JSON.stringify(row).slice(0, 80)}). Nothing was taken as read.`);
+          throw new CliError(
+            `querying ${entitySet} by ${primaryKey}: the answer holds a row without a ${primaryKey} GUID (${JSON.stringify(row).slice(0, 80)}). Nothing was taken as read.`,
+          );
         }
         if (!wanted.has(id) || rows.has(id)) {
-          throw new CliError(`querying ${entitySet} by ${primaryKey}: the answer holds row ${id} ${rows.has(id) ? 'twice' : 'which was not asked for'}; the server did not apply the filter. Nothing was taken as read.`);
+          throw new CliError(
+            `querying ${entitySet} by ${primaryKey}: the answer holds row ${id} ${rows.has(id) ? 'twice' : 'which was not asked for'}; the server did not apply the filter. Nothing was taken as read.`,
+          );
         }
         rows.set(id, row);
       }

@@ -9,8 +9,8 @@ import { OPTIONS_HELP } from './options';
 import { planCommand } from './plan';
 import { pruneCommand } from './prune';
 import { RunSettings } from './session';
-import { STATUS_HELP } from './status-options';
 import { statusCommand } from './status';
+import { STATUS_HELP } from './status-options';
 
 export type { RunSettings } from './session';
 

@@ -7,8 +7,8 @@ import { CliIo, defaultTokenProvider } from './io';
 import { Ledger } from './ledger';
 import { LookupResolver } from './lookups';
 import { Options } from './options';
-import { WebApi } from './webapi';
 import { Row } from './rows';
+import { WebApi } from './webapi';
 import { RegistrationManifest } from '../dataverse/manifest';
 
 /** Tunables that tests shorten. */
@@ -52,7 +52,11 @@ export async function openSession(options: Options, io: CliIo, settings: RunSett
   rows.catch(() => undefined); // awaited by the command; a failure before that is reported there
   if (!reading) lookups.prefetch(manifest.records.flatMap((r) => [...r.lookups, ...r.associations.map((a) => a.target)]));
   const runner = whoAmI(api);
-  const ledger = await Ledger.load(api, manifest, runner.then((id) => ({ runner: id, others: options.ledgerOwners })));
+  const ledger = await Ledger.load(
+    api,
+    manifest,
+    runner.then((id) => ({ runner: id, others: options.ledgerOwners })),
+  );
   for (const notice of ledger.notices) io.err(`Note: ${notice}`);
   const ctx: EngineContext = { manifest, api, lookups, outputs, ledger, parallelism: options.parallelism };
   return { options, manifest, url, ctx, progress, rows };
@@ -63,7 +67,9 @@ export async function whoAmI(api: WebApi): Promise<string> {
   const response = await api.request('GET', 'WhoAmI');
   const id = response.body.UserId;
   if (typeof id !== 'string' || !GUID.test(id)) {
-    throw new CliError(`WhoAmI answered without a UserId GUID (${JSON.stringify(response.body).slice(0, 80)}): the command cannot tell who it runs as, so it trusts no ownership record.`);
+    throw new CliError(
+      `WhoAmI answered without a UserId GUID (${JSON.stringify(response.body).slice(0, 80)}): the command cannot tell who it runs as, so it trusts no ownership record.`,
+    );
   }
   return id.toLowerCase();
 }

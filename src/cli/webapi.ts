@@ -106,7 +106,7 @@ export class WebApi {
 
   /** A request with a body the caller built and an answer the caller reads ($batch). */
   public async raw(method: string, relative: string, options: RawRequestOptions): Promise<any> {
-    const headers = { 'Accept': 'application/json', ...options.headers, 'Content-Type': options.contentType };
+    const headers = { Accept: 'application/json', ...options.headers, 'Content-Type': options.contentType };
     return this.send(method, relative, headers, options.body, options.read);
   }
 
@@ -246,7 +246,11 @@ export class WebApi {
       );
     }
     if (RETRY_STATUSES.has(status)) {
-      return new WebApiError(`Dataverse at ${this.options.url} answered ${status} to ${what} ${attempt + 1} times${detail}. Fix: try again later, or raise --max-retries.`, status, code);
+      return new WebApiError(
+        `Dataverse at ${this.options.url} answered ${status} to ${what} ${attempt + 1} times${detail}. Fix: try again later, or raise --max-retries.`,
+        status,
+        code,
+      );
     }
     return new WebApiError(`Dataverse answered ${status} to ${what}${detail}${code ? ` (${code})` : ''}.`, status, code);
   }
@@ -279,7 +283,10 @@ export function retryAfterMs(header: string | null): number | undefined {
  */
 export function credentialMessage(e: unknown): string {
   const err = e as { name?: string; message?: string; errors?: unknown[] };
-  const first = (m: unknown) => String(m ?? '').split('\n')[0].trim();
+  const first = (m: unknown) =>
+    String(m ?? '')
+      .split('\n')[0]
+      .trim();
   if (Array.isArray(err?.errors) && err.errors.length > 0) {
     return `${first(err.message)}\n${err.errors.map((x: any) => `  - ${x?.name ?? 'Error'}: ${first(x?.message)}`).join('\n')}`;
   }

@@ -3,8 +3,8 @@
 // only references rows committed by an earlier change set), each with the ownership note's update
 // for that level, so a failed level rolls back with its digests and stops the batch. `--no-batch`
 // writes one request per record, `--parallelism` at a time per level (the behaviour before $batch).
-import { answerJson, BatchAnswer, BatchOperation, BatchOutcome, BatchPart, buildBatch, MAX_BATCH_REQUESTS, parseBatchAnswer } from './batch';
 import { UnexpectedAnswerError } from './answers';
+import { answerJson, BatchAnswer, BatchOperation, BatchOutcome, BatchPart, buildBatch, MAX_BATCH_REQUESTS, parseBatchAnswer } from './batch';
 import { EngineContext, mapLimit, RecordPlan, writeOperations } from './engine';
 import { CliError } from './errors';
 import { LedgerEntry } from './ledger';
@@ -77,12 +77,15 @@ async function writeBatched(ctx: EngineContext, levels: RecordPlan[][], done: (p
   }
   const failures: WriteFailure[] = [];
   let savedText = original;
-  for (let start = 0; start < parts.length && failures.length === 0; ) {
+  for (let start = 0; start < parts.length && failures.length === 0;) {
     let size = 0;
     let end = start;
     while (end < parts.length && (end === start || size + parts[end].operations.length <= MAX_BATCH_REQUESTS)) size += parts[end++].operations.length;
     const slice = parts.slice(start, end);
-    const outcome = await sendBatch(ctx.api, slice.map((p) => ({ changeSet: p.operations })));
+    const outcome = await sendBatch(
+      ctx.api,
+      slice.map((p) => ({ changeSet: p.operations })),
+    );
     let firstContentId = 1;
     outcome.parts.forEach((o, k) => {
       const part = slice[k];
@@ -116,7 +119,10 @@ function failedChangeSet(part: PartInfo, answer: BatchAnswer, firstContentId: nu
   if (!culprit) {
     return [{ path: part.plans.map((p) => p.path).join(', '), message: `${message} (for one of this change set's ${part.plans.length} records; all rolled back)` }];
   }
-  return [{ path: culprit.path, message }, ...part.plans.filter((p) => p !== culprit).map((p) => ({ path: p.path, message: `rolled back with its change set (${culprit.path} failed)` }))];
+  return [
+    { path: culprit.path, message },
+    ...part.plans.filter((p) => p !== culprit).map((p) => ({ path: p.path, message: `rolled back with its change set (${culprit.path} failed)` })),
+  ];
 }
 
 /** Sends one batch; a part answered 429/502/503/504 makes the whole (idempotent) batch retry. */
@@ -134,7 +140,9 @@ export async function sendBatch(api: WebApi, parts: BatchPart[], continueOnError
       }
       const outcome = parseBatchAnswer(answer, parts);
       const transient = outcome.parts.find((p) => p.kind === 'failed' && RETRY_STATUSES.has(p.answer.status));
-      if (transient && transient.kind === 'failed') return { retry: transient.answer.headers['retry-after'] ?? null, reason: `${transient.answer.status} inside the batch`, last: { value: outcome } };
+      if (transient && transient.kind === 'failed') {
+        return { retry: transient.answer.headers['retry-after'] ?? null, reason: `${transient.answer.status} inside the batch`, last: { value: outcome } };
+      }
       return { value: outcome };
     },
   });

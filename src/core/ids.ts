@@ -12,7 +12,9 @@ export function nameBasedUuid(name: string, namespace: string = RECORD_NAMESPACE
   const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
   const hash = createHash('sha1').update(ns).update(Buffer.from(name, 'utf8')).digest();
   const bytes = Buffer.from(hash.subarray(0, 16));
+  // eslint-disable-next-line no-bitwise -- RFC 4122 version and variant bits
   bytes[6] = (bytes[6] & 0x0f) | 0x50; // version 5
+  // eslint-disable-next-line no-bitwise
   bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;

@@ -70,9 +70,7 @@ export class StackArtifacts {
     const synthesized = path.join(session.outdir, stackManifest.synthesizedStackPath);
     fs.mkdirSync(dir, { recursive: true });
     const terraform = memo(() =>
-      fs.existsSync(synthesized) && synthesized.endsWith('.json')
-        ? JSON.parse(fs.readFileSync(synthesized, 'utf8'))
-        : sortKeys(this.stack.toTerraform()),
+      fs.existsSync(synthesized) && synthesized.endsWith('.json') ? JSON.parse(fs.readFileSync(synthesized, 'utf8')) : sortKeys(this.stack.toTerraform()),
     );
     for (const [name, content] of Object.entries(this.render(terraform))) {
       fs.writeFileSync(path.join(dir, name), content);

@@ -75,7 +75,10 @@ export class TableChangeTracking extends DataverseRecord {
   protected _validateRecord(problems: Problems): void {
     super._validateRecord(problems);
     const what = `change tracking of ${quote(this.trackedTable)}`;
-    for (const [prop, value] of [['table', this.trackedTable], ['entitySetName', this.trackedEntitySetName]]) {
+    for (const [prop, value] of [
+      ['table', this.trackedTable],
+      ['entitySetName', this.trackedEntitySetName],
+    ]) {
       if (Token.isUnresolved(value)) {
         problems.add(`${what}: ${prop} is a Terraform reference; the command line reads the table definition by name, so it needs the literal. Fix: pass the name as a string.`);
       }
@@ -84,7 +87,9 @@ export class TableChangeTracking extends DataverseRecord {
     checkLogicalName(problems, `${what}: entitySetName`, this.trackedEntitySetName, 128, 'accounts');
     const twin = this.environment.records.find((r) => r !== this && r instanceof TableChangeTracking && r.trackedTable === this.trackedTable);
     if (twin && this.environment.records.indexOf(twin) > this.environment.records.indexOf(this)) {
-      problems.add(`${what} is declared twice in this environment (also at ${twin.node.path}). Fix: declare each table once (one ChangeTrackingExport per table, or list it in one export).`);
+      problems.add(
+        `${what} is declared twice in this environment (also at ${twin.node.path}). Fix: declare each table once (one ChangeTrackingExport per table, or list it in one export).`,
+      );
     }
   }
 }

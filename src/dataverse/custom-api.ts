@@ -198,9 +198,7 @@ export class CustomApi extends DataverseRecord {
     this.bindingType = props.bindingType ?? CustomApiBindingType.GLOBAL;
     this.isFunction = props.isFunction ?? false;
     const bound = this.bindingType !== CustomApiBindingType.GLOBAL;
-    this.boundEntitySetName = bound && props.boundEntityLogicalName !== undefined
-      ? (props.boundEntitySetName ?? `${props.boundEntityLogicalName}s`)
-      : props.boundEntitySetName;
+    this.boundEntitySetName = bound && props.boundEntityLogicalName !== undefined ? (props.boundEntitySetName ?? `${props.boundEntityLogicalName}s`) : props.boundEntitySetName;
 
     this.setColumn('uniquename', props.uniqueName);
     this.setColumn('name', props.name ?? props.uniqueName);
@@ -225,12 +223,8 @@ export class CustomApi extends DataverseRecord {
       });
     }
 
-    this.requestParameters = fieldIds(props.requestParameters ?? [], 'request').map(
-      ([field, fid]) => new CustomApiRequestParameter(this, fid, { api: this, field }),
-    );
-    this.responseProperties = fieldIds(props.responseProperties ?? [], 'response').map(
-      ([field, fid]) => new CustomApiResponseProperty(this, fid, { api: this, field }),
-    );
+    this.requestParameters = fieldIds(props.requestParameters ?? [], 'request').map(([field, fid]) => new CustomApiRequestParameter(this, fid, { api: this, field }));
+    this.responseProperties = fieldIds(props.responseProperties ?? [], 'response').map(([field, fid]) => new CustomApiResponseProperty(this, fid, { api: this, field }));
   }
 
   /** @internal */
@@ -259,9 +253,7 @@ export class CustomApi extends DataverseRecord {
     // Binding rules.
     const bound = this.bindingType !== CustomApiBindingType.GLOBAL;
     if (bound && p.boundEntityLogicalName === undefined) {
-      problems.add(
-        `${what}: bindingType ${CustomApiBindingType[this.bindingType]} needs boundEntityLogicalName. Fix: set it to the table's logical name, e.g. 'salesorder'.`,
-      );
+      problems.add(`${what}: bindingType ${CustomApiBindingType[this.bindingType]} needs boundEntityLogicalName. Fix: set it to the table's logical name, e.g. 'salesorder'.`);
     }
     if (!bound && p.boundEntityLogicalName !== undefined) {
       problems.add(
@@ -309,11 +301,16 @@ export class CustomApi extends DataverseRecord {
         );
       }
     }
-    for (const [list, kind] of [[request, 'request parameters'], [response, 'response properties']] as const) {
+    for (const [list, kind] of [
+      [request, 'request parameters'],
+      [response, 'response properties'],
+    ] as const) {
       const names = list.map((f) => f.uniqueName.toLowerCase());
       const dupes = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
       for (const d of dupes) {
-        problems.add(`${what}: two ${kind} are named ${quote(list.find((f) => f.uniqueName.toLowerCase() === d)!.uniqueName)} (names are case-insensitive). Fix: give each a distinct uniqueName.`);
+        problems.add(
+          `${what}: two ${kind} are named ${quote(list.find((f) => f.uniqueName.toLowerCase() === d)!.uniqueName)} (names are case-insensitive). Fix: give each a distinct uniqueName.`,
+        );
       }
     }
   }
@@ -408,10 +405,7 @@ function setFieldColumns(_record: DataverseRecord, set: (name: string, value: an
 function validateField(problems: Problems, api: CustomApi, f: CustomApiFieldDefinition, kind: string): void {
   const what = `Custom API ${quote(api.uniqueName)}: ${kind} ${quote(f.uniqueName)}`;
   if (!Token.isUnresolved(f.uniqueName)) {
-    problems.check(
-      FIELD_NAME.test(f.uniqueName),
-      `${what}: uniqueName may contain letters, digits and underscores only. Fix: rename it, e.g. 'OrderNumber'.`,
-    );
+    problems.check(FIELD_NAME.test(f.uniqueName), `${what}: uniqueName may contain letters, digits and underscores only. Fix: rename it, e.g. 'OrderNumber'.`);
   }
   problems.length(`${what}: uniqueName`, f.uniqueName, 1, 128);
   problems.length(`${what}: name`, f.name, 1, 100);

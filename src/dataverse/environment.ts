@@ -8,9 +8,9 @@ import { RegistrationMode } from './registration-mode';
 import { PowerPlatformRegistrationAspect } from './terraform-registration';
 import { addValidator, annotate, Problems, quote } from '../core/problems';
 import { StackArtifacts, stableJson } from '../core/stack-artifacts';
-import { PowerPlatformProvider } from '../powerplatform/provider';
 import { DataversePolicyChecks } from '../policy/checks';
 import { registerDiagram } from '../policy/diagram';
+import { PowerPlatformProvider } from '../powerplatform/provider';
 
 /** Properties of a DataverseEnvironment. */
 export interface DataverseEnvironmentProps {
@@ -168,11 +168,7 @@ export class DataverseEnvironment extends Construct {
     if (props.policyChecks ?? true) DataversePolicyChecks.enable(stack);
     if (props.diagram ?? false) registerDiagram(stack, this);
     if (!props.solutionUniqueName) {
-      annotate(
-      this,
-      'info',
-        'No solutionUniqueName: registered components go to the default solution only. Set it to keep them in an unmanaged solution you can export.',
-      );
+      annotate(this, 'info', 'No solutionUniqueName: registered components go to the default solution only. Set it to keep them in an unmanaged solution you can export.');
     }
   }
 
@@ -235,9 +231,14 @@ const APP_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 /** `appId` if given, else the `projectId` of `cdktf.json` in the working folder (where `cdktf synth` runs the app). */
 function resolveAppId(given: string | undefined): { appId?: string; problem?: string } {
   if (given !== undefined) {
-    if (Token.isUnresolved(given)) return { problem: 'appId must be a literal: it keys the ownership record in Dataverse and cannot be a Terraform reference. Fix: use a fixed name of the app.' };
+    if (Token.isUnresolved(given)) {
+      return { problem: 'appId must be a literal: it keys the ownership record in Dataverse and cannot be a Terraform reference. Fix: use a fixed name of the app.' };
+    }
     if (!APP_ID.test(given)) {
-      return { appId: given, problem: `appId ${quote(given)} is not an app identity: 1 to 100 letters, digits, '.', '_', '-' or ':', starting with a letter or digit. Fix: use a stable name of the app such as 'contoso-orders'.` };
+      return {
+        appId: given,
+        problem: `appId ${quote(given)} is not an app identity: 1 to 100 letters, digits, '.', '_', '-' or ':', starting with a letter or digit. Fix: use a stable name of the app such as 'contoso-orders'.`,
+      };
     }
     return { appId: given };
   }
@@ -256,7 +257,9 @@ function resolveAppId(given: string | undefined): { appId?: string; problem?: st
   }
   if (projectId === undefined) return {};
   if (typeof projectId !== 'string' || !APP_ID.test(projectId)) {
-    return { problem: `the projectId ${quote(projectId)} of ${quote(file)} is not an app identity: 1 to 100 letters, digits, '.', '_', '-' or ':'. Fix: set appId on the DataverseEnvironment.` };
+    return {
+      problem: `the projectId ${quote(projectId)} of ${quote(file)} is not an app identity: 1 to 100 letters, digits, '.', '_', '-' or ':'. Fix: set appId on the DataverseEnvironment.`,
+    };
   }
   return { appId: projectId };
 }

@@ -2,7 +2,6 @@
 // contract between the constructs (which write it), the command line (which applies it) and the
 // Power Platform provider mode (which renders the same records as Terraform resources).
 
-
 /** The environment the records belong to. */
 export interface ManifestEnvironment {
   /** Environment URL, e.g. `https://contoso.crm4.dynamics.com` (no trailing slash). */

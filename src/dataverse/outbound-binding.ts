@@ -45,9 +45,7 @@ export function checkStepList(scope: Construct, construct: string, steps: unknow
   const bad = list === undefined ? -1 : list.findIndex((s) => s === null || typeof s !== 'object' || Array.isArray(s));
   if (list !== undefined && bad < 0) return;
   const what = list === undefined ? `steps is ${steps === undefined ? 'missing' : JSON.stringify(steps)}` : `steps[${bad}] is ${JSON.stringify(list[bad]) ?? String(list[bad])}`;
-  throw new Error(
-    `${scope.node.path}: ${construct} needs steps as a list of { table, message }; ${what}. Fix: pass e.g. steps: [{ table: 'account', message: 'Create' }].`,
-  );
+  throw new Error(`${scope.node.path}: ${construct} needs steps as a list of { table, message }; ${what}. Fix: pass e.g. steps: [{ table: 'account', message: 'Create' }].`);
 }
 
 /**

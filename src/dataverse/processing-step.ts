@@ -248,10 +248,7 @@ export class ProcessingStep extends DataverseRecord {
     }
     if (!Token.isUnresolved(this.filteringAttributes)) checkLogicalNames(problems, `${what}: filteringAttributes`, this.filteringAttributes);
     if (p.rank !== undefined) {
-      problems.check(
-        Number.isInteger(p.rank) && p.rank >= 0,
-        `${what}: rank ${p.rank} is not a whole number of 0 or more. Fix: use an integer execution order such as 1.`,
-      );
+      problems.check(Number.isInteger(p.rank) && p.rank >= 0, `${what}: rank ${p.rank} is not a whole number of 0 or more. Fix: use an integer execution order such as 1.`);
     }
     problems.length(`${what}: name`, p.name, 1, 256);
     problems.length(`${what}: description`, p.description, 0, 256);
@@ -359,10 +356,7 @@ function defaultAlias(type: StepImageType): string {
 function checkLogicalNames(problems: Problems, what: string, names: string[]): void {
   for (const name of names) {
     if (Token.isUnresolved(name)) continue;
-    problems.check(
-      LOGICAL_NAME.test(name) && name.length <= 128,
-      `${what}: ${quote(name)} is not a column logical name. Fix: use the lowercase logical name (e.g. 'statuscode').`,
-    );
+    problems.check(LOGICAL_NAME.test(name) && name.length <= 128, `${what}: ${quote(name)} is not a column logical name. Fix: use the lowercase logical name (e.g. 'statuscode').`);
   }
   const dupes = names.filter((n, i) => names.indexOf(n) !== i);
   problems.check(dupes.length === 0, `${what}: ${quote(dupes[0])} is listed twice. Fix: list each column once.`);

@@ -1,13 +1,6 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import {
-  MessageFormat,
-  NamespaceFormat,
-  ServiceEndpointAuthType,
-  ServiceEndpointConnectionMode,
-  ServiceEndpointContract,
-  UserClaim,
-} from './enums';
+import { MessageFormat, NamespaceFormat, ServiceEndpointAuthType, ServiceEndpointConnectionMode, ServiceEndpointContract, UserClaim } from './enums';
 import type { DataverseEnvironment } from './environment';
 import { DataverseRecord } from './record';
 import { Problems, quote } from '../core/problems';
@@ -18,11 +11,7 @@ import { Problems, quote } from '../core/problems';
  * Hubs endpoints take synchronous steps too (the message is sent at once and cannot be recalled on
  * rollback: ProcessingStep warns).
  */
-const ASYNC_ONLY_CONTRACTS = new Set<ServiceEndpointContract>([
-  ServiceEndpointContract.ONE_WAY,
-  ServiceEndpointContract.EVENT_GRID,
-  ServiceEndpointContract.MANAGED_DATA_LAKE,
-]);
+const ASYNC_ONLY_CONTRACTS = new Set<ServiceEndpointContract>([ServiceEndpointContract.ONE_WAY, ServiceEndpointContract.EVENT_GRID, ServiceEndpointContract.MANAGED_DATA_LAKE]);
 
 /** Properties of a ServiceEndpoint record (`serviceendpoint`). */
 export interface ServiceEndpointProps {
@@ -131,10 +120,7 @@ export class ServiceEndpoint extends DataverseRecord {
     this.setColumn('messageformat', props.messageFormat ?? (isWebhook ? undefined : MessageFormat.JSON));
     this.setColumn('userclaim', props.userClaim ?? UserClaim.NONE);
     this.setColumn('namespaceaddress', props.namespaceAddress);
-    this.setColumn(
-      'namespaceformat',
-      props.namespaceFormat ?? (props.namespaceAddress !== undefined ? NamespaceFormat.NAMESPACE_ADDRESS : undefined),
-    );
+    this.setColumn('namespaceformat', props.namespaceFormat ?? (props.namespaceAddress !== undefined ? NamespaceFormat.NAMESPACE_ADDRESS : undefined));
     this.setColumn('solutionnamespace', props.solutionNamespace);
     this.setColumn('path', props.path);
     this.setColumn('saskeyname', props.sasKeyName);
@@ -182,7 +168,10 @@ export class ServiceEndpoint extends DataverseRecord {
         } catch {
           ok = false;
         }
-        problems.check(ok, `url ${quote(p.url)} is not a webhook address Dataverse can call: an absolute http(s) URL on port 443 or 80. Fix: use the receiver's https URL without a custom port.`);
+        problems.check(
+          ok,
+          `url ${quote(p.url)} is not a webhook address Dataverse can call: an absolute http(s) URL on port 443 or 80. Fix: use the receiver's https URL without a custom port.`,
+        );
       }
     } else if (p.contract !== ServiceEndpointContract.EVENT_GRID && p.contract !== ServiceEndpointContract.MANAGED_DATA_LAKE) {
       problems.check(
@@ -199,11 +188,7 @@ export class ServiceEndpoint extends DataverseRecord {
     if (p.authType === ServiceEndpointAuthType.SAS_TOKEN) {
       problems.check(p.sasToken !== undefined, 'authType SAS_TOKEN needs sasToken. Fix: pass a Terraform reference to the token.');
     }
-    if (
-      p.authType === ServiceEndpointAuthType.WEBHOOK_KEY ||
-      p.authType === ServiceEndpointAuthType.HTTP_HEADER ||
-      p.authType === ServiceEndpointAuthType.HTTP_QUERY_STRING
-    ) {
+    if (p.authType === ServiceEndpointAuthType.WEBHOOK_KEY || p.authType === ServiceEndpointAuthType.HTTP_HEADER || p.authType === ServiceEndpointAuthType.HTTP_QUERY_STRING) {
       problems.check(p.authValue !== undefined, `authType ${ServiceEndpointAuthType[p.authType]} needs authValue. Fix: pass a Terraform reference to the secret.`);
     }
   }

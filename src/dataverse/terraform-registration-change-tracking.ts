@@ -13,8 +13,8 @@ import { Fn, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { entityDefinitionPath, MERGE_LABELS_HEADER } from './change-tracking-metadata';
 import { ManifestRecord } from './manifest';
-import { DataPowerPlatformRestQuery } from '../powerplatform/rest-query';
 import { PowerPlatformRestOperation } from '../powerplatform/rest';
+import { DataPowerPlatformRestQuery } from '../powerplatform/rest-query';
 
 /** Construct id of the data source that reads the table definition. @internal */
 export const DEFINITION_QUERY_ID = 'power-platform-definition';

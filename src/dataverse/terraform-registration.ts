@@ -3,17 +3,17 @@
 // removes them. Generic over DataverseRecord / ManifestRecord: any record kind renders the same way.
 // Not exported from src/index.ts (internal; tests import it by path).
 import { DataResource, dependable, Fn, IAspect, TerraformProvider, TerraformStack, Token } from 'cdktf';
-import { annotate } from '../core/problems';
 import { IConstruct } from 'constructs';
 import { ENTITY_KEY_TABLE } from './alternate-key-metadata';
-import { IMMUTABLE_COLUMNS } from './immutable-columns';
+import { CHANGE_TRACKING_TABLE } from './change-tracking-metadata';
 import type { DataverseEnvironment } from './environment';
+import { IMMUTABLE_COLUMNS } from './immutable-columns';
 import { ManifestAssociation, ManifestLookup, ManifestRecord } from './manifest';
 import type { DataverseRecord } from './record';
-import { alternateKeyRequests } from './terraform-registration-keys';
-import { CHANGE_TRACKING_TABLE } from './change-tracking-metadata';
 import { changeTrackingRequests } from './terraform-registration-change-tracking';
+import { alternateKeyRequests } from './terraform-registration-keys';
 import { shortHash } from '../core/ids';
+import { annotate } from '../core/problems';
 import { DataPowerPlatformDataRecords } from '../powerplatform/data-records';
 import { PowerPlatformProvider } from '../powerplatform/provider';
 import { PowerPlatformRest, PowerPlatformRestHeader, PowerPlatformRestOperation } from '../powerplatform/rest';
@@ -26,7 +26,6 @@ export const RECORD_RESOURCE_ID = 'power-platform';
 export const IMMUTABLE_RESOURCE_ID = 'power-platform-immutable';
 /** Construct id of the resource that disables an application user before it is deleted. @internal */
 export const DISABLE_BEFORE_DELETE_ID = 'power-platform-disable-before-delete';
-
 
 /** One record and what it was rendered as. @internal */
 export interface RenderedRecord {
@@ -103,9 +102,7 @@ function newState(env: DataverseEnvironment): RenderState {
   const stack = TerraformStack.of(env);
   let provider: TerraformProvider | undefined = env.powerPlatformProvider;
   if (!provider) {
-    provider = stack.node
-      .findAll()
-      .find((c): c is TerraformProvider => PowerPlatformProvider.isPowerPlatformProvider(c) && (c as TerraformProvider).alias === undefined);
+    provider = stack.node.findAll().find((c): c is TerraformProvider => PowerPlatformProvider.isPowerPlatformProvider(c) && (c as TerraformProvider).alias === undefined);
   }
   if (!provider) {
     provider = new PowerPlatformProvider(env, 'power-platform-provider');
@@ -127,9 +124,7 @@ function renderRecord(env: DataverseEnvironment, state: RenderState, record: Dat
   const manifest = record.toManifestRecord();
   const scope = `${env.url}/.default`;
   const rowUrl = `${env.url}${WEB_API_PATH}/${manifest.entitySet}(${manifest.id})`;
-  const headers: PowerPlatformRestHeader[] | undefined = env.solutionUniqueName
-    ? [{ name: 'MSCRM.SolutionUniqueName', value: env.solutionUniqueName }]
-    : undefined;
+  const headers: PowerPlatformRestHeader[] | undefined = env.solutionUniqueName ? [{ name: 'MSCRM.SolutionUniqueName', value: env.solutionUniqueName }] : undefined;
   const lookupId = (lookup: ManifestLookup) => lookupSource(env, state, lookup).rowValue(0, lookup.idColumn);
 
   const write: PowerPlatformRestOperation = {
@@ -141,9 +136,7 @@ function renderRecord(env: DataverseEnvironment, state: RenderState, record: Dat
     expectedHttpStatus: [204],
   };
   const immutable = immutableValues(env, record, manifest);
-  const immutableData = immutable
-    ? new DataResource(record, IMMUTABLE_RESOURCE_ID, { triggersReplace: immutable })
-    : undefined;
+  const immutableData = immutable ? new DataResource(record, IMMUTABLE_RESOURCE_ID, { triggersReplace: immutable }) : undefined;
   const tracking = manifest.table === CHANGE_TRACKING_TABLE;
   const requests =
     manifest.table === ENTITY_KEY_TABLE
@@ -151,11 +144,11 @@ function renderRecord(env: DataverseEnvironment, state: RenderState, record: Dat
       : tracking
         ? (({ create, read }) => ({ create, read }))(changeTrackingRequests(record, `${env.url}${WEB_API_PATH}`, scope, manifest, state.explicitProvider))
         : {
-        create: write,
-        update: write,
-        read: { scope, method: 'GET', url: `${rowUrl}?$select=${readColumns(manifest).join(',')}`, expectedHttpStatus: [200, 404] },
-        destroy: { scope, method: 'DELETE', url: rowUrl, expectedHttpStatus: [204, 404] },
-      };
+            create: write,
+            update: write,
+            read: { scope, method: 'GET', url: `${rowUrl}?$select=${readColumns(manifest).join(',')}`, expectedHttpStatus: [200, 404] },
+            destroy: { scope, method: 'DELETE', url: rowUrl, expectedHttpStatus: [204, 404] },
+          };
   const resource = new PowerPlatformRest(record, RECORD_RESOURCE_ID, {
     provider: state.explicitProvider,
     ...requests,
@@ -166,7 +159,7 @@ function renderRecord(env: DataverseEnvironment, state: RenderState, record: Dat
     lifecycle: immutableData
       ? { replaceTriggeredBy: [`${DataResource.tfResourceType}.${immutableData.friendlyUniqueId}`] }
       : // The definition the PUT carries changes whenever someone edits the table: not a reason to send it again.
-      tracking
+        tracking
         ? { ignoreChanges: ['create'] }
         : undefined,
   });
@@ -175,20 +168,21 @@ function renderRecord(env: DataverseEnvironment, state: RenderState, record: Dat
   // the disabling is a resource of its own: it has no create, read or update (nothing is sent on
   // apply), only a destroy that PATCHes isdisabled. It depends on the user, so Terraform destroys
   // it first; If-Match: * keeps the PATCH from creating a user that is already gone (404).
-  const disableBeforeDelete = manifest.table === 'systemuser'
-    ? new PowerPlatformRest(record, DISABLE_BEFORE_DELETE_ID, {
-      provider: state.explicitProvider,
-      dependsOn: [resource],
-      destroy: {
-        scope,
-        method: 'PATCH',
-        url: rowUrl,
-        body: '{"isdisabled":true}',
-        headers: [{ name: 'If-Match', value: '*' }],
-        expectedHttpStatus: [204, 404],
-      },
-    })
-    : undefined;
+  const disableBeforeDelete =
+    manifest.table === 'systemuser'
+      ? new PowerPlatformRest(record, DISABLE_BEFORE_DELETE_ID, {
+          provider: state.explicitProvider,
+          dependsOn: [resource],
+          destroy: {
+            scope,
+            method: 'PATCH',
+            url: rowUrl,
+            body: '{"isdisabled":true}',
+            headers: [{ name: 'If-Match', value: '*' }],
+            expectedHttpStatus: [204, 404],
+          },
+        })
+      : undefined;
 
   const associations = manifest.associations.map((association) => {
     const targetId = lookupId(association.target);
@@ -283,9 +277,7 @@ function wireDependencies(state: RenderState, records: DataverseRecord[]): void 
     const firstUse = Math.min(...users.map((u) => u.record.applyOrder));
     const values = new Set(Object.values(lookup.key));
     const creators = rendered.filter(
-      (r) =>
-        r.record.applyOrder < firstUse &&
-        NAME_COLUMNS.some((c) => typeof r.manifest.columns[c] === 'string' && values.has(r.manifest.columns[c])),
+      (r) => r.record.applyOrder < firstUse && NAME_COLUMNS.some((c) => typeof r.manifest.columns[c] === 'string' && values.has(r.manifest.columns[c])),
     );
     source.dependsOn = creators.length > 0 ? unique(creators.map((c) => c.resource)).map((t) => dependable(t)) : undefined;
   }
@@ -320,10 +312,7 @@ function requestBody(record: DataverseRecord, manifest: ManifestRecord, lookupId
  */
 function readColumns(manifest: ManifestRecord): string[] {
   const writeOnly = new Set(manifest.writeOnly);
-  const columns = [
-    ...Object.keys(manifest.columns),
-    ...manifest.fromOutputs.map((o) => o.column),
-  ].filter((c) => !writeOnly.has(c));
+  const columns = [...Object.keys(manifest.columns), ...manifest.fromOutputs.map((o) => o.column)].filter((c) => !writeOnly.has(c));
   const lookups = [...manifest.references.map((r) => r.column), ...manifest.lookups.map((l) => l.column)].map((c) => `_${c}_value`);
   const all = unique([...columns, ...lookups]);
   return all.length > 0 ? all : [`${manifest.table}id`];
@@ -340,7 +329,10 @@ function jsonValue(value: any, secret: boolean): string {
   if (typeof value === 'string') {
     const fragments = splitTokens(value);
     if (fragments.length > 1 || !isTokenMarker(fragments[0])) {
-      expression = Fn.join('', fragments.map((f) => (isTokenMarker(f) ? f : hclLiteral(f))));
+      expression = Fn.join(
+        '',
+        fragments.map((f) => (isTokenMarker(f) ? f : hclLiteral(f))),
+      );
     }
   }
   return Fn.jsonencode(secret ? Fn.sensitive(expression) : expression);

@@ -1,5 +1,5 @@
-import { Problems, isUnresolved, quote } from '../core/problems';
 import { ServiceEndpointAuthType } from './enums';
+import { Problems, isUnresolved, quote } from '../core/problems';
 
 // How Dataverse sends a webhook's secret (serviceendpoint.authtype / authvalue): WebhookKey as the
 // query parameter `code`; HttpHeader and HttpQueryString as the name/value pairs of a
@@ -31,7 +31,9 @@ export function checkWebhookSecret(problems: Problems, authType: ServiceEndpoint
   if (secretName === undefined || isUnresolved(secretName)) return;
   const name = secretName;
   if (authType === ServiceEndpointAuthType.WEBHOOK_KEY) {
-    problems.add(`secretName ${quote(name)} cannot be used with authType WEBHOOK_KEY: Dataverse always sends that key as the query parameter 'code'. Fix: remove secretName, or use HTTP_HEADER / HTTP_QUERY_STRING.`);
+    problems.add(
+      `secretName ${quote(name)} cannot be used with authType WEBHOOK_KEY: Dataverse always sends that key as the query parameter 'code'. Fix: remove secretName, or use HTTP_HEADER / HTTP_QUERY_STRING.`,
+    );
   } else if (authType === ServiceEndpointAuthType.HTTP_HEADER) {
     problems.check(
       HEADER_NAME.test(name) && name.length <= 100,

@@ -1,8 +1,8 @@
 // Synth-time checks of ChangeTrackingExport: the tables and their columns, the schedule, the sink.
 // Internal.
+import { ChangeTrackingExportProps } from './change-tracking-export-props';
 import { isUnresolved, Problems, quote } from '../core/problems';
 import { checkLogicalName } from '../dataverse/names';
-import { ChangeTrackingExportProps } from './change-tracking-export-props';
 
 /** At most this many tables per export (each one is read in turn within one run). @internal */
 export const MAX_TABLES = 50;
@@ -41,7 +41,9 @@ export function scheduleProblem(schedule: string): string | undefined {
         m !== null &&
         (m[2] === undefined || (Number(m[2]) >= 1 && Number(m[2]) <= f.max - f.min + 1)) &&
         (m[1] === '*' || (range.every((r) => value(r) !== undefined) && (range.length === 1 || value(range[0])! <= value(range[1])!)));
-      if (!ok) return `field ${i + 1} (${f.name}) ${quote(parts[i])} is not valid: use *, a value from ${f.min} to ${f.max}${f.names ? ` or a name (${f.names[0]}…)` : ''}, a range a-b, a list a,b or a step */n`;
+      if (!ok) {
+        return `field ${i + 1} (${f.name}) ${quote(parts[i])} is not valid: use *, a value from ${f.min} to ${f.max}${f.names ? ` or a name (${f.names[0]}…)` : ''}, a range a-b, a list a,b or a step */n`;
+      }
     }
   }
   return undefined;
@@ -86,7 +88,9 @@ export function checkExportProps(problems: Problems, props: ChangeTrackingExport
 function checkTables(problems: Problems, props: ChangeTrackingExportProps): void {
   const tables = props.tables ?? [];
   if (tables.length === 0 || tables.length > MAX_TABLES) {
-    problems.add(`tables has ${tables.length} entries; an export reads 1 to ${MAX_TABLES} tables. Fix: ${tables.length === 0 ? "list the tables to export, e.g. [{ logicalName: 'account' }]" : 'split them over more exports'}.`);
+    problems.add(
+      `tables has ${tables.length} entries; an export reads 1 to ${MAX_TABLES} tables. Fix: ${tables.length === 0 ? "list the tables to export, e.g. [{ logicalName: 'account' }]" : 'split them over more exports'}.`,
+    );
   }
   const seen = new Set<string>();
   tables.forEach((t, i) => {
@@ -96,7 +100,9 @@ function checkTables(problems: Problems, props: ChangeTrackingExportProps): void
     }
     const what = `tables[${i}]`;
     if (isUnresolved(t.logicalName) || isUnresolved(t.entitySetName) || isUnresolved(t.idColumn) || (t.columns ?? []).some(isUnresolved)) {
-      problems.add(`${what}: a table, entity set or column name is a Terraform reference; the function's settings and the manifest need the literal. Fix: pass the names as strings.`);
+      problems.add(
+        `${what}: a table, entity set or column name is a Terraform reference; the function's settings and the manifest need the literal. Fix: pass the names as strings.`,
+      );
       return;
     }
     checkLogicalName(problems, `${what}.logicalName`, t.logicalName, 128, 'account');
@@ -113,7 +119,9 @@ function checkTables(problems: Problems, props: ChangeTrackingExportProps): void
     const names = new Set<string>();
     for (const column of t.columns) {
       if (typeof column !== 'string' || !COLUMN.test(column) || column.length > 128) {
-        problems.add(`${what}.columns: ${quote(column)} is not a column name: a logical name (lowercase letters, digits, underscores) or a lookup's '_<column>_value'. Fix: use e.g. 'name' or '_parentaccountid_value'.`);
+        problems.add(
+          `${what}.columns: ${quote(column)} is not a column name: a logical name (lowercase letters, digits, underscores) or a lookup's '_<column>_value'. Fix: use e.g. 'name' or '_parentaccountid_value'.`,
+        );
         continue;
       }
       problems.check(!names.has(column), `${what}.columns: ${quote(column)} is listed twice. Fix: list each column once.`);

@@ -1,11 +1,11 @@
 // Properties of ChangeTrackingExport (change-tracking-export.ts).
+import { IntegrationBaseProps } from './integration-props';
 import { IEventHub } from '../azure/event-hubs';
 import { FunctionAppOptions } from '../azure/function-app';
 import { IUserAssignedIdentity } from '../azure/managed-identity';
 import { ILogAnalyticsWorkspace, LogAnalyticsWorkspaceOptions } from '../azure/monitoring';
 import { IServiceBusQueue, IServiceBusTopic } from '../azure/service-bus-entities';
 import { IStorageAccount, StorageAccountOptions } from '../azure/storage-account';
-import { IntegrationBaseProps } from './integration-props';
 
 /** One table to export. */
 export interface ChangeTrackingTableOptions {

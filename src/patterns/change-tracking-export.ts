@@ -3,12 +3,14 @@ import * as path from 'path';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { Construct } from 'constructs';
+import { checkExportProps } from './change-tracking-export-checks';
+import { ChangeTrackingExportProps, ChangeTrackingTableOptions } from './change-tracking-export-props';
+import { monitorFunctionApp } from '../azure/alerts-wiring';
 import { FunctionApp } from '../azure/function-app';
 import { createAppHost, createFlexApp } from '../azure/function-host';
 import { grantRole } from '../azure/grants';
 import { requireBlock, requireProps } from '../azure/imports';
 import { IUserAssignedIdentity, UserAssignedIdentity } from '../azure/managed-identity';
-import { monitorFunctionApp } from '../azure/alerts-wiring';
 import { ApplicationInsights, ILogAnalyticsWorkspace } from '../azure/monitoring';
 import { generateName, NAME_RULES } from '../azure/naming';
 import { checkExistingOrNew } from '../azure/props';
@@ -19,8 +21,6 @@ import { TableChangeTracking } from '../dataverse/change-tracking';
 import { DataverseEnvironment } from '../dataverse/environment';
 import { LOGICAL_NAME } from '../dataverse/names';
 import { DEFAULT_SCHEDULE, SETTINGS } from '../runtime/change-tracking/settings';
-import { checkExportProps } from './change-tracking-export-checks';
-import { ChangeTrackingExportProps, ChangeTrackingTableOptions } from './change-tracking-export-props';
 
 export * from './change-tracking-export-props';
 
@@ -30,7 +30,10 @@ const RESERVED_SETTINGS = /^(CHANGE_TRACKING_|DATAVERSE_ENVIRONMENT_URL$)/i;
 
 /** The function app folder `npm run compile` bundles (lib/), from the compiled file or from src/ (tests). */
 function bundledFunctionFolder(): string {
-  const candidates = [path.join(__dirname, '..', 'runtime', 'change-tracking', 'function-app'), path.join(__dirname, '..', '..', 'lib', 'runtime', 'change-tracking', 'function-app')];
+  const candidates = [
+    path.join(__dirname, '..', 'runtime', 'change-tracking', 'function-app'),
+    path.join(__dirname, '..', '..', 'lib', 'runtime', 'change-tracking', 'function-app'),
+  ];
   return candidates.find((c) => fs.existsSync(path.join(c, 'host.json'))) ?? candidates[0];
 }
 
@@ -102,10 +105,34 @@ export class ChangeTrackingExport extends Construct {
       importer: 'UserAssignedIdentity.fromUserAssignedIdentityAttributes',
       kind: 'managed identity',
     });
-    requireBlock(this, props.serviceBusQueue, { construct: 'ChangeTrackingExport', prop: 'serviceBusQueue', attribute: 'queueId', importer: 'ServiceBusQueue.fromServiceBusQueueAttributes', kind: 'Service Bus queue' });
-    requireBlock(this, props.serviceBusTopic, { construct: 'ChangeTrackingExport', prop: 'serviceBusTopic', attribute: 'topicId', importer: 'ServiceBusTopic.fromServiceBusTopicAttributes', kind: 'Service Bus topic' });
-    requireBlock(this, props.eventHub, { construct: 'ChangeTrackingExport', prop: 'eventHub', attribute: 'eventHubId', importer: 'EventHub.fromEventHubAttributes', kind: 'event hub' });
-    requireBlock(this, props.storageContainer?.storageAccount, { construct: 'ChangeTrackingExport', prop: 'storageContainer.storageAccount', attribute: 'storageAccountId', importer: 'StorageAccount.fromStorageAccountAttributes', kind: 'storage account' });
+    requireBlock(this, props.serviceBusQueue, {
+      construct: 'ChangeTrackingExport',
+      prop: 'serviceBusQueue',
+      attribute: 'queueId',
+      importer: 'ServiceBusQueue.fromServiceBusQueueAttributes',
+      kind: 'Service Bus queue',
+    });
+    requireBlock(this, props.serviceBusTopic, {
+      construct: 'ChangeTrackingExport',
+      prop: 'serviceBusTopic',
+      attribute: 'topicId',
+      importer: 'ServiceBusTopic.fromServiceBusTopicAttributes',
+      kind: 'Service Bus topic',
+    });
+    requireBlock(this, props.eventHub, {
+      construct: 'ChangeTrackingExport',
+      prop: 'eventHub',
+      attribute: 'eventHubId',
+      importer: 'EventHub.fromEventHubAttributes',
+      kind: 'event hub',
+    });
+    requireBlock(this, props.storageContainer?.storageAccount, {
+      construct: 'ChangeTrackingExport',
+      prop: 'storageContainer.storageAccount',
+      attribute: 'storageAccountId',
+      importer: 'StorageAccount.fromStorageAccountAttributes',
+      kind: 'storage account',
+    });
     this.dataverse = props.dataverse;
     const seed = props.dataverse.url;
     const rg = props.resourceGroup;
@@ -119,11 +146,13 @@ export class ChangeTrackingExport extends Construct {
     const tables = props.tables ?? [];
     // Only tables whose names pass the checks get a record (a wrong name is reported once, by the checks).
     const named = (t: ChangeTrackingTableOptions | undefined) =>
-      t !== null && typeof t === 'object' && typeof t.logicalName === 'string' && LOGICAL_NAME.test(t.logicalName) && (t.entitySetName === undefined || LOGICAL_NAME.test(t.entitySetName));
+      t !== null &&
+      typeof t === 'object' &&
+      typeof t.logicalName === 'string' &&
+      LOGICAL_NAME.test(t.logicalName) &&
+      (t.entitySetName === undefined || LOGICAL_NAME.test(t.entitySetName));
     this.changeTracking = [...new Set(tables.filter(named).map((t) => TableChangeTracking.forTable(props.dataverse, t.logicalName, t.entitySetName)))];
-    this.identity =
-      props.existingIdentity ??
-      new UserAssignedIdentity(this, 'identity', { name: generateName(this, NAME_RULES.generic, 'id', seed), resourceGroup: rg, tags });
+    this.identity = props.existingIdentity ?? new UserAssignedIdentity(this, 'identity', { name: generateName(this, NAME_RULES.generic, 'id', seed), resourceGroup: rg, tags });
     this.applicationUser = new ApplicationUser(this, 'application-user', {
       environment: props.dataverse,
       applicationId: this.identity.clientId,
@@ -222,9 +251,10 @@ export class ChangeTrackingExport extends Construct {
     const c = props.storageContainer;
     if (!c) return {};
     // A reference to the created container, so that the role waits for it.
-    const container = (c.createContainer ?? true)
-      ? new StorageContainer(this, 'output-container', { name: c.containerName, storageAccountId: c.storageAccount.storageAccountId, containerAccessType: 'private' }).name
-      : c.containerName;
+    const container =
+      (c.createContainer ?? true)
+        ? new StorageContainer(this, 'output-container', { name: c.containerName, storageAccountId: c.storageAccount.storageAccountId, containerAccessType: 'private' }).name
+        : c.containerName;
     grantRole(this, 'output-blob', STORAGE_ROLES.blobDataContributor, containerScope(c.storageAccount.storageAccountId, container), principalId, { ...options, id: 'output-blob' });
     return { [SETTINGS.sink]: 'blob', [SETTINGS.outputBlobServiceUri]: c.storageAccount.primaryBlobEndpoint, [SETTINGS.outputContainer]: c.containerName };
   }

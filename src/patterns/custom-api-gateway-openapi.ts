@@ -1,9 +1,9 @@
 // The REST face of Dataverse Custom APIs behind API Management: routes, JSON schemas, the OpenAPI
 // document and the policy XML of each operation. Internal: not exported from src/index.ts.
-import { Problems, isUnresolved, quote } from '../core/problems';
-import { checkInteger } from '../azure/props';
-import { CustomApiBindingType, CustomApiDefinition, CustomApiFieldDefinition, CustomApiFieldType } from '../dataverse/custom-api';
 import type { CustomApiGatewayProps } from './custom-api-gateway-props';
+import { checkInteger } from '../azure/props';
+import { Problems, isUnresolved, quote } from '../core/problems';
+import { CustomApiBindingType, CustomApiDefinition, CustomApiFieldDefinition, CustomApiFieldType } from '../dataverse/custom-api';
 
 /** One Custom API as the gateway exposes it. @internal */
 export interface GatewayOperation {
@@ -71,16 +71,26 @@ export function fieldSchema(f: CustomApiFieldDefinition): any {
   const description = f.description ?? f.displayName;
   const base = (() => {
     switch (f.fieldType) {
-      case CustomApiFieldType.BOOLEAN: return { type: 'boolean' };
-      case CustomApiFieldType.DATE_TIME: return { type: 'string', format: 'date-time' };
-      case CustomApiFieldType.DECIMAL: return { type: 'number', format: 'decimal' };
-      case CustomApiFieldType.FLOAT: return { type: 'number', format: 'double' };
-      case CustomApiFieldType.MONEY: return { type: 'number', format: 'decimal' };
-      case CustomApiFieldType.INTEGER: return { type: 'integer', format: 'int32' };
-      case CustomApiFieldType.PICKLIST: return { type: 'integer', format: 'int32' };
-      case CustomApiFieldType.STRING: return { type: 'string' };
-      case CustomApiFieldType.STRING_ARRAY: return { type: 'array', items: { type: 'string' } };
-      case CustomApiFieldType.GUID: return { type: 'string', format: 'uuid' };
+      case CustomApiFieldType.BOOLEAN:
+        return { type: 'boolean' };
+      case CustomApiFieldType.DATE_TIME:
+        return { type: 'string', format: 'date-time' };
+      case CustomApiFieldType.DECIMAL:
+        return { type: 'number', format: 'decimal' };
+      case CustomApiFieldType.FLOAT:
+        return { type: 'number', format: 'double' };
+      case CustomApiFieldType.MONEY:
+        return { type: 'number', format: 'decimal' };
+      case CustomApiFieldType.INTEGER:
+        return { type: 'integer', format: 'int32' };
+      case CustomApiFieldType.PICKLIST:
+        return { type: 'integer', format: 'int32' };
+      case CustomApiFieldType.STRING:
+        return { type: 'string' };
+      case CustomApiFieldType.STRING_ARRAY:
+        return { type: 'array', items: { type: 'string' } };
+      case CustomApiFieldType.GUID:
+        return { type: 'string', format: 'uuid' };
       case CustomApiFieldType.ENTITY_REFERENCE:
       case CustomApiFieldType.ENTITY:
         return {
@@ -90,7 +100,8 @@ export function fieldSchema(f: CustomApiFieldDefinition): any {
         };
       case CustomApiFieldType.ENTITY_COLLECTION:
         return { type: 'array', items: { type: 'object', properties: { '@odata.type': { type: 'string' } }, required: ['@odata.type'] } };
-      default: return {};
+      default:
+        return {};
     }
   })();
   return description !== undefined ? { ...base, description } : base;
@@ -177,11 +188,11 @@ export function openApiDocument(settings: OpenApiSettings, ops: GatewayOperation
   }
   const routes = [...settings.functionRoutes].sort((a, b) => cmp(a.prefix, b.prefix));
   return {
-    'openapi': '3.0.1',
-    'info': { title: settings.title, description: settings.description, version: '1.0' },
+    openapi: '3.0.1',
+    info: { title: settings.title, description: settings.description, version: '1.0' },
     ...(settings.serverUrl !== undefined ? { servers: [{ url: settings.serverUrl }] } : {}),
-    'paths': sortedPaths,
-    'components': components,
+    paths: sortedPaths,
+    components: components,
     ...(settings.subscriptionRequired ? { security: [{ apiKeyHeader: [] }] } : {}),
     ...(routes.length > 0 ? { 'x-function-routes': routes } : {}),
   };
@@ -236,20 +247,11 @@ function odataLiteral(type: CustomApiFieldType): string {
 /** The rewrite of a function call: `name(P=@p1)?@p1=<literal>`; absent optional parameters are left out. @internal */
 export function functionUriExpression(op: GatewayOperation): string {
   const d = op.definition;
-  const path = isEntityBound(d)
-    ? `"${dataversePath(op, '" + context.Request.MatchedParameters["id"] + "')}"`
-    : `"${dataversePath(op)}"`;
-  const lines = [
-    '@{',
-    'var args = new List<string>();',
-    'var aliases = new List<string>();',
-    'string v;',
-  ];
+  const path = isEntityBound(d) ? `"${dataversePath(op, '" + context.Request.MatchedParameters["id"] + "')}"` : `"${dataversePath(op)}"`;
+  const lines = ['@{', 'var args = new List<string>();', 'var aliases = new List<string>();', 'string v;'];
   (d.requestParameters ?? []).forEach((p, i) => {
     lines.push(`v = context.Request.Url.Query.GetValueOrDefault("${p.uniqueName}", (string)null);`);
-    lines.push(
-      `if (v != null) { args.Add("${p.uniqueName}=@p${i + 1}"); aliases.Add("@p${i + 1}=" + Uri.EscapeDataString(${odataLiteral(p.fieldType)})); }`,
-    );
+    lines.push(`if (v != null) { args.Add("${p.uniqueName}=@p${i + 1}"); aliases.Add("@p${i + 1}=" + Uri.EscapeDataString(${odataLiteral(p.fieldType)})); }`);
   });
   lines.push(`return ${path} + "(" + string.Join(",", args) + ")" + (aliases.Count > 0 ? "?" + string.Join("&", aliases) : "");`);
   lines.push('}');
@@ -265,7 +267,9 @@ export function operationPolicyXml(op: GatewayOperation, maxBodyBytes: number): 
     inbound.push('<validate-parameters specified-parameter-action="prevent" unspecified-parameter-action="ignore" errors-variable-name="requestParameterValidation" />');
   }
   if (hasBody(d)) {
-    inbound.push(`<validate-content unspecified-content-type-action="prevent" max-size="${maxBodyBytes}" size-exceeded-action="prevent" errors-variable-name="requestBodyValidation">`);
+    inbound.push(
+      `<validate-content unspecified-content-type-action="prevent" max-size="${maxBodyBytes}" size-exceeded-action="prevent" errors-variable-name="requestBodyValidation">`,
+    );
     inbound.push('  <content type="application/json" validate-as="json" action="prevent" allow-additional-properties="false" />');
     inbound.push('</validate-content>');
   }
@@ -295,15 +299,15 @@ export function apiPolicySettings(props: CustomApiGatewayProps, clientIdNamedVal
   return {
     resource: props.dataverse.url,
     clientIdNamedValue,
-    rateLimit: props.rateLimitEnabled ?? true ? { calls: rate.calls, renewalPeriodSeconds: rate.renewalPeriodSeconds ?? 60 } : undefined,
+    rateLimit: (props.rateLimitEnabled ?? true) ? { calls: rate.calls, renewalPeriodSeconds: rate.renewalPeriodSeconds ?? 60 } : undefined,
     quota: props.quota ? { calls: props.quota.calls, renewalPeriodSeconds: props.quota.renewalPeriodSeconds ?? 86400 } : undefined,
     cors: cors
       ? {
-        origins: cors.allowedOrigins,
-        methods: cors.allowedMethods ?? ['GET', 'POST'],
-        headers: cors.allowedHeaders ?? ['Content-Type', 'Ocp-Apim-Subscription-Key'],
-        allowCredentials: cors.allowCredentials ?? false,
-      }
+          origins: cors.allowedOrigins,
+          methods: cors.allowedMethods ?? ['GET', 'POST'],
+          headers: cors.allowedHeaders ?? ['Content-Type', 'Ocp-Apim-Subscription-Key'],
+          allowCredentials: cors.allowCredentials ?? false,
+        }
       : undefined,
   };
 }

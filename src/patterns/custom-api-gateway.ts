@@ -4,11 +4,6 @@ import { ApiManagementApiPolicy } from '@cdktf/provider-azurerm/lib/api-manageme
 import { ApiManagementNamedValue } from '@cdktf/provider-azurerm/lib/api-management-named-value';
 import { Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { ApiManagement, ApiManagementTier, IApiManagement } from '../azure/api-management';
-import { FunctionAppApi } from '../azure/api-management-function-api';
-import { IFunctionApp } from '../azure/function-app';
-import { requireBlock, requireProps } from '../azure/imports';
-import { IUserAssignedIdentity, UserAssignedIdentity } from '../azure/managed-identity';
 import {
   ApiPolicySettings,
   GatewayOperation,
@@ -23,17 +18,22 @@ import {
   operationIdOf,
   operationPolicyXml,
 } from './custom-api-gateway-openapi';
-import { checkName, generateName, NAME_RULES } from '../azure/naming';
-import { Problems, addValidator, annotate, isUnresolved, quote } from '../core/problems';
-import { checkExistingOrNew } from '../azure/props';
-import { StackArtifacts, stableJson } from '../core/stack-artifacts';
-import { ApplicationUser } from '../dataverse/application-user';
-import { CustomApi, CustomApiDefinition } from '../dataverse/custom-api';
-import { DataverseEnvironment } from '../dataverse/environment';
 import { CustomApiGatewayProps, FunctionBackendOptions, GatewaySubscription, GatewaySubscriptionOptions } from './custom-api-gateway-props';
 import { RegisteredUpsert, addGatewayUpsert } from './custom-api-gateway-upsert';
 import { monitorApiManagement } from './pattern-monitoring';
 import { GatewayUpsert, UpsertOperationOptions } from './upsert-api';
+import { ApiManagement, ApiManagementTier, IApiManagement } from '../azure/api-management';
+import { FunctionAppApi } from '../azure/api-management-function-api';
+import { IFunctionApp } from '../azure/function-app';
+import { requireBlock, requireProps } from '../azure/imports';
+import { IUserAssignedIdentity, UserAssignedIdentity } from '../azure/managed-identity';
+import { checkName, generateName, NAME_RULES } from '../azure/naming';
+import { checkExistingOrNew } from '../azure/props';
+import { Problems, addValidator, annotate, isUnresolved, quote } from '../core/problems';
+import { StackArtifacts, stableJson } from '../core/stack-artifacts';
+import { ApplicationUser } from '../dataverse/application-user';
+import { CustomApi, CustomApiDefinition } from '../dataverse/custom-api';
+import { DataverseEnvironment } from '../dataverse/environment';
 
 export * from './custom-api-gateway-props';
 
@@ -268,7 +268,11 @@ export class CustomApiGateway extends Construct {
   public addSubscription(name: string, options: GatewaySubscriptionOptions = {}): GatewaySubscription {
     const scope = new Construct(this, `subscription-${name}`);
     const subscription = this.apiManagement.addSubscription(scope, 'Default', { displayName: options.displayName ?? name, apiId: this.api.id });
-    const output = new TerraformOutput(scope, 'key', { value: subscription.primaryKey, sensitive: true, description: `Primary key of the subscription ${name} to ${this.node.path}` });
+    const output = new TerraformOutput(scope, 'key', {
+      value: subscription.primaryKey,
+      sensitive: true,
+      description: `Primary key of the subscription ${name} to ${this.node.path}`,
+    });
     return { subscription, secretOutputName: output.friendlyUniqueId };
   }
 

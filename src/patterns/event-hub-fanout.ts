@@ -3,12 +3,12 @@ import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container'
 import { Construct } from 'constructs';
 import { MessagingIntegrationProps } from './integration-props';
 import { monitorEventHub } from './pattern-monitoring';
+import { ConsumerDefaults, setConsumerDefaults } from '../azure/consumer-wiring';
 import { EventHub, EventHubCaptureSettings, EventHubOptions, EventHubSendRule, IEventHub } from '../azure/event-hubs';
 import { BLOB_CONTAINER_RULE } from '../azure/event-hubs-base';
 import { EventHubConsumerGroup } from '../azure/event-hubs-consumer-group';
 import { EventHubNamespace, EventHubNamespaceOptions, IEventHubNamespace } from '../azure/event-hubs-namespace';
 import { EventHubSubscriber, EventHubSubscriberOptions } from '../azure/event-hubs-subscriber';
-import { ConsumerDefaults, setConsumerDefaults } from '../azure/consumer-wiring';
 import { FunctionConsumer, FunctionConsumerProps } from '../azure/function-consumer';
 import { GrantOptions } from '../azure/grants-api';
 import { requireProps } from '../azure/imports';
@@ -155,11 +155,11 @@ export class EventHubFanout extends Construct {
         capture:
           capture && this.captureStorageAccount
             ? {
-              ...capture,
-              storageAccount: this.captureStorageAccount,
-              // The created container's name attribute, so that Terraform creates it first.
-              containerName: this.captureContainer?.name ?? capture.containerName ?? 'eventhub-capture',
-            }
+                ...capture,
+                storageAccount: this.captureStorageAccount,
+                // The created container's name attribute, so that Terraform creates it first.
+                containerName: this.captureContainer?.name ?? capture.containerName ?? 'eventhub-capture',
+              }
             : undefined,
       });
     const ruleName = props.authorizationRuleName ?? 'dataverse-send';

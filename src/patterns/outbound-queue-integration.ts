@@ -1,9 +1,9 @@
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
 import { MessagingIntegrationProps } from './integration-props';
+import { monitorServiceBus } from './pattern-monitoring';
 import { ConsumerDefaults, logicAppConsumer, setConsumerDefaults } from '../azure/consumer-wiring';
 import { FunctionConsumer, FunctionConsumerProps } from '../azure/function-consumer';
-import { monitorServiceBus } from './pattern-monitoring';
 import { grantRole } from '../azure/grants';
 import { GrantOptions } from '../azure/grants-api';
 import { requireBlock, requireProps } from '../azure/imports';
@@ -123,7 +123,12 @@ export class OutboundQueueIntegration extends Construct {
     super(scope, id);
     requireProps(this, 'OutboundQueueIntegration', props, ['dataverse', 'resourceGroup']);
     const block = { construct: 'OutboundQueueIntegration', kind: 'Service Bus', was: '{ id, name }' };
-    requireBlock(this, props.existingNamespace, { ...block, prop: 'existingNamespace', attribute: 'serviceBusNamespaceId', importer: 'ServiceBusNamespace.fromServiceBusNamespaceAttributes' });
+    requireBlock(this, props.existingNamespace, {
+      ...block,
+      prop: 'existingNamespace',
+      attribute: 'serviceBusNamespaceId',
+      importer: 'ServiceBusNamespace.fromServiceBusNamespaceAttributes',
+    });
     requireBlock(this, props.existingQueue, { ...block, prop: 'existingQueue', attribute: 'queueId', importer: 'ServiceBusQueue.fromServiceBusQueueAttributes' });
     requireBlock(this, props.existingTopic, { ...block, prop: 'existingTopic', attribute: 'topicId', importer: 'ServiceBusTopic.fromServiceBusTopicAttributes' });
     const kind = props.entityKind ?? (props.existingTopic && !props.existingQueue ? ServiceBusEntityKind.TOPIC : ServiceBusEntityKind.QUEUE);
@@ -228,14 +233,20 @@ export class OutboundQueueIntegration extends Construct {
    */
   public addFunctionConsumer(id: string, props: FunctionConsumerProps): FunctionConsumer {
     const queue = this.requireQueue('addFunctionConsumer', id);
-    return FunctionConsumer._create(this, id, props, {
-      service: 'Service Bus',
-      role: SERVICE_BUS_ROLES.receiver,
-      grantPrefix: 'listen',
-      fullyQualifiedNamespace: this.serviceBusNamespace.fullyQualifiedNamespace,
-      settings: [['QUEUE', queue.queueName]],
-      grant: (principalId, options) => this.grantReceive(principalId, options),
-    }, this.consumers);
+    return FunctionConsumer._create(
+      this,
+      id,
+      props,
+      {
+        service: 'Service Bus',
+        role: SERVICE_BUS_ROLES.receiver,
+        grantPrefix: 'listen',
+        fullyQualifiedNamespace: this.serviceBusNamespace.fullyQualifiedNamespace,
+        settings: [['QUEUE', queue.queueName]],
+        grant: (principalId, options) => this.grantReceive(principalId, options),
+      },
+      this.consumers,
+    );
   }
 
   /**

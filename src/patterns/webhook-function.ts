@@ -3,6 +3,8 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { Construct } from 'constructs';
+import { OutboundIntegrationProps } from './integration-props';
+import { monitorWebhookFunction } from './pattern-monitoring';
 import { FunctionApp, FunctionAppOptions } from '../azure/function-app';
 import { createAppHost, createFlexApp } from '../azure/function-host';
 import { grantRole } from '../azure/grants';
@@ -16,12 +18,10 @@ import { StorageAccount, StorageAccountOptions } from '../azure/storage-account'
 import { Problems, addValidator, isUnresolved, quote } from '../core/problems';
 import { ensureProvider } from '../core/providers';
 import { ServiceEndpointAuthType, ServiceEndpointContract } from '../dataverse/enums';
+import { bindOutbound, checkStepList } from '../dataverse/outbound-binding';
 import { ProcessingStep } from '../dataverse/processing-step';
 import { ServiceEndpoint } from '../dataverse/service-endpoint';
 import { checkWebhookSecret, webhookAuthValue, webhookSecretName } from '../dataverse/webhook-secret';
-import { bindOutbound, checkStepList } from '../dataverse/outbound-binding';
-import { OutboundIntegrationProps } from './integration-props';
-import { monitorWebhookFunction } from './pattern-monitoring';
 
 /** Options of the Key Vault that holds the shared secret. */
 export interface WebhookKeyVaultOptions extends KeyVaultOptions {
@@ -98,7 +98,6 @@ export interface WebhookFunctionProps extends OutboundIntegrationProps {
    */
   readonly grantDeployerAccess?: boolean;
 }
-
 
 const ROUTE = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/;
 const RESERVED_SETTINGS = /^DATAVERSE_WEBHOOK_/i;
@@ -213,9 +212,9 @@ export class WebhookFunction extends Construct {
     });
     const deployerVault = grantDeployer
       ? grantRole(this, 'deployer-vault', KEY_VAULT_ROLES.secretsOfficer, this.keyVault.keyVaultId, client.objectId, {
-        id: 'deployer-vault',
-        description: `Lets Terraform write the webhook secret of ${this.node.path} (cdktf-dataverse)`,
-      })
+          id: 'deployer-vault',
+          description: `Lets Terraform write the webhook secret of ${this.node.path} (cdktf-dataverse)`,
+        })
       : undefined;
     this.secret = new VaultSecret(this, 'secret', {
       keyVault: this.keyVault,

@@ -1,6 +1,6 @@
 // The shape of a rule and the helpers rules share. Internal: not exported from src/index.ts.
-import { ManifestRecord } from '../dataverse/manifest';
 import { PolicyLevel } from './api';
+import { ManifestRecord } from '../dataverse/manifest';
 
 /** Outcome of one rule on one subject (cdk-nag v2 vocabulary). @internal */
 export enum RuleStatus {
@@ -184,9 +184,7 @@ export function valueRule(o: ValueRuleOptions): PolicyRule {
       if (o.appliesWhen && !o.appliesWhen(config)) return notApplicable();
       const value = attr(config, o.path);
       if (value === undefined || value === null) {
-        return o.whenMissing === RuleStatus.NON_COMPLIANT
-          ? nonCompliant(`${o.path.replace(/\//g, '.')} is not set`, o.missingLevel)
-          : { status: o.whenMissing };
+        return o.whenMissing === RuleStatus.NON_COMPLIANT ? nonCompliant(`${o.path.replace(/\//g, '.')} is not set`, o.missingLevel) : { status: o.whenMissing };
       }
       if (isExpression(value)) return notApplicable(`${o.path} is an expression`);
       if (o.expected === 'ANY') return compliant();

@@ -50,6 +50,21 @@ export class PolicySuppressions {
     return (scope as any)[SUPPRESSIONS] as PolicySuppressions | undefined;
   }
 
+  /**
+   * The suppression of `ruleId` on `target`: one on the construct itself, else the nearest
+   * ancestor's that applies to children.
+   * @internal
+   */
+  public static _find(target: IConstruct, ruleId: string): { path: string; info: PolicySuppressionInfo } | undefined {
+    const scopes = target.node.scopes;
+    for (let i = scopes.length - 1; i >= 0; i--) {
+      const own = PolicySuppressions._peek(scopes[i]);
+      const hit = own?.entries.find((e) => e.ruleId === ruleId && (i === scopes.length - 1 || e.applyToChildren));
+      if (hit) return { path: scopes[i].node.path, info: hit };
+    }
+    return undefined;
+  }
+
   private readonly entries: PolicySuppressionInfo[] = [];
 
   private constructor(private readonly scope: IConstruct) {
@@ -86,20 +101,5 @@ export class PolicySuppressions {
   /** Construct path of the construct the suppressions belong to. */
   public get path(): string {
     return this.scope.node.path;
-  }
-
-  /**
-   * The suppression of `ruleId` on `target`: one on the construct itself, else the nearest
-   * ancestor's that applies to children.
-   * @internal
-   */
-  public static _find(target: IConstruct, ruleId: string): { path: string; info: PolicySuppressionInfo } | undefined {
-    const scopes = target.node.scopes;
-    for (let i = scopes.length - 1; i >= 0; i--) {
-      const own = PolicySuppressions._peek(scopes[i]);
-      const hit = own?.entries.find((e) => e.ruleId === ruleId && (i === scopes.length - 1 || e.applyToChildren));
-      if (hit) return { path: scopes[i].node.path, info: hit };
-    }
-    return undefined;
   }
 }

@@ -3,8 +3,8 @@
 // (internal/provider/provider.go in microsoft/terraform-provider-power-platform, releases 3.9.0
 // to 4.1.0: that file, internal/services/rest and internal/services/data_record have no change
 // between the tags v3.9.0 and v4.1.0, so one binding serves both majors).
-import { Construct } from 'constructs';
 import { booleanToTerraform as booleanValue, stringToTerraform as stringValue, TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
 import { compact } from './synth';
 
 /** Configuration of the `powerplatform` provider. Every setting can also come from the provider's `POWER_PLATFORM_*` environment variables. */

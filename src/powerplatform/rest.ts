@@ -159,11 +159,11 @@ export class PowerPlatformRest extends TerraformResource {
       destroy: operationToTerraform(this.destroyRequest),
       timeouts: t
         ? compact({
-          create: stringToTerraform(t.create),
-          read: stringToTerraform(t.read),
-          update: stringToTerraform(t.update),
-          delete: stringToTerraform(t.deleteTimeout),
-        })
+            create: stringToTerraform(t.create),
+            read: stringToTerraform(t.read),
+            update: stringToTerraform(t.update),
+            delete: stringToTerraform(t.deleteTimeout),
+          })
         : undefined,
     });
   }

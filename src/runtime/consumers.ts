@@ -74,23 +74,29 @@ export function dataverseServiceBusHandler(handler: DataverseConsumerHandler, op
     const meta = (invocation.triggerMetadata ?? {}) as Record<string, any>;
     const batch = isBatch(messages, invocation, ['messageIdArray', 'applicationPropertiesArray', 'userPropertiesArray']);
     const items = batch ? (messages as unknown[]) : [messages];
-    await run(items, invocation, 'Service Bus message', (body, i) => {
-      const at = <T>(single: string): T | undefined => (batch ? meta[`${single}Array`]?.[i] : meta[single]);
-      const properties = at<Record<string, any>>('applicationProperties') ?? at<Record<string, any>>('userProperties') ?? {};
-      const message = RemoteExecutionContext.fromServiceBusMessage({
-        body,
-        applicationProperties: properties,
-        contentType: at<string>('contentType') ?? undefined,
-        messageId: at<string>('messageId') ?? undefined,
-      });
-      if (requireProperties && !message.hasDataverseProperties) {
-        throw new Error(
-          `Service Bus message ${message.messageId ?? '(no id)'} carries none of Dataverse's properties (http://schemas.microsoft.com/xrm/2011/Claims/ Organization, User, InitiatingUser, EntityLogicalName, RequestName): it was not sent by Dataverse. Refused; pass { requireDataverseProperties: false } to accept such messages.`,
-        );
-      }
-      const deliveryCount = at<number>('deliveryCount');
-      return { message, deliveryCount: typeof deliveryCount === 'number' ? deliveryCount : undefined };
-    }, handler);
+    await run(
+      items,
+      invocation,
+      'Service Bus message',
+      (body, i) => {
+        const at = <T>(single: string): T | undefined => (batch ? meta[`${single}Array`]?.[i] : meta[single]);
+        const properties = at<Record<string, any>>('applicationProperties') ?? at<Record<string, any>>('userProperties') ?? {};
+        const message = RemoteExecutionContext.fromServiceBusMessage({
+          body,
+          applicationProperties: properties,
+          contentType: at<string>('contentType') ?? undefined,
+          messageId: at<string>('messageId') ?? undefined,
+        });
+        if (requireProperties && !message.hasDataverseProperties) {
+          throw new Error(
+            `Service Bus message ${message.messageId ?? '(no id)'} carries none of Dataverse's properties (http://schemas.microsoft.com/xrm/2011/Claims/ Organization, User, InitiatingUser, EntityLogicalName, RequestName): it was not sent by Dataverse. Refused; pass { requireDataverseProperties: false } to accept such messages.`,
+          );
+        }
+        const deliveryCount = at<number>('deliveryCount');
+        return { message, deliveryCount: typeof deliveryCount === 'number' ? deliveryCount : undefined };
+      },
+      handler,
+    );
   };
 }
 
@@ -113,15 +119,21 @@ export function dataverseEventHubHandler(handler: DataverseConsumerHandler, opti
     const meta = (invocation.triggerMetadata ?? {}) as Record<string, any>;
     const batch = isBatch(events, invocation, ['propertiesArray', 'sequenceNumberArray']);
     const items = batch ? (events as unknown[]) : [events];
-    await run(items, invocation, 'Event Hubs event', (body, i) => {
-      const at = <T>(single: string): T | undefined => (batch ? meta[`${single}Array`]?.[i] : meta[single]);
-      const message = RemoteExecutionContext.fromEventHubMessage({ body, properties: at<Record<string, any>>('properties') ?? {} });
-      if (requireProperties && !message.hasDataverseProperties) {
-        throw new Error("Event Hubs event carries none of Dataverse's properties: refused (requireDataverseProperties is true).");
-      }
-      const sequenceNumber = at<number>('sequenceNumber');
-      return { message, sequenceNumber: typeof sequenceNumber === 'number' ? sequenceNumber : undefined };
-    }, handler);
+    await run(
+      items,
+      invocation,
+      'Event Hubs event',
+      (body, i) => {
+        const at = <T>(single: string): T | undefined => (batch ? meta[`${single}Array`]?.[i] : meta[single]);
+        const message = RemoteExecutionContext.fromEventHubMessage({ body, properties: at<Record<string, any>>('properties') ?? {} });
+        if (requireProperties && !message.hasDataverseProperties) {
+          throw new Error("Event Hubs event carries none of Dataverse's properties: refused (requireDataverseProperties is true).");
+        }
+        const sequenceNumber = at<number>('sequenceNumber');
+        return { message, sequenceNumber: typeof sequenceNumber === 'number' ? sequenceNumber : undefined };
+      },
+      handler,
+    );
   };
 }
 
@@ -141,7 +153,13 @@ function isBatch(input: unknown, invocation: InvocationContext, arrayKeys: strin
   return Array.isArray(input) && arrayKeys.some((k) => Array.isArray(meta[k]));
 }
 
-async function run(items: unknown[], invocation: InvocationContext, what: string, decode: (body: unknown, index: number) => Decoded, handler: DataverseConsumerHandler): Promise<void> {
+async function run(
+  items: unknown[],
+  invocation: InvocationContext,
+  what: string,
+  decode: (body: unknown, index: number) => Decoded,
+  handler: DataverseConsumerHandler,
+): Promise<void> {
   const failures: string[] = [];
   for (let index = 0; index < items.length; index++) {
     let decoded: Decoded;

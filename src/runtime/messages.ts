@@ -218,7 +218,8 @@ function contextKey(c: RemoteExecutionContext): string {
   return 'dv1-' + createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 40);
 }
 
-const FIX = "Set the service endpoint's message format to Json (messageFormat: MessageFormat.JSON, serviceendpoint.messageformat = 2); this receiver reads the JSON RemoteExecutionContext.";
+const FIX =
+  "Set the service endpoint's message format to Json (messageFormat: MessageFormat.JSON, serviceendpoint.messageformat = 2); this receiver reads the JSON RemoteExecutionContext.";
 
 function formatError(where: string, format: string, evidence: string): Error {
   return new Error(`${where}: the body is in the ${format} message format (${evidence}). ${FIX}`);

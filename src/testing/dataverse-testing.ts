@@ -1,7 +1,7 @@
 import { IScopeCallback, TerraformStack, Testing } from 'cdktf';
 import { SOURCE_STACK, collectAnnotations, deploymentBlockers, findEnvironment, normalizeJson, replacementsFor } from './inspect';
-import { RegistrationManifest } from '../dataverse/manifest';
 import { stableJson } from '../core/stack-artifacts';
+import { RegistrationManifest } from '../dataverse/manifest';
 
 /** Options of DataverseTesting.synth. */
 export interface DataverseTestingOptions {
@@ -65,10 +65,10 @@ export class DataverseTesting {
     const annotations = collectAnnotations(stack);
     const result: SynthesizedStack = normalize
       ? {
-        terraform: normalizeJson(terraform, replacements, true),
-        manifest: manifest === undefined ? undefined : normalizeJson(manifest, replacements, false),
-        annotations: normalizeJson(annotations, replacements, false),
-      }
+          terraform: normalizeJson(terraform, replacements, true),
+          manifest: manifest === undefined ? undefined : normalizeJson(manifest, replacements, false),
+          annotations: normalizeJson(annotations, replacements, false),
+        }
       : { terraform, manifest, annotations };
     // The matchers resolve Terraform references in expectations with it.
     Object.defineProperty(result, SOURCE_STACK, { value: stack, enumerable: false });
@@ -100,7 +100,9 @@ export class DataverseTesting {
   public static assertDeployable(stack: TerraformStack): void {
     const blockers = deploymentBlockers(stack);
     if (blockers.length > 0) {
-      throw new Error(`stack ${stack.node.id} is not deployable (${blockers.length} ${blockers.length === 1 ? 'problem' : 'problems'}):\n${blockers.map((b) => `  - ${b}`).join('\n')}`);
+      throw new Error(
+        `stack ${stack.node.id} is not deployable (${blockers.length} ${blockers.length === 1 ? 'problem' : 'problems'}):\n${blockers.map((b) => `  - ${b}`).join('\n')}`,
+      );
     }
   }
 

@@ -4,8 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { App, DefaultTokenResolver, StringConcat, TerraformStack, Testing, Token, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { DataversePolicyChecks } from '../policy/checks';
 import { DataverseEnvironment } from '../dataverse/environment';
+import { DataversePolicyChecks } from '../policy/checks';
 
 /** A synth result keeps the stack it came from here (not enumerable: invisible to snapshots). */
 export const SOURCE_STACK = Symbol.for('cdktf-dataverse.testing.SourceStack');
@@ -25,7 +25,9 @@ export function holdsTokens(value: unknown): boolean {
 
 /** Resolves the tokens of an expectation the way the stack synthesizes them (`${azurerm_x.y.id}`). */
 export function resolveTokens(value: unknown, stack: TerraformStack): unknown {
-  if (typeof value === 'string' || typeof value === 'number') return Token.isUnresolved(value) ? Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) }) : value;
+  if (typeof value === 'string' || typeof value === 'number') {
+    return Token.isUnresolved(value) ? Tokenization.resolve(value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) }) : value;
+  }
   if (Array.isArray(value)) return value.map((v) => resolveTokens(v, stack));
   if (value !== null && typeof value === 'object' && typeof (value as any).asymmetricMatch !== 'function') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveTokens(v, stack)]));

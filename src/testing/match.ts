@@ -97,8 +97,12 @@ function walk(expected: unknown, received: unknown, path: string, key: string, o
 }
 
 /** The candidate with most matching values (the first on a tie), or undefined when there are none. */
-export function closest<T>(expected: unknown, candidates: T[], options: CompareOptions = {}, value: (c: T) => unknown = (c) => c):
-{ candidate: T; comparison: Comparison } | undefined {
+export function closest<T>(
+  expected: unknown,
+  candidates: T[],
+  options: CompareOptions = {},
+  value: (c: T) => unknown = (c) => c,
+): { candidate: T; comparison: Comparison } | undefined {
   let best: { candidate: T; comparison: Comparison } | undefined;
   for (const candidate of candidates) {
     const comparison = comparePartial(expected, value(candidate), options);
@@ -110,16 +114,21 @@ export function closest<T>(expected: unknown, candidates: T[], options: CompareO
 
 function leaves(value: unknown): number {
   if (isAsymmetric(value)) return 1;
-  if (Array.isArray(value)) return Math.max(1, value.reduce((n: number, v) => n + leaves(v), 0));
+  if (Array.isArray(value)) {
+    return Math.max(
+      1,
+      value.reduce((n: number, v) => n + leaves(v), 0),
+    );
+  }
   if (isPlainObject(value)) return Object.values(value).reduce((n: number, v) => n + (v === undefined ? 0 : leaves(v)), 0);
   return 1;
 }
 
 interface Asymmetric {
+  sample?: unknown;
   asymmetricMatch(other: unknown): boolean;
   toString(): string;
   toAsymmetricMatcher?(): string;
-  sample?: unknown;
 }
 
 function isAsymmetric(value: unknown): value is Asymmetric {

@@ -175,12 +175,11 @@ function blockMatcher(kind: BlockKind, matcher: string): Matcher {
 }
 
 const TOKEN_HINT_TERRAFORM =
-  'note: the expectation holds Terraform references (tokens); pass the stack or DataverseTesting.synth(stack) so that they compare as synthesized, or write them as \'${type.name.attribute}\'';
+  "note: the expectation holds Terraform references (tokens); pass the stack or DataverseTesting.synth(stack) so that they compare as synthesized, or write them as '${type.name.attribute}'";
 
 // ---------------------------------------------------------------- Dataverse side
 
-const TOKEN_HINT_MANIFEST =
-  "note: the expectation holds Terraform references (tokens), but the manifest holds literals: a column set from a reference reads '<output NAME>'";
+const TOKEN_HINT_MANIFEST = "note: the expectation holds Terraform references (tokens), but the manifest holds literals: a column set from a reference reads '<output NAME>'";
 
 interface Manifested {
   readonly manifest?: RegistrationManifest;
@@ -226,7 +225,13 @@ function normalizeExpectation(value: unknown): unknown {
 }
 
 function toList(value: unknown): unknown[] {
-  const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s.length > 0) : (value as unknown[]);
+  const items =
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0)
+      : (value as unknown[]);
   return [...items].sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
 }
 

@@ -115,7 +115,7 @@ describe('MonitoringOptions: alerts', () => {
 describe('MonitoringOptions: diagnostics and the shared workspace', () => {
   const DIAG = [{ id: 'diagnostics', targetResourceId: SB_ID, resourceType: 'Microsoft.ServiceBus/namespaces' }];
 
-  it('on by default when monitoring is given: to monitoring.workspace, else the pattern\'s own, else the shared one; diagnostics: false turns it off; nothing without monitoring', () => {
+  it("on by default when monitoring is given: to monitoring.workspace, else the pattern's own, else the shared one; diagnostics: false turns it off; nothing without monitoring", () => {
     const own = pattern({ emailReceivers: ['ops@contoso.com'] });
     const ws = LogAnalyticsWorkspace.fromLogAnalyticsWorkspaceAttributes(own.stack, 'law', { workspaceId: LAW_ID });
     expect(addMonitoringDiagnostics(own.scope, own.target, DIAG, ws)).toHaveLength(1);

@@ -1,18 +1,8 @@
+import { resolve } from 'cdktf/lib/_tokens';
 import { Construct } from 'constructs';
 // eslint-disable-next-line import/no-extraneous-dependencies
-import { resolve } from 'cdktf/lib/_tokens';
 import { describe, expect, it } from 'vitest';
-import {
-  ApiManagement,
-  ApiManagementTier,
-  ApplicationInsights,
-  FlexConsumptionPlan,
-  FunctionApp,
-  KeyVault,
-  LogAnalyticsWorkspace,
-  StorageAccount,
-  VaultSecret,
-} from '../../src';
+import { ApiManagement, ApiManagementTier, ApplicationInsights, FlexConsumptionPlan, FunctionApp, KeyVault, LogAnalyticsWorkspace, StorageAccount, VaultSecret } from '../../src';
 import { PolicySuppressions } from '../../src/policy/suppressions';
 import { newStack, onlyResource, resourcesOf, synthJson, validationErrors } from '../helpers';
 
@@ -128,7 +118,12 @@ describe('KeyVault block', () => {
 
   it('network: allowed ranges and subnets with Deny; Allow without rules keeps Azure default (no block)', () => {
     const { stack, rg } = newStack();
-    new KeyVault(stack, 'kv', { resourceGroup: rg, tenantId: 't', allowedIpRanges: ['203.0.113.0/24'], allowedSubnetIds: [`${SUB}/Microsoft.Network/virtualNetworks/v/subnets/s`] });
+    new KeyVault(stack, 'kv', {
+      resourceGroup: rg,
+      tenantId: 't',
+      allowedIpRanges: ['203.0.113.0/24'],
+      allowedSubnetIds: [`${SUB}/Microsoft.Network/virtualNetworks/v/subnets/s`],
+    });
     new KeyVault(stack, 'open', { resourceGroup: rg, tenantId: 't', networkDefaultAction: 'Allow' });
     const vaults = resourcesOf(synthJson(stack), 'azurerm_key_vault');
     expect(vaults.kv.network_acls).toEqual({
@@ -148,7 +143,11 @@ describe('KeyVault block', () => {
     expect(granted.map((g) => g.terraformResourceType)).toEqual(Array(3).fill('azurerm_role_assignment'));
     const synth = synthJson(stack);
     expect(onlyResource(synth, 'azurerm_key_vault_secret')).toMatchObject({ content_type: 'text/plain', expiration_date: '2027-06-30T00:00:00Z' });
-    expect(roles(synth).map((r) => r.scope).sort()).toEqual(['${azurerm_key_vault.kv.id}', '${azurerm_key_vault.kv.id}', '${azurerm_key_vault_secret.secret.resource_versionless_id}']);
+    expect(
+      roles(synth)
+        .map((r) => r.scope)
+        .sort(),
+    ).toEqual(['${azurerm_key_vault.kv.id}', '${azurerm_key_vault.kv.id}', '${azurerm_key_vault_secret.secret.resource_versionless_id}']);
   });
 
   it('validation: a literal secret value, a malformed expiry, soft delete days, network action; importer id', () => {

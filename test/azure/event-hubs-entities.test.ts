@@ -31,21 +31,38 @@ function hubErrors(props: Partial<EventHubProps>, sku = EventHubSku.STANDARD): s
 }
 
 describe('EventHub block: validation', () => {
-  const capture = (extra: Partial<EventHubCapture>) => (s: any): EventHubCapture => ({
-    storageAccount: StorageAccount.fromStorageAccountAttributes(s, 'lake', { storageAccountId: STORAGE_ID }),
-    containerName: 'events',
-    ...extra,
-  });
+  const capture =
+    (extra: Partial<EventHubCapture>) =>
+    (s: any): EventHubCapture => ({
+      storageAccount: StorageAccount.fromStorageAccountAttributes(s, 'lake', { storageAccountId: STORAGE_ID }),
+      containerName: 'events',
+      ...extra,
+    });
   const cases: Array<[string, Partial<EventHubProps> | ((s: any) => Partial<EventHubProps>), EventHubSku, string]> = [
     ['name', { name: 'hub/x' }, EventHubSku.STANDARD, "name: entity name 'hub/x' is not valid"],
     ['Standard partitions', { partitionCount: 33 }, EventHubSku.STANDARD, 'partitionCount (Standard) 33 is out of range: it must be a whole number from 1 to 32'],
     ['Dedicated partitions', { partitionCount: 1025 }, EventHubSku.DEDICATED, 'partitionCount (Dedicated) 1025 is out of range: it must be a whole number from 1 to 1024'],
     ['Premium retention', { messageRetentionInDays: 91 }, EventHubSku.PREMIUM, 'messageRetentionInDays (Premium) 91 is out of range: it must be a whole number from 1 to 90'],
-    ['capture container', (s) => ({ capture: capture({ containerName: '-events' })(s) }), EventHubSku.STANDARD, "capture.containerName: blob container name '-events' is not valid"],
+    [
+      'capture container',
+      (s) => ({ capture: capture({ containerName: '-events' })(s) }),
+      EventHubSku.STANDARD,
+      "capture.containerName: blob container name '-events' is not valid",
+    ],
     ['capture encoding', (s) => ({ capture: capture({ encoding: 'Json' as CaptureEncoding })(s) }), EventHubSku.STANDARD, "capture.encoding 'Json' is not supported"],
-    ['capture interval', (s) => ({ capture: capture({ intervalInSeconds: 901 })(s) }), EventHubSku.STANDARD, 'capture.intervalInSeconds 901 is out of range: it must be a whole number from 60 to 900'],
+    [
+      'capture interval',
+      (s) => ({ capture: capture({ intervalInSeconds: 901 })(s) }),
+      EventHubSku.STANDARD,
+      'capture.intervalInSeconds 901 is out of range: it must be a whole number from 60 to 900',
+    ],
     ['capture size', (s) => ({ capture: capture({ sizeLimitInBytes: 524288001 })(s) }), EventHubSku.STANDARD, 'capture.sizeLimitInBytes 524288001 is out of range'],
-    ['capture format', (s) => ({ capture: capture({ archiveNameFormat: '{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}' })(s) }), EventHubSku.STANDARD, 'lacks {Second}'],
+    [
+      'capture format',
+      (s) => ({ capture: capture({ archiveNameFormat: '{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}' })(s) }),
+      EventHubSku.STANDARD,
+      'lacks {Second}',
+    ],
   ];
   for (const [title, props, sku, expected] of cases) {
     it(`reports: ${title}`, () => {
@@ -67,7 +84,14 @@ describe('EventHub block: validation', () => {
     new EventHub(stack, 'hub', {
       eventHubNamespace: ns,
       name: 'dataverse-changes',
-      capture: { storageAccount: account, containerName: 'events', encoding: CaptureEncoding.AVRO_DEFLATE, intervalInSeconds: 60, sizeLimitInBytes: 10485760, skipEmptyArchives: false },
+      capture: {
+        storageAccount: account,
+        containerName: 'events',
+        encoding: CaptureEncoding.AVRO_DEFLATE,
+        intervalInSeconds: 60,
+        sizeLimitInBytes: 10485760,
+        skipEmptyArchives: false,
+      },
     });
     expect(onlyResource(synthJson(stack), 'azurerm_eventhub').capture_description).toMatchObject({
       encoding: 'AvroDeflate',
@@ -101,7 +125,11 @@ describe('EventHub.fromEventHubAttributes', () => {
     hub.addSendOnlyRule('send', 'dataverse-send');
     const synth = synthJson(stack);
     expect(Object.keys(resourcesOf(synth, 'azurerm_eventhub'))).toHaveLength(0);
-    expect(onlyResource(synth, 'azurerm_eventhub_authorization_rule')).toMatchObject({ eventhub_name: 'dataverse-changes', namespace_name: 'evhns-shared', resource_group_name: 'rg-shared' });
+    expect(onlyResource(synth, 'azurerm_eventhub_authorization_rule')).toMatchObject({
+      eventhub_name: 'dataverse-changes',
+      namespace_name: 'evhns-shared',
+      resource_group_name: 'rg-shared',
+    });
   });
 
   it('a reference id with its name', () => {
@@ -113,17 +141,37 @@ describe('EventHub.fromEventHubAttributes', () => {
   });
 
   const bad: Array<[string, (b: ReturnType<typeof base>) => IEventHub, string]> = [
-    ['a namespace id', (b) => EventHub.fromEventHubAttributes(b.stack, 'hub', { eventHubNamespace: b.shared, eventHubId: NAMESPACE_ID }), 'is not the resource id of a Microsoft.EventHub/namespaces/eventhubs'],
-    ['a storage id', (b) => EventHub.fromEventHubAttributes(b.stack, 'hub', { eventHubNamespace: b.shared, eventHubId: STORAGE_ID }), "Fix: pass '/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.EventHub/namespaces/<name>/eventhubs/<name>'"],
+    [
+      'a namespace id',
+      (b) => EventHub.fromEventHubAttributes(b.stack, 'hub', { eventHubNamespace: b.shared, eventHubId: NAMESPACE_ID }),
+      'is not the resource id of a Microsoft.EventHub/namespaces/eventhubs',
+    ],
+    [
+      'a storage id',
+      (b) => EventHub.fromEventHubAttributes(b.stack, 'hub', { eventHubNamespace: b.shared, eventHubId: STORAGE_ID }),
+      "Fix: pass '/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.EventHub/namespaces/<name>/eventhubs/<name>'",
+    ],
     [
       'a reference id without the name',
-      (b) => EventHub.fromEventHubAttributes(b.stack, 'hub', { eventHubNamespace: b.shared, eventHubId: new DataAzurermEventhub(b.stack, 'data', { name: 'h', namespaceName: 'n', resourceGroupName: 'r' }).id }),
+      (b) =>
+        EventHub.fromEventHubAttributes(b.stack, 'hub', {
+          eventHubNamespace: b.shared,
+          eventHubId: new DataAzurermEventhub(b.stack, 'data', { name: 'h', namespaceName: 'n', resourceGroupName: 'r' }).id,
+        }),
       'eventHubId is a Terraform reference, so EventHub.fromEventHubAttributes cannot read the name from it at synth. Fix: pass eventHubName as well',
     ],
-    ['a name the id contradicts', (b) => EventHub.fromEventHubAttributes(b.stack, 'hub', { eventHubNamespace: b.shared, eventHubId: HUB_ID, eventHubName: 'orders' }), "eventHubName 'orders' is not the name in eventHubId ('dataverse-changes')"],
+    [
+      'a name the id contradicts',
+      (b) => EventHub.fromEventHubAttributes(b.stack, 'hub', { eventHubNamespace: b.shared, eventHubId: HUB_ID, eventHubName: 'orders' }),
+      "eventHubName 'orders' is not the name in eventHubId ('dataverse-changes')",
+    ],
     [
       'a hub of another namespace',
-      (b) => EventHub.fromEventHubAttributes(b.stack, 'hub', { eventHubNamespace: EventHubNamespace.fromEventHubNamespaceAttributes(b.stack, 'other', { eventHubNamespaceId: OTHER_NAMESPACE_ID }), eventHubId: HUB_ID }),
+      (b) =>
+        EventHub.fromEventHubAttributes(b.stack, 'hub', {
+          eventHubNamespace: EventHubNamespace.fromEventHubNamespaceAttributes(b.stack, 'other', { eventHubNamespaceId: OTHER_NAMESPACE_ID }),
+          eventHubId: HUB_ID,
+        }),
       'which is not eventHubNamespace (',
     ],
   ];
@@ -182,7 +230,9 @@ describe('EventHubConsumerGroup block', () => {
     expect(validationErrors(stack)).toEqual([
       expect.stringMatching(/^\[test\/b\] consumer group 'ERP' is added twice to event hub 'evh-test-hub-[0-9a-f]+'\. Fix:/),
       expect.stringMatching(/^\[test\/d\] consumer group '\$default': '\$Default' is the consumer group every event hub already has\. Fix:/),
-      expect.stringMatching(/^\[test\/e\] name: consumer group name 'bi_' is not valid: it must contain letters, digits, periods, hyphens and underscores, starting and ending with a letter or digit/),
+      expect.stringMatching(
+        /^\[test\/e\] name: consumer group name 'bi_' is not valid: it must contain letters, digits, periods, hyphens and underscores, starting and ending with a letter or digit/,
+      ),
       expect.stringMatching(/^\[test\/f\] userMetadata '' is 0 characters long; it must be 1 to 1024 characters/),
     ]);
   });
@@ -215,6 +265,10 @@ describe('EventHubSubscriber block', () => {
     expect(s.grantReceive(PRINCIPAL)).toBe(s.roleAssignment);
     expect(hub.grantReceive(PRINCIPAL)).toBe(s.roleAssignment);
     const role = onlyResource(synthJson(stack), 'azurerm_role_assignment');
-    expect(role).toMatchObject({ scope: '${azurerm_eventhub.hub.id}', role_definition_name: 'Azure Event Hubs Data Receiver', description: 'Azure Event Hubs Data Receiver for subscriber bi of test (cdktf-dataverse)' });
+    expect(role).toMatchObject({
+      scope: '${azurerm_eventhub.hub.id}',
+      role_definition_name: 'Azure Event Hubs Data Receiver',
+      description: 'Azure Event Hubs Data Receiver for subscriber bi of test (cdktf-dataverse)',
+    });
   });
 });

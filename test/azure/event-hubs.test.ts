@@ -1,7 +1,7 @@
 import { DataAzurermEventhubNamespace } from '@cdktf/provider-azurerm/lib/data-azurerm-eventhub-namespace';
+import { resolve } from 'cdktf/lib/_tokens';
 import { Construct } from 'constructs';
 // eslint-disable-next-line import/no-extraneous-dependencies
-import { resolve } from 'cdktf/lib/_tokens';
 import { describe, expect, it } from 'vitest';
 import { EventHub, EventHubNamespace, EventHubNamespaceProps, EventHubProps, EventHubSku, IEventHubNamespace, StorageAccount } from '../../src';
 import { PolicySuppressions } from '../../src/policy/suppressions';
@@ -59,7 +59,13 @@ describe('EventHubNamespace block: default settings', () => {
 
   it('tiers: auto-inflate on Standard, processing units on Premium, a Dedicated namespace is Standard in the cluster', () => {
     const std = namespace({ capacity: 2, autoInflateEnabled: true, maximumThroughputUnits: 10, name: 'evhns-orders', tags: { env: 'test' } });
-    expect(onlyResource(synthJson(std.stack), 'azurerm_eventhub_namespace')).toMatchObject({ name: 'evhns-orders', capacity: 2, auto_inflate_enabled: true, maximum_throughput_units: 10, tags: { env: 'test' } });
+    expect(onlyResource(synthJson(std.stack), 'azurerm_eventhub_namespace')).toMatchObject({
+      name: 'evhns-orders',
+      capacity: 2,
+      auto_inflate_enabled: true,
+      maximum_throughput_units: 10,
+      tags: { env: 'test' },
+    });
     const premium = namespace({ sku: EventHubSku.PREMIUM, capacity: 4 });
     const p = onlyResource(synthJson(premium.stack), 'azurerm_eventhub_namespace');
     expect(p).toMatchObject({ sku: 'Premium', capacity: 4 });
@@ -82,8 +88,16 @@ describe('EventHubNamespace block: validation', () => {
     ['Standard capacity', { capacity: 0 }, 'capacity (throughput units) 0 is out of range: it must be a whole number from 1 to 40'],
     ['auto-inflate without maximum', { autoInflateEnabled: true }, 'autoInflateEnabled is true but maximumThroughputUnits is not set'],
     ['maximum without auto-inflate', { maximumThroughputUnits: 4 }, 'maximumThroughputUnits 4 applies only with auto-inflate'],
-    ['maximum not a whole number', { autoInflateEnabled: true, maximumThroughputUnits: 2.5 }, 'maximumThroughputUnits 2.5 must be a whole number more than capacity (1) and at most 40'],
-    ['auto-inflate on Dedicated', { sku: EventHubSku.DEDICATED, dedicatedClusterId: 'c', autoInflateEnabled: false }, 'autoInflateEnabled applies to Standard namespaces only (auto-inflate of throughput units), not Dedicated'],
+    [
+      'maximum not a whole number',
+      { autoInflateEnabled: true, maximumThroughputUnits: 2.5 },
+      'maximumThroughputUnits 2.5 must be a whole number more than capacity (1) and at most 40',
+    ],
+    [
+      'auto-inflate on Dedicated',
+      { sku: EventHubSku.DEDICATED, dedicatedClusterId: 'c', autoInflateEnabled: false },
+      'autoInflateEnabled applies to Standard namespaces only (auto-inflate of throughput units), not Dedicated',
+    ],
     ['Premium capacity', { sku: EventHubSku.PREMIUM, capacity: 32 }, 'capacity (processing units) 32 is not allowed: use one of 1, 2, 4, 8, 16'],
     ['Dedicated without cluster', { sku: EventHubSku.DEDICATED }, 'sku is DEDICATED but dedicatedClusterId is not set'],
     ['Dedicated with capacity', { sku: EventHubSku.DEDICATED, dedicatedClusterId: 'c', capacity: 1 }, 'capacity 1 does not apply to a namespace in a Dedicated cluster'],
@@ -102,7 +116,13 @@ describe('EventHubNamespace block: validation', () => {
   it('skips Terraform references and accepts the boundaries', () => {
     const { stack, rg } = newStack();
     const data = new DataAzurermEventhubNamespace(stack, 'other', { name: 'evhns-x', resourceGroupName: 'rg' });
-    new EventHubNamespace(stack, 'a', { resourceGroup: rg, name: data.name, capacity: data.capacity, autoInflateEnabled: true, maximumThroughputUnits: data.maximumThroughputUnits });
+    new EventHubNamespace(stack, 'a', {
+      resourceGroup: rg,
+      name: data.name,
+      capacity: data.capacity,
+      autoInflateEnabled: true,
+      maximumThroughputUnits: data.maximumThroughputUnits,
+    });
     new EventHubNamespace(stack, 'b', { resourceGroup: rg, capacity: 39, autoInflateEnabled: true, maximumThroughputUnits: 40 });
     expect(validationErrors(stack)).toEqual([]);
   });
@@ -118,7 +138,12 @@ describe('EventHubNamespace.fromEventHubNamespaceAttributes', () => {
     const { stack } = newStack();
     const ns = EventHubNamespace.fromEventHubNamespaceAttributes(stack, 'shared', { eventHubNamespaceId: NAMESPACE_ID });
     const premium = EventHubNamespace.fromEventHubNamespaceAttributes(stack, 'premium', { eventHubNamespaceId: OTHER_NAMESPACE_ID, sku: EventHubSku.PREMIUM });
-    expect([ns.eventHubNamespaceName, ns.resourceGroupName, ns.sku, ns.fullyQualifiedNamespace]).toEqual(['evhns-shared', 'rg-shared', EventHubSku.STANDARD, 'evhns-shared.servicebus.windows.net']);
+    expect([ns.eventHubNamespaceName, ns.resourceGroupName, ns.sku, ns.fullyQualifiedNamespace]).toEqual([
+      'evhns-shared',
+      'rg-shared',
+      EventHubSku.STANDARD,
+      'evhns-shared.servicebus.windows.net',
+    ]);
     expect(premium.sku).toBe(EventHubSku.PREMIUM);
     expect(Object.keys(resourcesOf(synthJson(stack), 'azurerm_eventhub_namespace'))).toHaveLength(0);
   });
@@ -134,15 +159,34 @@ describe('EventHubNamespace.fromEventHubNamespaceAttributes', () => {
   });
 
   const bad: Array<[string, (s: Construct) => IEventHubNamespace, string]> = [
-    ['an id of another type', (s) => EventHubNamespace.fromEventHubNamespaceAttributes(s, 'shared', { eventHubNamespaceId: STORAGE_ID }), `eventHubNamespaceId '${STORAGE_ID.slice(0, 77)}...' is not the resource id of a Microsoft.EventHub/namespaces`],
-    ['a hub id', (s) => EventHubNamespace.fromEventHubNamespaceAttributes(s, 'shared', { eventHubNamespaceId: HUB_ID }), 'is not the resource id of a Microsoft.EventHub/namespaces'],
+    [
+      'an id of another type',
+      (s) => EventHubNamespace.fromEventHubNamespaceAttributes(s, 'shared', { eventHubNamespaceId: STORAGE_ID }),
+      `eventHubNamespaceId '${STORAGE_ID.slice(0, 77)}...' is not the resource id of a Microsoft.EventHub/namespaces`,
+    ],
+    [
+      'a hub id',
+      (s) => EventHubNamespace.fromEventHubNamespaceAttributes(s, 'shared', { eventHubNamespaceId: HUB_ID }),
+      'is not the resource id of a Microsoft.EventHub/namespaces',
+    ],
     [
       'a reference id without the name',
-      (s) => EventHubNamespace.fromEventHubNamespaceAttributes(s, 'shared', { eventHubNamespaceId: new DataAzurermEventhubNamespace(s, 'data', { name: 'n', resourceGroupName: 'r' }).id }),
+      (s) =>
+        EventHubNamespace.fromEventHubNamespaceAttributes(s, 'shared', {
+          eventHubNamespaceId: new DataAzurermEventhubNamespace(s, 'data', { name: 'n', resourceGroupName: 'r' }).id,
+        }),
       'eventHubNamespaceId is a Terraform reference, so EventHubNamespace.fromEventHubNamespaceAttributes cannot read the name from it at synth. Fix: pass eventHubNamespaceName as well',
     ],
-    ['a name the id contradicts', (s) => EventHubNamespace.fromEventHubNamespaceAttributes(s, 'shared', { eventHubNamespaceId: NAMESPACE_ID, eventHubNamespaceName: 'evhns-other' }), "eventHubNamespaceName 'evhns-other' is not the name in eventHubNamespaceId ('evhns-shared')"],
-    ['an unsupported sku', (s) => EventHubNamespace.fromEventHubNamespaceAttributes(s, 'shared', { eventHubNamespaceId: NAMESPACE_ID, sku: 'Basic' as EventHubSku }), "sku 'Basic' is not supported"],
+    [
+      'a name the id contradicts',
+      (s) => EventHubNamespace.fromEventHubNamespaceAttributes(s, 'shared', { eventHubNamespaceId: NAMESPACE_ID, eventHubNamespaceName: 'evhns-other' }),
+      "eventHubNamespaceName 'evhns-other' is not the name in eventHubNamespaceId ('evhns-shared')",
+    ],
+    [
+      'an unsupported sku',
+      (s) => EventHubNamespace.fromEventHubNamespaceAttributes(s, 'shared', { eventHubNamespaceId: NAMESPACE_ID, sku: 'Basic' as EventHubSku }),
+      "sku 'Basic' is not supported",
+    ],
   ];
   for (const [title, build, expected] of bad) {
     it(`reports ${title}`, () => {
@@ -185,7 +229,10 @@ describe('Event Hubs grants (namespace and hub)', () => {
     expect(ns.grantReceive(PRINCIPAL)).not.toBe(onHub);
     expect(h.grantReceive(PRINCIPAL)).toBe(onHub);
     h.grantSend(PRINCIPAL);
-    const imported = EventHub.fromEventHubAttributes(stack, 'imported', { eventHubNamespace: EventHubNamespace.fromEventHubNamespaceAttributes(stack, 'shared', { eventHubNamespaceId: NAMESPACE_ID }), eventHubId: HUB_ID });
+    const imported = EventHub.fromEventHubAttributes(stack, 'imported', {
+      eventHubNamespace: EventHubNamespace.fromEventHubNamespaceAttributes(stack, 'shared', { eventHubNamespaceId: NAMESPACE_ID }),
+      eventHubId: HUB_ID,
+    });
     imported.grantReceive(PRINCIPAL);
     const scopes = roles(synthJson(stack)).map((r) => `${r.role_definition_name} ${r.scope}`);
     expect(scopes.sort()).toEqual(
@@ -209,7 +256,12 @@ describe('EventHub block: default settings', () => {
   it('4 partitions and 7 days retention, in the namespace, with a generated name; its address is the block id', () => {
     const { stack, hub: h } = hub();
     const synth = synthJson(stack);
-    expect(onlyResource(synth, 'azurerm_eventhub')).toMatchObject({ partition_count: 4, message_retention: 7, namespace_id: '${azurerm_eventhub_namespace.ns.id}', name: h.eventHubName });
+    expect(onlyResource(synth, 'azurerm_eventhub')).toMatchObject({
+      partition_count: 4,
+      message_retention: 7,
+      namespace_id: '${azurerm_eventhub_namespace.ns.id}',
+      name: h.eventHubName,
+    });
     expect(h.eventHubName).toMatch(/^evh-test-hub-[0-9a-f]{6}$/);
     expect(Object.keys(resourcesOf(synth, 'azurerm_eventhub'))).toEqual(['hub']);
     expect(resolve(stack, h.eventHubId)).toBe('${azurerm_eventhub.hub.id}');

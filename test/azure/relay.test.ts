@@ -249,9 +249,12 @@ describe('Relay importers', () => {
     expect(notNamespace.map((e) => e.slice(0, e.indexOf(']') + 1))).toEqual(['[test/eh]', '[test/nested]']);
     one(errors, "relayNamespaceName 'relay-else' is not the name in relayNamespaceId ('relay-shared')");
     expect(one(errors, 'is not the resource id of a Microsoft.Relay/namespaces/hybridConnections')).toMatch(/^\[test\/flat\]/);
-    expect(one(errors, "hybridConnectionId names a resource inside 'relay-other' in resource group 'rg-hybrid', which is not relayNamespace ('relay-shared' in resource group 'rg-hybrid')")).toMatch(
-      /^\[test\/elsewhere\]/,
-    );
+    expect(
+      one(
+        errors,
+        "hybridConnectionId names a resource inside 'relay-other' in resource group 'rg-hybrid', which is not relayNamespace ('relay-shared' in resource group 'rg-hybrid')",
+      ),
+    ).toMatch(/^\[test\/elsewhere\]/);
   });
 
   it('JavaScript callers: a missing id or namespace names the importer and the prop', () => {

@@ -298,7 +298,9 @@ describe('ServiceBusSubscription', () => {
     });
     ServiceBusSubscription.fromServiceBusSubscriptionAttributes(stack, 'queue', { serviceBusTopic: topic, subscriptionId: QUEUE_ID });
     expect(validationErrors(stack).map((e) => e.slice(0, e.indexOf(' ', e.indexOf(']') + 2)))).toEqual(['[test/other] subscriptionId', '[test/queue] subscriptionId']);
-    expect(validationErrors(stack)[0]).toContain("names a resource inside 'audit' in resource group 'rg-shared', which is not serviceBusTopic ('events' in resource group 'rg-shared')");
+    expect(validationErrors(stack)[0]).toContain(
+      "names a resource inside 'audit' in resource group 'rg-shared', which is not serviceBusTopic ('events' in resource group 'rg-shared')",
+    );
     expect(validationErrors(stack)[1]).toContain('is not the resource id of a Microsoft.ServiceBus/namespaces/topics/subscriptions.');
     expect(() => ServiceBusSubscription.fromServiceBusSubscriptionAttributes(stack, 'x', { subscriptionId: SUBSCRIPTION_ID } as any)).toThrow(
       'ServiceBusSubscription.fromServiceBusSubscriptionAttributes needs serviceBusTopic',

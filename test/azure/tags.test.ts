@@ -4,6 +4,7 @@
 // case-insensitive. Each message is asserted, then the wiring into every block that takes tags.
 import { TerraformVariable } from 'cdktf';
 import { describe, expect, it } from 'vitest';
+import { queueProps } from './logic-app-fixtures';
 import {
   ActionGroup,
   ApiManagement,
@@ -23,9 +24,8 @@ import {
   StorageAccount,
   UserAssignedIdentity,
 } from '../../src';
-import { queueProps } from './logic-app-fixtures';
-import { Problems } from '../../src/core/problems';
 import { checkTags, TAG_LIMITS } from '../../src/azure/tags';
+import { Problems } from '../../src/core/problems';
 import { newStack, synthJson, validationErrors } from '../helpers';
 
 function problemsOf(tags: unknown, limits = TAG_LIMITS.resource): string[] {
@@ -171,9 +171,11 @@ describe('tags are checked on the messaging, identity, alert and Logic App block
       tags: BAD,
     });
     new LogicAppConsumer(stack, 'logic', { resourceGroup: rg, ...queueProps(), tags: BAD });
-    expect(validationErrors(stack).filter((e) => e.includes('tags:')).sort()).toEqual(
-      ['test/ag', 'test/alert', 'test/eh', 'test/id', 'test/logic', 'test/relay', 'test/sb'].map(message),
-    );
+    expect(
+      validationErrors(stack)
+        .filter((e) => e.includes('tags:'))
+        .sort(),
+    ).toEqual(['test/ag', 'test/alert', 'test/eh', 'test/id', 'test/logic', 'test/relay', 'test/sb'].map(message));
   });
 
   it('a pattern passes its tags to its blocks: OutboundQueueIntegration reports them at its namespace', () => {

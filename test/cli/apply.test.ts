@@ -4,7 +4,10 @@ import { cli, orders, SAS, TestApplicationUser, TestCustomApi } from './harness'
 import { fakePerTest } from './per-test';
 
 let fake: FakeDataverse;
-fakePerTest((f) => (fake = f), () => fake);
+fakePerTest(
+  (f) => (fake = f),
+  () => fake,
+);
 
 describe('apply', () => {
   it('upserts in dependency order with binds, the secret and the solution header; progress and summary', async () => {
@@ -21,10 +24,10 @@ describe('apply', () => {
       'eventhandler_serviceendpoint@odata.bind': `/serviceendpoints(${endpointId})`,
       'sdkmessageid@odata.bind': '/sdkmessages(20bebb1b-ea3e-db11-86a7-000a3a5473e9)',
       'sdkmessagefilterid@odata.bind': '/sdkmessagefilters(4a1c0000-0000-4000-8000-000000000002)',
-      'stage': 40,
-      'mode': 1,
+      stage: 40,
+      mode: 1,
     });
-    expect(patches[2].body).toMatchObject({ 'sdkmessageprocessingstepid@odata.bind': `/sdkmessageprocessingsteps(${stepId})`, 'imagetype': 0 });
+    expect(patches[2].body).toMatchObject({ 'sdkmessageprocessingstepid@odata.bind': `/sdkmessageprocessingsteps(${stepId})`, imagetype: 0 });
     // creation is a plain upsert; the secret is stored but never returned
     expect(patches[0].headers['if-match']).toBeUndefined();
     expect(fake.secretsOf('serviceendpoints', endpointId).saskey).toBe(SAS);
@@ -148,7 +151,10 @@ describe('apply', () => {
     fake.patchBarrier = 3;
     expect((await cli(fake, ['apply', ...s.args, '--parallelism', '2', '--no-batch'])).code).toBe(0);
     expect(fake.maxPatchInFlight).toBe(2);
-    const order = fake.requestsOf('PATCH').filter((q) => !q.path.startsWith('annotations')).map((q) => q.path.split('(')[0]);
+    const order = fake
+      .requestsOf('PATCH')
+      .filter((q) => !q.path.startsWith('annotations'))
+      .map((q) => q.path.split('(')[0]);
     expect(order[0]).toBe('serviceendpoints');
     expect(order.slice(1)).toEqual(Array(4).fill('sdkmessageprocessingsteps'));
   });
@@ -222,7 +228,10 @@ describe('lookups of rows an earlier record creates (custom API messages)', () =
     const s = withApi();
     const r = await cli(fake, ['apply', ...s.args]);
     expect(r.code).toBe(0);
-    const order = fake.requestsOf('PATCH').filter((q) => !q.path.startsWith('annotations')).map((q) => q.path.split('(')[0]);
+    const order = fake
+      .requestsOf('PATCH')
+      .filter((q) => !q.path.startsWith('annotations'))
+      .map((q) => q.path.split('(')[0]);
     expect(order).toEqual(['serviceendpoints', 'customapis', 'sdkmessageprocessingsteps']);
     const step = fake.requestsOf('PATCH', 'sdkmessageprocessingsteps')[0];
     const message = fake.rows('sdkmessages').find((m) => m.name === 'contoso_Approve')!;
@@ -236,4 +245,3 @@ describe('lookups of rows an earlier record creates (custom API messages)', () =
     expect(r.errors()).toContain("the sdkmessage for message 'contoso_Approve' does not exist");
   });
 });
-

@@ -34,7 +34,9 @@ describe('command line: change tracking', () => {
     const s = tracked();
     const plan = await cli(fake, ['plan', ...s.args]);
     expect(plan.code, plan.errors()).toBe(0);
-    expect(plan.text()).toMatch(/~ update entitychangetracking test\/track-account .*\n\s+changetrackingenabled: false → true\n\s+\(permanent: once enabled, Dataverse cannot turn change tracking off; prune only forgets the record\)/);
+    expect(plan.text()).toMatch(
+      /~ update entitychangetracking test\/track-account .*\n\s+changetrackingenabled: false → true\n\s+\(permanent: once enabled, Dataverse cannot turn change tracking off; prune only forgets the record\)/,
+    );
     expect(metadataWrites()).toEqual([]);
 
     const before = fake.requests.length;
@@ -49,8 +51,15 @@ describe('command line: change tracking', () => {
     expect(fake.tables.definition('account')).toMatchObject({ ChangeTrackingEnabled: true, EntitySetName: 'accounts' });
     expect(fake.tables.definition('account')!.DisplayName.LocalizedLabels).toHaveLength(2);
     // Read, then the whole definition, then the check after the PUT.
-    const gets = fake.requests.slice(before).filter((q) => q.method === 'GET' && q.path.startsWith('EntityDefinitions')).map((q) => q.query.get('$select'));
-    expect(gets).toEqual(['LogicalName,EntitySetName,ChangeTrackingEnabled,CanChangeTrackingBeEnabled', null, 'LogicalName,EntitySetName,ChangeTrackingEnabled,CanChangeTrackingBeEnabled']);
+    const gets = fake.requests
+      .slice(before)
+      .filter((q) => q.method === 'GET' && q.path.startsWith('EntityDefinitions'))
+      .map((q) => q.query.get('$select'));
+    expect(gets).toEqual([
+      'LogicalName,EntitySetName,ChangeTrackingEnabled,CanChangeTrackingBeEnabled',
+      null,
+      'LogicalName,EntitySetName,ChangeTrackingEnabled,CanChangeTrackingBeEnabled',
+    ]);
     expect(r.text()).toContain('~ updated entitychangetracking test/track-account');
   });
 
@@ -70,14 +79,16 @@ describe('command line: change tracking', () => {
     await cli(fake, ['apply', ...tracked().args]);
     const before = fake.requests.length;
     const plain = await cli(fake, ['plan', ...orders().args]);
-    expect(plain.text()).toContain("Note: 1 change-tracking record(s) this stack registered earlier are gone from the manifest; 'cdktf-dataverse prune' forgets them and leaves change tracking on (Dataverse cannot turn it off: it is permanent).");
+    expect(plain.text()).toContain(
+      "Note: 1 change-tracking record(s) this stack registered earlier are gone from the manifest; 'cdktf-dataverse prune' forgets them and leaves change tracking on (Dataverse cannot turn it off: it is permanent).",
+    );
     const plan = await cli(fake, ['plan', ...orders().args, '--prune']);
-    expect(plan.text()).toContain("- forget entitychangetracking test/track-account");
+    expect(plan.text()).toContain('- forget entitychangetracking test/track-account');
     expect(plan.text()).toContain("change tracking stays enabled on table 'account'; Dataverse cannot turn it off (permanent)");
     expect(plan.text()).toContain('Plan: 0 to create, 0 to update, 3 unchanged, 0 to delete.');
     const r = await cli(fake, ['prune', ...orders().args]);
     expect(r.code, r.errors()).toBe(0);
-    expect(r.text()).toContain("- forgot entitychangetracking test/track-account");
+    expect(r.text()).toContain('- forgot entitychangetracking test/track-account');
     expect(r.text()).toContain('Prune complete: 0 created, 0 updated, 0 unchanged, 0 deleted, 1 forgotten (change tracking stays on).');
     const later = fake.requests.slice(before);
     expect(later.filter((q) => q.path.startsWith('EntityDefinitions') && q.method !== 'GET')).toEqual([]);
@@ -178,7 +189,14 @@ describe('command line: change tracking', () => {
   });
 
   it('a ChangeTrackingExport end to end: change tracking on both tables, the application user with its role; a second apply writes nothing', async () => {
-    fake.seed('roles', [{ id: '7c1c0000-0000-4000-8000-0000000000c7', roleid: '7c1c0000-0000-4000-8000-0000000000c7', name: 'Change tracking export', _businessunitid_value: fake.rows('businessunits').find((b) => b._parentbusinessunitid_value === null)!.id }]);
+    fake.seed('roles', [
+      {
+        id: '7c1c0000-0000-4000-8000-0000000000c7',
+        roleid: '7c1c0000-0000-4000-8000-0000000000c7',
+        name: 'Change tracking export',
+        _businessunitid_value: fake.rows('businessunits').find((b) => b._parentbusinessunitid_value === null)!.id,
+      },
+    ]);
     fake.tables.define('contact', { ChangeTrackingEnabled: true });
     const s = orders(undefined, {
       extra: (stack, dataverse) => {
@@ -189,7 +207,10 @@ describe('command line: change tracking', () => {
           tables: [{ logicalName: 'account', columns: ['name'] }, { logicalName: 'contact' }],
           securityRoleName: 'Change tracking export',
           functionCode: functionFolder(),
-          serviceBusQueue: ServiceBusQueue.fromServiceBusQueueAttributes(stack, 'q', { serviceBusNamespace: ns, queueId: `${SUB}/Microsoft.ServiceBus/namespaces/sb-shared/queues/changes` }),
+          serviceBusQueue: ServiceBusQueue.fromServiceBusQueueAttributes(stack, 'q', {
+            serviceBusNamespace: ns,
+            queueId: `${SUB}/Microsoft.ServiceBus/namespaces/sb-shared/queues/changes`,
+          }),
           existingIdentity: UserAssignedIdentity.fromUserAssignedIdentityAttributes(stack, 'id', {
             userAssignedIdentityId: `${SUB}/Microsoft.ManagedIdentity/userAssignedIdentities/id-changes`,
             principalId: '11111111-1111-4111-8111-111111111111',

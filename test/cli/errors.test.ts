@@ -1,14 +1,17 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { FakeDataverse } from './fake-dataverse';
 import { cli, orders, recordingIo, startFake, synthOrders } from './harness';
 import { fakePerTest } from './per-test';
-import * as fs from 'fs';
-import * as path from 'path';
 import { defaultTokenProvider } from '../../src/cli/io';
 import { run } from '../../src/cli/run';
 
 let fake: FakeDataverse;
-fakePerTest((f) => (fake = f), () => fake);
+fakePerTest(
+  (f) => (fake = f),
+  () => fake,
+);
 
 describe('errors', () => {
   it('unknown table/message pair: names the table and the fix', async () => {
@@ -32,7 +35,7 @@ describe('errors', () => {
     const r = await cli(fake, ['plan', '--manifest', s.dir]);
     expect(r.code).toBe(1);
     expect(r.errors()).toContain(`output '${s.outputName}' (serviceendpoint.saskey of test/orders/endpoint; or set CDKTF_DATAVERSE_OUTPUT_`);
-    expect(r.errors()).toContain("terraform output -json > outputs.json");
+    expect(r.errors()).toContain('terraform output -json > outputs.json');
     expect(fake.requests).toHaveLength(0);
   });
 
@@ -125,7 +128,15 @@ describe('default settings', () => {
     const s = orders();
     const r = recordingIo();
     const scopes: string[] = [];
-    const io = { ...r.io, tokenProvider: { getToken: async (scope: string) => { scopes.push(scope); throw new Error('offline test'); } } };
+    const io = {
+      ...r.io,
+      tokenProvider: {
+        getToken: async (scope: string) => {
+          scopes.push(scope);
+          throw new Error('offline test');
+        },
+      },
+    };
     expect(await run(['plan', ...s.args], io)).toBe(1);
     expect(scopes).toEqual(['https://contoso.crm4.dynamics.com/.default']);
     expect(r.errors()).toContain('could not get an access token for https://contoso.crm4.dynamics.com/.default from the token provider: offline test');
@@ -175,8 +186,9 @@ describe('main', () => {
     const walk = (d: string) => {
       for (const e of fs.readdirSync(d, { withFileTypes: true })) {
         const full = path.join(d, e.name);
-        if (e.isDirectory()) walk(full);
-        else if (full.endsWith('.ts') && /console\.(log|error|warn|info)/.test(fs.readFileSync(full, 'utf8')) && !full.endsWith(path.join('cli', 'io.ts'))) {
+        if (e.isDirectory()) {
+          walk(full);
+        } else if (full.endsWith('.ts') && /console\.(log|error|warn|info)/.test(fs.readFileSync(full, 'utf8')) && !full.endsWith(path.join('cli', 'io.ts'))) {
           offenders.push(full);
         }
       }
@@ -185,4 +197,3 @@ describe('main', () => {
     expect(offenders).toEqual([]);
   });
 });
-

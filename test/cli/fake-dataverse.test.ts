@@ -13,7 +13,7 @@ const ID = '0a0b0c0d-0000-4000-8000-000000000001';
 const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
   fetch(`${fake.url}/api/data/v9.2/${path}`, {
     method,
-    headers: { 'Authorization': 'Bearer fake-token', 'Content-Type': 'application/json', ...headers },
+    headers: { Authorization: 'Bearer fake-token', 'Content-Type': 'application/json', ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 
@@ -60,7 +60,7 @@ describe('FakeDataverse $batch (OData 4.0 Part 1 §11.7)', () => {
   const batch = (body: string, prefer?: string) =>
     fetch(`${fake.url}/api/data/v9.2/$batch`, {
       method: 'POST',
-      headers: { 'Authorization': 'Bearer fake-token', 'Content-Type': 'multipart/mixed; boundary=batch_x', ...(prefer ? { Prefer: prefer } : {}) },
+      headers: { Authorization: 'Bearer fake-token', 'Content-Type': 'multipart/mixed; boundary=batch_x', ...(prefer ? { Prefer: prefer } : {}) },
       body,
     });
   const op = (id: number, line: string, json?: object) =>

@@ -158,7 +158,8 @@ export class FakeDataverse {
 
   private fault(method: string, path: string, inBatch: boolean): Fault | undefined {
     const f = this.faults.find(
-      (x) => x.times > 0 && (inBatch ? x.inBatch === true : true) && (x.method === undefined || x.method === method) && (x.pathIncludes === undefined || path.includes(x.pathIncludes)),
+      (x) =>
+        x.times > 0 && (inBatch ? x.inBatch === true : true) && (x.method === undefined || x.method === method) && (x.pathIncludes === undefined || path.includes(x.pathIncludes)),
     );
     if (f) f.times--;
     return f;
@@ -185,13 +186,19 @@ export class FakeDataverse {
     const fault = this.fault(method, path, false);
     if (fault?.kind === 'hang') return 'hang';
     if (fault?.kind === 'html') {
-      return { status: fault.status ?? 200, contentType: 'text/html; charset=utf-8', text: '<!DOCTYPE html><html><head><title>Sign in to continue</title></head><body>Corporate proxy: please sign in.</body></html>' };
+      return {
+        status: fault.status ?? 200,
+        contentType: 'text/html; charset=utf-8',
+        text: '<!DOCTYPE html><html><head><title>Sign in to continue</title></head><body>Corporate proxy: please sign in.</body></html>',
+      };
     }
     if (fault?.kind === 'shape') return { status: 200, body: { ok: true } };
     if (fault?.kind === 'garbage') return { status: 200, text: '{"value":[{"asyncoperationid":"a5a5', contentType: 'application/json; odata.metadata=minimal' };
     if (fault?.kind === 'nextlink') return { status: 200, body: { value: [], '@odata.nextLink': 'https://collector.example.net/api/data/v9.2/serviceendpoints?$skiptoken=1' } };
     if (fault) return statusFault(fault);
-    if (this.forbidden) return errorAnswer(403, '0x80040220', 'Principal user (Id=00000000-0000-0000-0000-000000000000, type=8, roleCount=0) is missing prvReadSdkMessage privilege.');
+    if (this.forbidden) {
+      return errorAnswer(403, '0x80040220', 'Principal user (Id=00000000-0000-0000-0000-000000000000, type=8, roleCount=0) is missing prvReadSdkMessage privilege.');
+    }
     if (isBatch && method === 'POST') return this.batch(req, text);
     const answer = await this.operation(method, path, url.searchParams, req.headers, body);
     return { status: answer.status, body: answer.body, headers: answer.headers };
@@ -201,7 +208,15 @@ export class FakeDataverse {
   private async operation(method: string, path: string, query: URLSearchParams, headers: http.IncomingHttpHeaders | { [k: string]: string }, body: any): Promise<OpAnswer> {
     const user = this.tokenUser;
     if (path === 'WhoAmI' && method === 'GET') {
-      return { status: 200, body: { '@odata.context': `${this.url}/api/data/v9.2/$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`, BusinessUnitId: '6b1c0000-0000-4000-8000-000000000001', UserId: user, OrganizationId: '0c0c0000-0000-4000-8000-000000000003' } };
+      return {
+        status: 200,
+        body: {
+          '@odata.context': `${this.url}/api/data/v9.2/$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`,
+          BusinessUnitId: '6b1c0000-0000-4000-8000-000000000001',
+          UserId: user,
+          OrganizationId: '0c0c0000-0000-4000-8000-000000000003',
+        },
+      };
     }
     const table = this.tables.handle(method, path, headers, body, query.get('$select'));
     if (table) return table;

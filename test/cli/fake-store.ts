@@ -126,7 +126,10 @@ export class FakeStore {
   public get(set: string, id: string, select: string | null): OpAnswer {
     const row = this.table(set).get(id);
     if (!row) return notFound(id);
-    return { status: 200, body: { '@odata.context': `${this.url()}/api/data/v9.2/$metadata#${set}/$entity`, '@odata.etag': `W/"${row.__version ?? 1}"`, ...this.project(set, row, select) } };
+    return {
+      status: 200,
+      body: { '@odata.context': `${this.url()}/api/data/v9.2/$metadata#${set}/$entity`, '@odata.etag': `W/"${row.__version ?? 1}"`, ...this.project(set, row, select) },
+    };
   }
 
   public patch(set: string, id: string, headers: http.IncomingHttpHeaders, body: any, user: string): OpAnswer {
@@ -213,7 +216,10 @@ export class FakeStore {
     if (top !== null) rows = rows.slice(0, Number(top));
     const skip = Number(params.get('$skiptoken') ?? 0);
     const page = rows.slice(skip, skip + pageSize);
-    const body: Row = { '@odata.context': `${this.url()}/api/data/v9.2/$metadata#${set}`, value: page.map((r) => ({ '@odata.etag': `W/"${r.__version ?? 1}"`, ...this.project(set, r, params.get('$select')) })) };
+    const body: Row = {
+      '@odata.context': `${this.url()}/api/data/v9.2/$metadata#${set}`,
+      value: page.map((r) => ({ '@odata.etag': `W/"${r.__version ?? 1}"`, ...this.project(set, r, params.get('$select')) })),
+    };
     if (top === null && skip + pageSize < rows.length) {
       const next = new URLSearchParams(params);
       next.set('$skiptoken', String(skip + pageSize));

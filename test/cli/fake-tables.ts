@@ -25,7 +25,10 @@ export function tableDefinition(logicalName: string, extra: Definition = {}): De
     SchemaName: logicalName.charAt(0).toUpperCase() + logicalName.slice(1),
     EntitySetName: logicalName.endsWith('y') ? `${logicalName.slice(0, -1)}ies` : `${logicalName}s`,
     PrimaryIdAttribute: `${logicalName}id`,
-    MetadataId: createHash('md5').update(logicalName).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
+    MetadataId: createHash('md5')
+      .update(logicalName)
+      .digest('hex')
+      .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
     ChangeTrackingEnabled: false,
     CanChangeTrackingBeEnabled: { Value: true, CanBeChanged: false, ManagedPropertyLogicalName: 'canchangetrackingbeenabled' },
     IsCustomEntity: false,

@@ -11,7 +11,10 @@ import { parseOptions } from '../../src/cli/options';
 import { run, version } from '../../src/cli/run';
 
 let fake: FakeDataverse;
-fakePerTest((f) => (fake = f), () => fake);
+fakePerTest(
+  (f) => (fake = f),
+  () => fake,
+);
 
 describe('answers that are not Dataverse', () => {
   it('a proxy answering 200 with an HTML page: error naming URL, status and first bytes; nothing done, nothing recorded', async () => {
@@ -63,8 +66,18 @@ describe('answers that are not Dataverse', () => {
   });
 
   it.each([
-    ['JSON of another shape (no value list)', 'shape', 'sdkmessageprocessingsteps', "JSON without the collection's 'value' list of objects; the body starts with \"{\\\"ok\\\":true}\""],
-    ['a next-page link to another host (never gets the access token)', 'nextlink', 'serviceendpoints', 'refusing to send the access token to https://collector.example.net/api/data/v9.2/serviceendpoints'],
+    [
+      'JSON of another shape (no value list)',
+      'shape',
+      'sdkmessageprocessingsteps',
+      'JSON without the collection\'s \'value\' list of objects; the body starts with "{\\"ok\\":true}"',
+    ],
+    [
+      'a next-page link to another host (never gets the access token)',
+      'nextlink',
+      'serviceendpoints',
+      'refusing to send the access token to https://collector.example.net/api/data/v9.2/serviceendpoints',
+    ],
   ] as const)('%s is refused', async (_, kind, path, message) => {
     const s = orders();
     fake.inject({ kind, method: 'GET', pathIncludes: path, times: 10 });
@@ -149,14 +162,18 @@ describe('sign-in failures', () => {
       [
         new CredentialUnavailableError('EnvironmentCredential is unavailable. No underlying credential could be used.'),
         new CredentialUnavailableError('ManagedIdentityCredential: Authentication failed. Message Attempted to use the IMDS endpoint, but it is not available.'),
-        new CredentialUnavailableError("Azure CLI could not be found. Please visit https://aka.ms/azure-cli for installation instructions and then, once installed, authenticate to your Azure account using 'az login'."),
+        new CredentialUnavailableError(
+          "Azure CLI could not be found. Please visit https://aka.ms/azure-cli for installation instructions and then, once installed, authenticate to your Azure account using 'az login'.",
+        ),
       ],
       'ChainedTokenCredential authentication failed.',
     );
     const io = { ...r.io, tokenProvider: { description: DEFAULT_CREDENTIAL_CHAIN, getToken: async () => Promise.reject(failure) } };
     expect(await run(['plan', ...s.args, '--environment-url', fake.url], io)).toBe(1);
     const text = r.errors();
-    expect(text).toContain(`could not get an access token for ${fake.url}/.default from DefaultAzureCredential (tried in order: EnvironmentCredential, WorkloadIdentityCredential, ManagedIdentityCredential`);
+    expect(text).toContain(
+      `could not get an access token for ${fake.url}/.default from DefaultAzureCredential (tried in order: EnvironmentCredential, WorkloadIdentityCredential, ManagedIdentityCredential`,
+    );
     expect(text).toContain('ChainedTokenCredential authentication failed.');
     expect(text).toContain('  - CredentialUnavailableError: EnvironmentCredential is unavailable.');
     expect(text).toContain('  - CredentialUnavailableError: Azure CLI could not be found.');

@@ -11,15 +11,18 @@ import { fullSynth, newStack, tempDir } from '../helpers';
 
 /** A stack with OutboundQueueIntegration, fully synthesized; returns its folder and output name. */
 export function synthOrders(
-  steps: StepDefinition[] = [{ table: 'salesorder', message: 'Create' }, { table: 'salesorder', message: 'Update', filteringAttributes: ['statuscode'] }],
+  steps: StepDefinition[] = [
+    { table: 'salesorder', message: 'Create' },
+    { table: 'salesorder', message: 'Update', filteringAttributes: ['statuscode'] },
+  ],
   options: { env?: Partial<DataverseEnvironmentProps>; extra?: (stack: Construct, dataverse: DataverseEnvironment) => void; id?: string } = {},
 ) {
   const { app, stack, rg, dataverse } = newStack(options.env);
-  const orders = new OutboundQueueIntegration(stack, options.id ?? 'orders', { dataverse, resourceGroup: rg, steps });
+  const integration = new OutboundQueueIntegration(stack, options.id ?? 'orders', { dataverse, resourceGroup: rg, steps });
   options.extra?.(stack, dataverse);
   const dir = fullSynth(app, 'test');
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'dataverse-registrations.json'), 'utf8'));
-  return { dir, manifest, outputName: orders.secretOutputName, manifestFile: path.join(dir, 'dataverse-registrations.json') };
+  return { dir, manifest, outputName: integration.secretOutputName, manifestFile: path.join(dir, 'dataverse-registrations.json') };
 }
 
 /** The SAS key the tests' outputs file holds. */
@@ -140,7 +143,12 @@ export function synthFleet(records = 100, outdir?: string) {
   for (let i = 0; i < endpoints; i++) {
     const two = steps - 2 >= endpoints - i - 1;
     steps -= two ? 2 : 1;
-    const defs: StepDefinition[] = two ? [{ table: 'salesorder', message: 'Create' }, { table: 'salesorder', message: 'Update' }] : [{ table: 'salesorder', message: 'Create' }];
+    const defs: StepDefinition[] = two
+      ? [
+          { table: 'salesorder', message: 'Create' },
+          { table: 'salesorder', message: 'Update' },
+        ]
+      : [{ table: 'salesorder', message: 'Create' }];
     const q = new OutboundQueueIntegration(stack, `q${i}`, { dataverse, resourceGroup: rg, steps: defs });
     outputs[q.secretOutputName] = `sas-key-${i}`;
   }

@@ -140,7 +140,7 @@ describe('command line: alternate keys', () => {
   it('a key that was there before the first apply is adopted as unchanged, and prune never deletes it', async () => {
     await fetch(`${fake.url}/api/data/v9.2/${KEYS}`, {
       method: 'POST',
-      headers: { 'Authorization': 'Bearer fake-token', 'Content-Type': 'application/json' },
+      headers: { Authorization: 'Bearer fake-token', 'Content-Type': 'application/json' },
       body: JSON.stringify({ SchemaName: 'contoso_AccountNumber', KeyAttributes: ['accountnumber'] }),
     });
     const r = await cli(fake, ['apply', ...withKey().args]);

@@ -8,7 +8,10 @@ import { fakePerTest } from './per-test';
 import { RegistrationMode } from '../../src';
 
 let fake: FakeDataverse;
-fakePerTest((f) => (fake = f), () => fake);
+fakePerTest(
+  (f) => (fake = f),
+  () => fake,
+);
 
 const edit = (file: string, change: (m: any) => void) => {
   const m = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -30,7 +33,10 @@ describe('manifests refused before the first request', () => {
   });
 
   it('duplicate ids and ids that are not GUIDs, all in one error', async () => {
-    const s = orders([{ table: 'salesorder', message: 'Create' }, { table: 'salesorder', message: 'Update' }]);
+    const s = orders([
+      { table: 'salesorder', message: 'Create' },
+      { table: 'salesorder', message: 'Update' },
+    ]);
     edit(s.manifestFile, (m) => {
       m.records[2].id = m.records[1].id;
       m.records[0].id = 'not-a-guid';

@@ -10,9 +10,15 @@ import { fakePerTest } from './per-test';
 import { derivedRecordId, Ledger } from '../../src/cli/ledger';
 
 let fake: FakeDataverse;
-fakePerTest((f) => (fake = f), () => fake);
+fakePerTest(
+  (f) => (fake = f),
+  () => fake,
+);
 
-const TWO = [{ table: 'salesorder', message: 'Create' }, { table: 'salesorder', message: 'Update' }];
+const TWO = [
+  { table: 'salesorder', message: 'Create' },
+  { table: 'salesorder', message: 'Update' },
+];
 const ONE = [{ table: 'salesorder', message: 'Create' }];
 const ADMIN_ROLE = '7c1c0000-0000-4000-8000-000000000003';
 
@@ -49,7 +55,9 @@ describe('two apps, one stack name', () => {
     const before = fake.writes().length;
     const r = await cli(fake, ['apply', ...b.args, '--prune']);
     expect(r.code).toBe(1);
-    expect(r.errors()).toContain(`the ownership note annotations(${Ledger.noteId(b.manifest)}) belongs to app 'app-a' (stack 'test'), but this manifest is app 'app-b', stack 'test'`);
+    expect(r.errors()).toContain(
+      `the ownership note annotations(${Ledger.noteId(b.manifest)}) belongs to app 'app-a' (stack 'test'), but this manifest is app 'app-b', stack 'test'`,
+    );
     expect(fake.writes().length).toBe(before);
   });
 });
@@ -59,7 +67,12 @@ describe('forged notes', () => {
     const s = orders(ONE);
     fake.seed('annotations', [
       note(Ledger.noteId(s.manifest), SOMEONE_ELSE, {
-        format: 'cdktf-dataverse/ownership', version: 2, app: 'cdktf-dataverse-examples', stack: 'test', environment: 'https://contoso.crm4.dynamics.com', digestKey: 'a2V5',
+        format: 'cdktf-dataverse/ownership',
+        version: 2,
+        app: 'cdktf-dataverse-examples',
+        stack: 'test',
+        environment: 'https://contoso.crm4.dynamics.com',
+        digestKey: 'a2V5',
         records: [{ id: ADMIN_ROLE, table: 'role', entitySet: 'roles', path: 'test/orders/endpoint' }],
       }),
     ]);
@@ -80,7 +93,12 @@ describe('forged notes', () => {
     fake.seed('sdkmessageprocessingsteps', [{ id: gone, name: 'ours, removed from the manifest' }]);
     fake.seed('annotations', [
       note(Ledger.noteId(s.manifest), SOMEONE_ELSE, {
-        format: 'cdktf-dataverse/ownership', version: 2, app: 'cdktf-dataverse-examples', stack: 'test', environment: 'https://contoso.crm4.dynamics.com', digestKey: 'a2V5',
+        format: 'cdktf-dataverse/ownership',
+        version: 2,
+        app: 'cdktf-dataverse-examples',
+        stack: 'test',
+        environment: 'https://contoso.crm4.dynamics.com',
+        digestKey: 'a2V5',
         records: [
           { id: ADMIN_ROLE, table: 'role', entitySet: 'roles', path: 'test/orders/admin' },
           { id: foreignStep, table: 'sdkmessageprocessingstep', entitySet: 'sdkmessageprocessingsteps', path: 'test/orders/ghost' },
@@ -94,7 +112,12 @@ describe('forged notes', () => {
     expect(doc.changes.filter((c: any) => c.action === 'delete').map((c: any) => c.id)).toEqual([gone]);
     expect(doc.leftAlone).toEqual([
       { entitySet: 'accounts', id: '22222222-3333-4444-8555-666666666666', path: 'test/orders/account', reason: "table 'account' (accounts) is not one this library writes" },
-      { entitySet: 'sdkmessageprocessingsteps', id: foreignStep, path: 'test/orders/ghost', reason: "its id is not the one the library derives from the path 'test/orders/ghost' of stack 'test' in https://contoso.crm4.dynamics.com" },
+      {
+        entitySet: 'sdkmessageprocessingsteps',
+        id: foreignStep,
+        path: 'test/orders/ghost',
+        reason: "its id is not the one the library derives from the path 'test/orders/ghost' of stack 'test' in https://contoso.crm4.dynamics.com",
+      },
       { entitySet: 'roles', id: ADMIN_ROLE, path: 'test/orders/admin', reason: "table 'role' (roles) is not one this library writes" },
     ]);
     const r = await cli(fake, ['prune', '--manifest', s.dir, '--ledger-owner', SOMEONE_ELSE]);
@@ -129,9 +152,14 @@ describe('version 1 notes (before app identities)', () => {
     const [endpoint, create, update] = s.manifest.records;
     expect((await cli(fake, ['apply', ...s.args])).code).toBe(0);
     // Replace the version 2 note by what the previous version wrote.
-    fake.store.restore(JSON.stringify({ ...JSON.parse(fake.store.snapshot()), tables: JSON.parse(fake.store.snapshot()).tables.map(([k, v]: any) => [k, k === 'annotations' ? [] : v]) }));
+    fake.store.restore(
+      JSON.stringify({ ...JSON.parse(fake.store.snapshot()), tables: JSON.parse(fake.store.snapshot()).tables.map(([k, v]: any) => [k, k === 'annotations' ? [] : v]) }),
+    );
     const legacy = {
-      format: 'cdktf-dataverse/ownership', version: 1, stack: 'test', environment: 'https://contoso.crm4.dynamics.com',
+      format: 'cdktf-dataverse/ownership',
+      version: 1,
+      stack: 'test',
+      environment: 'https://contoso.crm4.dynamics.com',
       records: [
         { id: endpoint.id, table: endpoint.table, entitySet: endpoint.entitySet, path: endpoint.path, digests: { saskey: v1Digest(endpoint.id, 'saskey', SAS) } },
         { id: create.id, table: create.table, entitySet: create.entitySet, path: create.path },
@@ -143,7 +171,9 @@ describe('version 1 notes (before app identities)', () => {
     const plan = await cli(fake, ['plan', ...now.args, '--prune', '--detailed-exitcode']);
     expect(plan.code).toBe(0);
     expect(plan.text()).toContain('Plan: 0 to create, 0 to update, 2 unchanged, 0 to delete.');
-    expect(plan.errors()).toContain(`the version 1 ownership note annotations(${Ledger.legacyNoteId(s.manifest)}) of stack 'test' (written before app identities) lists 1 row(s) gone from this manifest: sdkmessageprocessingsteps(${update.id}) ${update.path}`);
+    expect(plan.errors()).toContain(
+      `the version 1 ownership note annotations(${Ledger.legacyNoteId(s.manifest)}) of stack 'test' (written before app identities) lists 1 row(s) gone from this manifest: sdkmessageprocessingsteps(${update.id}) ${update.path}`,
+    );
 
     const before = fake.writes().length;
     const apply = await cli(fake, ['apply', ...now.args, '--prune']);
@@ -163,12 +193,19 @@ describe('version 1 notes (before app identities)', () => {
     const [endpoint] = s.manifest.records;
     expect((await cli(fake, ['apply', ...s.args])).code).toBe(0);
     const v2 = Ledger.noteId(s.manifest);
-    fake.store.restore(JSON.stringify({ ...JSON.parse(fake.store.snapshot()), tables: JSON.parse(fake.store.snapshot()).tables.map(([k, v]: any) => [k, k === 'annotations' ? [] : v]) }));
+    fake.store.restore(
+      JSON.stringify({ ...JSON.parse(fake.store.snapshot()), tables: JSON.parse(fake.store.snapshot()).tables.map(([k, v]: any) => [k, k === 'annotations' ? [] : v]) }),
+    );
     expect(fake.row('annotations', v2)).toBeUndefined();
     fake.seed('annotations', [
       note(Ledger.legacyNoteId(s.manifest), RUNNER, {
-        format: 'cdktf-dataverse/ownership', version: 1, stack: 'test', environment: 'https://contoso.crm4.dynamics.com',
-        records: [{ id: endpoint.id, table: endpoint.table, entitySet: endpoint.entitySet, path: endpoint.path, digests: { saskey: v1Digest(endpoint.id, 'saskey', 'an-older-key') } }],
+        format: 'cdktf-dataverse/ownership',
+        version: 1,
+        stack: 'test',
+        environment: 'https://contoso.crm4.dynamics.com',
+        records: [
+          { id: endpoint.id, table: endpoint.table, entitySet: endpoint.entitySet, path: endpoint.path, digests: { saskey: v1Digest(endpoint.id, 'saskey', 'an-older-key') } },
+        ],
       }),
     ]);
     const plan = await cli(fake, ['plan', ...s.args, '--json']);

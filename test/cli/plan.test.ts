@@ -5,7 +5,10 @@ import { fakePerTest } from './per-test';
 import { Ledger } from '../../src/cli/ledger';
 
 let fake: FakeDataverse;
-fakePerTest((f) => (fake = f), () => fake);
+fakePerTest(
+  (f) => (fake = f),
+  () => fake,
+);
 
 describe('plan', () => {
   it('on an empty environment: every record to create, exit 2 with --detailed-exitcode, no secret printed', async () => {
@@ -110,4 +113,3 @@ describe('plan', () => {
     expect(fake.requestsOf('GET', 'sdkmessagefilters').filter((q) => q.path === 'sdkmessagefilters')).toHaveLength(3);
   });
 });
-

@@ -5,7 +5,10 @@ import { fakePerTest } from './per-test';
 import { Ledger } from '../../src/cli/ledger';
 
 let fake: FakeDataverse;
-fakePerTest((f) => (fake = f), () => fake);
+fakePerTest(
+  (f) => (fake = f),
+  () => fake,
+);
 
 describe('prune', () => {
   const two = [
@@ -35,10 +38,7 @@ describe('prune', () => {
 
     const prune = await cli(fake, ['prune', '--manifest', second.dir]);
     expect(prune.code).toBe(0);
-    expect(fake.requestsOf('DELETE').map((q) => q.path)).toEqual([
-      `sdkmessageprocessingstepimages(${image.id})`,
-      `sdkmessageprocessingsteps(${updateStep.id})`,
-    ]);
+    expect(fake.requestsOf('DELETE').map((q) => q.path)).toEqual([`sdkmessageprocessingstepimages(${image.id})`, `sdkmessageprocessingsteps(${updateStep.id})`]);
     expect(fake.row('sdkmessageprocessingsteps', createStep.id)).toBeDefined();
     expect(fake.row('sdkmessageprocessingsteps', foreign)).toBeDefined();
     expect(prune.text()).toContain('Prune complete: 0 created, 0 updated, 0 unchanged, 2 deleted.');
@@ -89,7 +89,15 @@ describe('prune', () => {
       id: Ledger.noteId(first.manifest),
       subject: 'x',
       _createdby_value: RUNNER,
-      notetext: JSON.stringify({ format: 'cdktf-dataverse/ownership', version: 2, app: 'cdktf-dataverse-examples', stack: 'test', environment: 'https://contoso.crm4.dynamics.com', digestKey: 'a2V5', records: [{ id: image.id, table: image.table, entitySet: image.entitySet, path: image.path }] }),
+      notetext: JSON.stringify({
+        format: 'cdktf-dataverse/ownership',
+        version: 2,
+        app: 'cdktf-dataverse-examples',
+        stack: 'test',
+        environment: 'https://contoso.crm4.dynamics.com',
+        digestKey: 'a2V5',
+        records: [{ id: image.id, table: image.table, entitySet: image.entitySet, path: image.path }],
+      }),
     };
     fake.seed('annotations', [note]);
     const second = orders([{ table: 'salesorder', message: 'Create' }]);

@@ -10,7 +10,10 @@ import { fakePerTest } from './per-test';
 import { CustomApi, CustomApiBindingType, CustomApiFieldType, CustomApiProcessingStepType } from '../../src';
 
 let fake: FakeDataverse;
-fakePerTest((f) => (fake = f), () => fake);
+fakePerTest(
+  (f) => (fake = f),
+  () => fake,
+);
 
 /** The same stack (same construct paths, so the same record ids) with one API and one parameter. */
 function approveApi(api: { steps?: CustomApiProcessingStepType; parameterType?: CustomApiFieldType } = {}, step = false) {
@@ -78,7 +81,7 @@ describe('replace of a Custom API whose unchangeable columns changed', () => {
     await cli(fake, ['apply', ...first.args]);
     await fetch(`${fake.url}/api/data/v9.2/customapis(${first.apiId})`, {
       method: 'PATCH',
-      headers: { 'Authorization': 'Bearer fake-token', 'Content-Type': 'application/json', 'If-Match': '*' },
+      headers: { Authorization: 'Bearer fake-token', 'Content-Type': 'application/json', 'If-Match': '*' },
       body: JSON.stringify({ allowedcustomprocessingsteptype: 2 }),
     });
     expect(fake.row('customapis', first.apiId)!.allowedcustomprocessingsteptype).toBe(1);
@@ -91,7 +94,10 @@ describe('replace of a Custom API whose unchangeable columns changed', () => {
     const before = fake.requests.length;
     expect((await cli(fake, ['apply', ...changed.args])).code).toBe(0);
     const writes = fake.requests.slice(before).filter((q) => q.method !== 'GET' && q.path !== '$batch' && !q.path.startsWith('annotations'));
-    expect(writes.map((q) => `${q.method} ${q.path}`)).toEqual([`DELETE customapirequestparameters(${first.parameterId})`, `PATCH customapirequestparameters(${first.parameterId})`]);
+    expect(writes.map((q) => `${q.method} ${q.path}`)).toEqual([
+      `DELETE customapirequestparameters(${first.parameterId})`,
+      `PATCH customapirequestparameters(${first.parameterId})`,
+    ]);
     expect(fake.row('customapirequestparameters', first.parameterId)!.type).toBe(CustomApiFieldType.INTEGER);
   });
 

@@ -13,7 +13,7 @@ beforeAll(() => {
 
 let fake: FakeDataverse;
 beforeEach(async () => {
-  fake?.close();
+  await fake?.close();
   fake = await startFake();
 });
 afterAll(() => fake?.close());

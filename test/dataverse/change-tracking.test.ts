@@ -34,7 +34,13 @@ describe('TableChangeTracking: the manifest record', () => {
 
   it('comes first in apply order, before alternate keys; its id is deterministic', () => {
     const { stack, dataverse, tracking } = trackStack();
-    new AlternateKey(stack, 'key', { environment: dataverse, table: 'account', schemaName: 'contoso_Number', displayName: 'Number', columns: [{ logicalName: 'accountnumber', columnType: AlternateKeyColumnType.STRING }] });
+    new AlternateKey(stack, 'key', {
+      environment: dataverse,
+      table: 'account',
+      schemaName: 'contoso_Number',
+      displayName: 'Number',
+      columns: [{ logicalName: 'accountnumber', columnType: AlternateKeyColumnType.STRING }],
+    });
     expect(dataverse.toManifest().records.map((r) => r.table)).toEqual(['entitychangetracking', 'entitykey']);
     expect(tracking.recordId).toBe(trackStack().tracking.recordId);
   });

@@ -1,15 +1,7 @@
 import Ajv from 'ajv';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import {
-  CustomApi,
-  CustomApiBindingType,
-  CustomApiDefinition,
-  CustomApiFieldType,
-  CustomApiProcessingStepType,
-  DataverseEnvironmentProps,
-  ManifestFormat,
-} from '../../src';
+import { CustomApi, CustomApiBindingType, CustomApiDefinition, CustomApiFieldType, CustomApiProcessingStepType, DataverseEnvironmentProps, ManifestFormat } from '../../src';
 import { newStack, validationErrors } from '../helpers';
 
 function withApi(definition: CustomApiDefinition, env: Partial<DataverseEnvironmentProps> = {}) {
@@ -119,12 +111,17 @@ describe('CustomApi records', () => {
   });
 
   it('ids are deterministic and do not move when a sibling is added', () => {
-    const a = withApi(approve).dataverse.toManifest().records.map((r) => r.id);
+    const a = withApi(approve)
+      .dataverse.toManifest()
+      .records.map((r) => r.id);
     const ctx = newStack();
     const scope = new Construct(ctx.stack, 'apis');
     new CustomApi(new Construct(scope, 'contoso_Other'), 'customapi', { uniqueName: 'contoso_Other', displayName: 'Other', environment: ctx.dataverse });
     new CustomApi(new Construct(scope, approve.uniqueName), 'customapi', { ...approve, environment: ctx.dataverse });
-    const b = ctx.dataverse.toManifest().records.filter((r) => r.path.includes('ApproveOrder')).map((r) => r.id);
+    const b = ctx.dataverse
+      .toManifest()
+      .records.filter((r) => r.path.includes('ApproveOrder'))
+      .map((r) => r.id);
     expect(b.sort()).toEqual([...a].sort());
     expect(new Set(a).size).toBe(3);
   });
@@ -199,9 +196,9 @@ describe('CustomApi validation', () => {
 
   it('the entity set defaults to logical name + s, and can be overridden', () => {
     expect(withApi({ ...base, bindingType: CustomApiBindingType.ENTITY, boundEntityLogicalName: 'account' }).api.boundEntitySetName).toBe('accounts');
-    expect(
-      withApi({ ...base, bindingType: CustomApiBindingType.ENTITY, boundEntityLogicalName: 'opportunity', boundEntitySetName: 'opportunities' }).api.boundEntitySetName,
-    ).toBe('opportunities');
+    expect(withApi({ ...base, bindingType: CustomApiBindingType.ENTITY, boundEntityLogicalName: 'opportunity', boundEntitySetName: 'opportunities' }).api.boundEntitySetName).toBe(
+      'opportunities',
+    );
   });
 
   it('a function needs at least one response property', () => {
@@ -211,7 +208,12 @@ describe('CustomApi validation', () => {
 
   it('a bound API must not declare Target', () => {
     one(
-      errorsOf({ ...base, bindingType: CustomApiBindingType.ENTITY, boundEntityLogicalName: 'account', requestParameters: [{ uniqueName: 'Target', fieldType: CustomApiFieldType.ENTITY_REFERENCE }] }),
+      errorsOf({
+        ...base,
+        bindingType: CustomApiBindingType.ENTITY,
+        boundEntityLogicalName: 'account',
+        requestParameters: [{ uniqueName: 'Target', fieldType: CustomApiFieldType.ENTITY_REFERENCE }],
+      }),
       "implicit 'Target' parameter",
     );
     // A global API may have a parameter named Target.
@@ -235,11 +237,23 @@ describe('CustomApi validation', () => {
 
   it('parameter and property names are unique (case-insensitive)', () => {
     one(
-      errorsOf({ ...base, requestParameters: [{ uniqueName: 'Code', fieldType: CustomApiFieldType.STRING }, { uniqueName: 'code', fieldType: CustomApiFieldType.STRING }] }),
+      errorsOf({
+        ...base,
+        requestParameters: [
+          { uniqueName: 'Code', fieldType: CustomApiFieldType.STRING },
+          { uniqueName: 'code', fieldType: CustomApiFieldType.STRING },
+        ],
+      }),
       'two request parameters are named',
     );
     one(
-      errorsOf({ ...base, responseProperties: [{ uniqueName: 'R', fieldType: CustomApiFieldType.STRING }, { uniqueName: 'R', fieldType: CustomApiFieldType.STRING }] }),
+      errorsOf({
+        ...base,
+        responseProperties: [
+          { uniqueName: 'R', fieldType: CustomApiFieldType.STRING },
+          { uniqueName: 'R', fieldType: CustomApiFieldType.STRING },
+        ],
+      }),
       'two response properties are named',
     );
   });
@@ -249,8 +263,14 @@ describe('CustomApi validation', () => {
   });
 
   it('logicalEntityName only for ENTITY and ENTITY_REFERENCE, and a logical name', () => {
-    one(errorsOf({ ...base, requestParameters: [{ uniqueName: 'A', fieldType: CustomApiFieldType.STRING, logicalEntityName: 'account' }] }), 'applies to ENTITY and ENTITY_REFERENCE');
-    one(errorsOf({ ...base, requestParameters: [{ uniqueName: 'A', fieldType: CustomApiFieldType.ENTITY_REFERENCE, logicalEntityName: 'Account' }] }), 'is not a table logical name');
+    one(
+      errorsOf({ ...base, requestParameters: [{ uniqueName: 'A', fieldType: CustomApiFieldType.STRING, logicalEntityName: 'account' }] }),
+      'applies to ENTITY and ENTITY_REFERENCE',
+    );
+    one(
+      errorsOf({ ...base, requestParameters: [{ uniqueName: 'A', fieldType: CustomApiFieldType.ENTITY_REFERENCE, logicalEntityName: 'Account' }] }),
+      'is not a table logical name',
+    );
     const { dataverse } = withApi({ ...base, requestParameters: [{ uniqueName: 'A', fieldType: CustomApiFieldType.ENTITY_REFERENCE, logicalEntityName: 'account' }] });
     expect(dataverse.toManifest().records[1].columns.logicalentityname).toBe('account');
   });

@@ -83,9 +83,16 @@ describe('the registration manifest', () => {
   });
 
   it('ids are stable when an unrelated integration is added before it', () => {
-    const before = orders().dataverse.toManifest().records.map((r) => [r.path, r.id]);
+    const before = orders()
+      .dataverse.toManifest()
+      .records.map((r) => [r.path, r.id]);
     const after = orders(undefined, (ctx) => {
-      new OutboundQueueIntegration(ctx.stack, 'invoices', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps: [{ table: 'invoice', message: 'Create' }], entityKind: ServiceBusEntityKind.TOPIC });
+      new OutboundQueueIntegration(ctx.stack, 'invoices', {
+        dataverse: ctx.dataverse,
+        resourceGroup: ctx.rg,
+        steps: [{ table: 'invoice', message: 'Create' }],
+        entityKind: ServiceBusEntityKind.TOPIC,
+      });
     });
     const afterIds = new Map(after.dataverse.toManifest().records.map((r) => [r.path, r.id]));
     for (const [p, id] of before) expect(afterIds.get(p), p).toBe(id);

@@ -1,15 +1,6 @@
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import {
-  DataverseEnvironment,
-  ProcessingStep,
-  ServiceEndpoint,
-  ServiceEndpointAuthType,
-  ServiceEndpointContract,
-  StepImageType,
-  StepMode,
-  StepStage,
-} from '../../src';
+import { DataverseEnvironment, ProcessingStep, ServiceEndpoint, ServiceEndpointAuthType, ServiceEndpointContract, StepImageType, StepMode, StepStage } from '../../src';
 import { newStack, validationErrors, warningsOf } from '../helpers';
 
 function secret(stack: TerraformStack, id = 'key'): string {
@@ -164,8 +155,16 @@ describe('ProcessingStep', () => {
   });
 
   const rules: Array<[string, any, string]> = [
-    ['asynchronous only at stage 40', { stage: StepStage.PRE_OPERATION, mode: StepMode.ASYNCHRONOUS }, 'an asynchronous step must be registered at stage POST_OPERATION (40), not PRE_OPERATION (20)'],
-    ['filtering attributes only for Update', { message: 'Create', filteringAttributes: ['name'] }, 'filteringAttributes [name] apply to the Update message only; Dataverse ignores them for Create'],
+    [
+      'asynchronous only at stage 40',
+      { stage: StepStage.PRE_OPERATION, mode: StepMode.ASYNCHRONOUS },
+      'an asynchronous step must be registered at stage POST_OPERATION (40), not PRE_OPERATION (20)',
+    ],
+    [
+      'filtering attributes only for Update',
+      { message: 'Create', filteringAttributes: ['name'] },
+      'filteringAttributes [name] apply to the Update message only; Dataverse ignores them for Create',
+    ],
     ['table is a logical name', { table: 'SalesOrder' }, "table 'SalesOrder' is not a logical name"],
     ['message is a message name', { message: 'Create Order' }, "message 'Create Order' is not a message name"],
     ['filtering attributes are logical names', { message: 'Update', filteringAttributes: ['StatusCode'] }, "filteringAttributes: 'StatusCode' is not a column logical name"],
@@ -174,7 +173,11 @@ describe('ProcessingStep', () => {
     ['name length', { name: 'x'.repeat(257) }, 'is 257 characters long; it must be 1 to 256 characters'],
     ['description length', { description: 'x'.repeat(257) }, 'is 257 characters long; it must be at most 256 characters'],
     ['stage is a known stage', { stage: 30 }, 'stage 30 is not a stage a step can be registered in'],
-    ['asyncAutoDelete needs an asynchronous step', { stage: StepStage.PRE_OPERATION, mode: StepMode.SYNCHRONOUS, asyncAutoDelete: true, useWebhook: true }, 'asyncAutoDelete applies to asynchronous steps only'],
+    [
+      'asyncAutoDelete needs an asynchronous step',
+      { stage: StepStage.PRE_OPERATION, mode: StepMode.SYNCHRONOUS, asyncAutoDelete: true, useWebhook: true },
+      'asyncAutoDelete applies to asynchronous steps only',
+    ],
   ];
   it.each(rules)('rule: %s', (_name, props, message) => {
     const { stack, dataverse } = newStack();
@@ -251,7 +254,14 @@ describe('StepImage', () => {
   it.each([
     ['no pre-image on Create', 'Create', StepStage.POST_OPERATION, StepMode.ASYNCHRONOUS, StepImageType.PRE_IMAGE, 'a Create step has no pre-image'],
     ['no post-image on Delete', 'Delete', StepStage.POST_OPERATION, StepMode.ASYNCHRONOUS, StepImageType.POST_IMAGE, 'a Delete step has no post-image'],
-    ['post-images only at stage 40', 'Update', StepStage.PRE_OPERATION, StepMode.SYNCHRONOUS, StepImageType.POST_IMAGE, 'post-images exist only at stage POST_OPERATION (40), not PRE_OPERATION'],
+    [
+      'post-images only at stage 40',
+      'Update',
+      StepStage.PRE_OPERATION,
+      StepMode.SYNCHRONOUS,
+      StepImageType.POST_IMAGE,
+      'post-images exist only at stage POST_OPERATION (40), not PRE_OPERATION',
+    ],
     ['both on Create is a pre-image too', 'Create', StepStage.POST_OPERATION, StepMode.ASYNCHRONOUS, StepImageType.BOTH, 'a Create step has no pre-image'],
     ['unknown message needs a property', 'contoso_Custom', StepStage.POST_OPERATION, StepMode.ASYNCHRONOUS, StepImageType.PRE_IMAGE, 'has no known entity property'],
   ])('rule: %s', (_n, message, stage, mode, type, expected) => {

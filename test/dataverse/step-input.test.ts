@@ -52,16 +52,27 @@ describe('step values that must be literals', () => {
     expect(literal.find((e) => e.includes(': table '))).toMatch(/^\[test\/step\].*table '\$\{TfToken\[TOKEN\.\d+\]\}' is a Terraform reference .*Fix: pass the literal text/);
     expect(literal.find((e) => e.includes(': message '))).toMatch(/^\[test\/step\]/);
     expect(literal.find((e) => e.includes('filteringAttributes entry'))).toMatch(/^\[test\/step\]/);
-    expect(literal.find((e) => e.includes('attributes entry'))).toMatch(/^\[test\/step2\/image-PreImage\].*Image attributes must be literals.*Fix: list the column logical names as text/);
+    expect(literal.find((e) => e.includes('attributes entry'))).toMatch(
+      /^\[test\/step2\/image-PreImage\].*Image attributes must be literals.*Fix: list the column logical names as text/,
+    );
   });
 
   it('a whole list token as filteringAttributes or image attributes is an error too', () => {
     const { stack, dataverse } = newStack();
     const endpoint = endpointIn(stack, dataverse);
     const list = variable(stack, 'columns', 'list(string)').listValue;
-    new ProcessingStep(stack, 'step', { endpoint, table: 'salesorder', message: 'Update', filteringAttributes: list, images: [{ imageType: StepImageType.PRE_IMAGE, attributes: list }] });
+    new ProcessingStep(stack, 'step', {
+      endpoint,
+      table: 'salesorder',
+      message: 'Update',
+      filteringAttributes: list,
+      images: [{ imageType: StepImageType.PRE_IMAGE, attributes: list }],
+    });
     const errors = validationErrors(stack);
-    expect(errors.filter((e) => e.includes('must be literals')), errors.join('\n')).toHaveLength(2);
+    expect(
+      errors.filter((e) => e.includes('must be literals')),
+      errors.join('\n'),
+    ).toHaveLength(2);
     expect(errors.some((e) => e.includes('is not a column logical name'))).toBe(false);
   });
 
@@ -70,7 +81,10 @@ describe('step values that must be literals', () => {
     const table = variable(stack, 'table').stringValue;
     new OutboundQueueIntegration(stack, 'orders', { dataverse, resourceGroup: rg, steps: [{ table, message: 'Create', key: 'orders-create' }] });
     const errors = validationErrors(stack);
-    expect(errors.find((e) => e.includes('must be literals')), errors.join('\n')).toMatch(/^\[test\/orders\/step-orders-create\]/);
+    expect(
+      errors.find((e) => e.includes('must be literals')),
+      errors.join('\n'),
+    ).toMatch(/^\[test\/orders\/step-orders-create\]/);
   });
 });
 
@@ -84,7 +98,14 @@ describe('message names', () => {
   });
 
   it('near misses name the closest message', () => {
-    for (const [typo, meant] of [['Updte', 'Update'], ['Delet', 'Delete'], ['Asign', 'Assign'], ['SetStat', 'SetState'], ['Retreive', 'Retrieve'], ['Assosiate', 'Associate']]) {
+    for (const [typo, meant] of [
+      ['Updte', 'Update'],
+      ['Delet', 'Delete'],
+      ['Asign', 'Assign'],
+      ['SetStat', 'SetState'],
+      ['Retreive', 'Retrieve'],
+      ['Assosiate', 'Associate'],
+    ]) {
       const errors = stepErrors({ message: typo, filteringAttributes: undefined });
       expect(errors.join('\n')).toContain(`did you mean ${meant}?`);
     }
@@ -121,7 +142,29 @@ describe('message names', () => {
   });
 
   it('the list holds the messages steps are registered on, each once, and finds them case-insensitively', () => {
-    for (const m of ['Create', 'Update', 'Delete', 'Assign', 'SetState', 'SetStateDynamicEntity', 'Associate', 'Disassociate', 'Merge', 'GrantAccess', 'ModifyAccess', 'RevokeAccess', 'Retrieve', 'RetrieveMultiple', 'Upsert', 'CreateMultiple', 'UpdateMultiple', 'QualifyLead', 'Win', 'Lose', 'Send']) {
+    for (const m of [
+      'Create',
+      'Update',
+      'Delete',
+      'Assign',
+      'SetState',
+      'SetStateDynamicEntity',
+      'Associate',
+      'Disassociate',
+      'Merge',
+      'GrantAccess',
+      'ModifyAccess',
+      'RevokeAccess',
+      'Retrieve',
+      'RetrieveMultiple',
+      'Upsert',
+      'CreateMultiple',
+      'UpdateMultiple',
+      'QualifyLead',
+      'Win',
+      'Lose',
+      'Send',
+    ]) {
       expect(checkMessage(m.toLowerCase()).canonical).toBe(m);
     }
     const lower = SDK_MESSAGES.map((m) => m.toLowerCase());

@@ -1,8 +1,8 @@
 import { createHmac } from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
-import { AddressInfo } from 'net';
 import { createRequire } from 'module';
+import { AddressInfo } from 'net';
 import * as path from 'path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRelayRequestHandler, RelayHandlerOptions } from '../../examples/relay-listener/handler';
@@ -132,6 +132,13 @@ describe('examples/relay-listener: the request handler', () => {
 
 /** A stand-in for the relay service: accepts the control channel and speaks the documented request/response frames. */
 class FakeRelay {
+  /** A relay listening on a free local port. */
+  public static async start(): Promise<FakeRelay> {
+    const relay = new FakeRelay();
+    await new Promise<void>((resolve) => (relay.server.address() ? resolve() : relay.server.once('listening', () => resolve())));
+    return relay;
+  }
+
   public readonly tokens: string[] = [];
   public readonly paths: string[] = [];
   private readonly server: any;
@@ -155,13 +162,6 @@ class FakeRelay {
         this.onRendezvous?.(socket);
       }
     });
-  }
-
-  /** A relay listening on a free local port. */
-  public static async start(): Promise<FakeRelay> {
-    const relay = new FakeRelay();
-    await new Promise<void>((resolve) => (relay.server.address() ? resolve() : relay.server.once('listening', () => resolve())));
-    return relay;
   }
 
   public get port(): number {

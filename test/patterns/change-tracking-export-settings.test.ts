@@ -3,8 +3,8 @@
 // (a created account's blob endpoint, an identity's client id) are replaced by values of the shape
 // Azure gives them.
 import { describe, expect, it } from 'vitest';
-import { loadSettings } from '../../src/runtime/change-tracking/settings';
 import { build, SinkKind } from './change-tracking-fixtures';
+import { loadSettings } from '../../src/runtime/change-tracking/settings';
 import { onlyResource, synthJson } from '../helpers';
 
 /** The app settings with references replaced as Terraform would fill them in. */

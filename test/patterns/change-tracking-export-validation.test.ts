@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
 import { Fn } from 'cdktf';
+import { describe, expect, it } from 'vitest';
+import { build, createdSink, functionFolder } from './change-tracking-fixtures';
 import { ChangeTrackingExport, LogAnalyticsWorkspace, StorageAccount, TableChangeTracking } from '../../src';
 import { scheduleProblem } from '../../src/patterns/change-tracking-export-checks';
-import { build, createdSink, functionFolder } from './change-tracking-fixtures';
 import { newStack, oneError, validationErrors } from '../helpers';
 
 const errorsOf = (...args: Parameters<typeof build>) => validationErrors(build(...args).stack);
@@ -10,7 +10,9 @@ const errorsOf = (...args: Parameters<typeof build>) => validationErrors(build(.
 describe('ChangeTrackingExport: validation', () => {
   it('tables: none, too many, not a logical name, listed twice, bad columns, empty columns, column twice', () => {
     expect(oneError(errorsOf('queue', { tables: [] }), 'tables has 0 entries')).toContain("list the tables to export, e.g. [{ logicalName: 'account' }]");
-    expect(oneError(errorsOf('queue', { tables: Array.from({ length: 51 }, (_, i) => ({ logicalName: `contoso_t${i}` })) }), 'tables has 51 entries')).toContain('split them over more exports');
+    expect(oneError(errorsOf('queue', { tables: Array.from({ length: 51 }, (_, i) => ({ logicalName: `contoso_t${i}` })) }), 'tables has 51 entries')).toContain(
+      'split them over more exports',
+    );
     const errors = errorsOf('queue', {
       tables: [
         { logicalName: 'Account' },
@@ -42,7 +44,9 @@ describe('ChangeTrackingExport: validation', () => {
     oneError(errorsOf('queue', { schedule: '0 */0 * * * *' }), "field 2 (minute) '*/0' is not valid");
     oneError(errorsOf('queue', { schedule: '0 0 9 * * Funday' }), 'field 6 (day-of-week)');
     oneError(errorsOf('queue', { schedule: '0 0 20-8 * * *' }), 'field 3 (hour)');
-    for (const ok of ['0 */5 * * * *', '0 30 9 * * 1-5', '0 0 0 1 Jan,Jul *', '*/30 * * * * *', '0 0,15,30,45 * * * Mon-Fri', '0 0 */2 * * *']) expect(scheduleProblem(ok), ok).toBeUndefined();
+    for (const ok of ['0 */5 * * * *', '0 30 9 * * 1-5', '0 0 0 1 Jan,Jul *', '*/30 * * * * *', '0 0,15,30,45 * * * Mon-Fri', '0 0 */2 * * *']) {
+      expect(scheduleProblem(ok), ok).toBeUndefined();
+    }
   });
 
   it('sinks: none, or more than one, are one clear error each', () => {
@@ -50,12 +54,22 @@ describe('ChangeTrackingExport: validation', () => {
     oneError(none, 'no sink: the changes have nowhere to go');
     const { stack, rg } = newStack();
     const two = { ...createdSink(stack, rg, 'queue'), ...createdSink(stack, rg, 'eventHub') };
-    new ChangeTrackingExport(stack, 'export', { dataverse: (stack.node.findChild('dataverse') as any), resourceGroup: rg, tables: [{ logicalName: 'account' }], securityRoleName: 'Export', functionCode: functionFolder(), ...two });
+    new ChangeTrackingExport(stack, 'export', {
+      dataverse: stack.node.findChild('dataverse') as any,
+      resourceGroup: rg,
+      tables: [{ logicalName: 'account' }],
+      securityRoleName: 'Export',
+      functionCode: functionFolder(),
+      ...two,
+    });
     expect(oneError(validationErrors(stack), 'conflicting sinks: serviceBusQueue, eventHub')).toContain('use two ChangeTrackingExports for two sinks');
   });
 
   it('storage container name, page size, role name, reserved app settings, existing and new workspace together', () => {
-    const bad = validationErrors(build((scope, rg) => ({ storageContainer: { storageAccount: new StorageAccount(scope, 'lake', { resourceGroup: rg, name: 'stlake' }), containerName: 'Changes_2026' } })).stack);
+    const bad = validationErrors(
+      build((scope, rg) => ({ storageContainer: { storageAccount: new StorageAccount(scope, 'lake', { resourceGroup: rg, name: 'stlake' }), containerName: 'Changes_2026' } }))
+        .stack,
+    );
     oneError(bad, "storageContainer.containerName 'Changes_2026' is not a container name");
     oneError(errorsOf('queue', { pageSize: 6000 }), 'pageSize 6000 is out of range');
     oneError(errorsOf('queue', { securityRoleName: '' }), "securityRoleName '' must be 1 to 100 characters");
@@ -99,7 +113,8 @@ describe('ChangeTrackingExport: validation', () => {
     const { stack, dataverse, rg } = newStack();
     expect(() => new ChangeTrackingExport(stack, 'a', { dataverse, resourceGroup: rg } as any)).toThrow('test/a: ChangeTrackingExport needs tables, securityRoleName.');
     expect(
-      () => new ChangeTrackingExport(stack, 'b', { dataverse, resourceGroup: rg, tables: [{ logicalName: 'account' }], securityRoleName: 'x', serviceBusQueue: { name: 'q' } as any }),
+      () =>
+        new ChangeTrackingExport(stack, 'b', { dataverse, resourceGroup: rg, tables: [{ logicalName: 'account' }], securityRoleName: 'x', serviceBusQueue: { name: 'q' } as any }),
     ).toThrow("ChangeTrackingExport's serviceBusQueue has no queueId, so it is not a Service Bus queue block");
   });
 

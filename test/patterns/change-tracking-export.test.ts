@@ -1,18 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import {
-  ChangeTrackingExport,
-  EventHub,
-  EventHubNamespace,
-  ServiceBusNamespace,
-  ServiceBusQueue,
-  StorageAccount,
-  UserAssignedIdentity,
-} from '../../src';
 import * as fs from 'fs';
 import * as path from 'path';
+import { describe, expect, it } from 'vitest';
+import { build, functionFolder, roles, SUB } from './change-tracking-fixtures';
+import { ChangeTrackingExport, EventHub, EventHubNamespace, ServiceBusNamespace, ServiceBusQueue, StorageAccount, UserAssignedIdentity } from '../../src';
 import { diagramDot } from '../../src/policy/diagram';
 import { DEFAULT_SCHEDULE, SETTINGS } from '../../src/runtime/change-tracking/settings';
-import { build, functionFolder, roles, SUB } from './change-tracking-fixtures';
 import { fullSynth, onlyResource, readAllFiles, resourcesOf, synthJson, validationErrors } from '../helpers';
 
 const app = (synth: any) => onlyResource(synth, 'azurerm_function_app_flex_consumption');
@@ -29,7 +21,9 @@ describe('ChangeTrackingExport: default settings', () => {
     expect(app(synth).public_network_access_enabled).toBe(false);
     expect(app(synth).identity).toEqual({ type: 'SystemAssigned, UserAssigned', identity_ids: [identityRef(synth, 'id')] });
     expect(onlyResource(synth, 'azurerm_storage_blob')).toMatchObject({ name: 'released-package.zip', content_type: 'application/zip' });
-    const containers = Object.values(resourcesOf(synth, 'azurerm_storage_container')).map((c: any) => c.name).sort();
+    const containers = Object.values(resourcesOf(synth, 'azurerm_storage_container'))
+      .map((c: any) => c.name)
+      .sort();
     expect(containers).toEqual(['app-package', 'change-tracking-state']);
   });
 
@@ -63,15 +57,28 @@ describe('ChangeTrackingExport: default settings', () => {
     const appPrincipal = `\${azurerm_function_app_flex_consumption.${Object.keys(resourcesOf(synth, 'azurerm_function_app_flex_consumption'))[0]}.identity[0].principal_id}`;
     expect(roles(synth)).toEqual(
       expect.arrayContaining([
-        { role: 'Storage Blob Data Contributor', scope: `\${azurerm_storage_account.${st}.id}/blobServices/default/containers/\${azurerm_storage_container.${state}.name}`, principal },
+        {
+          role: 'Storage Blob Data Contributor',
+          scope: `\${azurerm_storage_account.${st}.id}/blobServices/default/containers/\${azurerm_storage_container.${state}.name}`,
+          principal,
+        },
         { role: 'Azure Service Bus Data Sender', scope: `\${azurerm_servicebus_queue.${queue}.id}`, principal },
         { role: 'Storage Blob Data Owner', scope: `\${azurerm_storage_account.${st}.id}`, principal: appPrincipal },
-        { role: 'Storage Blob Data Contributor', scope: `\${azurerm_storage_account.${st}.id}`, principal: expect.stringMatching(/^\$\{data\.azurerm_client_config\..+\.object_id\}$/) },
+        {
+          role: 'Storage Blob Data Contributor',
+          scope: `\${azurerm_storage_account.${st}.id}`,
+          principal: expect.stringMatching(/^\$\{data\.azurerm_client_config\..+\.object_id\}$/),
+        },
       ]),
     );
     expect(roles(synth)).toHaveLength(4);
     // Nothing broader for the identity: no namespace- or account-wide role.
-    expect(roles(synth).filter((r) => r.principal === principal).map((r) => r.scope).every((s) => /containers|servicebus_queue/.test(s))).toBe(true);
+    expect(
+      roles(synth)
+        .filter((r) => r.principal === principal)
+        .map((r) => r.scope)
+        .every((s) => /containers|servicebus_queue/.test(s)),
+    ).toBe(true);
   });
 
   it('manifest: change tracking per table (permanent metadata), the application user with the role, its client id from an output', () => {
@@ -153,7 +160,13 @@ describe('ChangeTrackingExport: sinks', () => {
     const out = Object.entries(resourcesOf(synth, 'azurerm_storage_container')).find(([, v]: any) => v.name === 'dataverse-changes')!;
     expect(out[1]).toMatchObject({ container_access_type: 'private', storage_account_id: `\${azurerm_storage_account.${lake}.id}` });
     expect(roles(synth)).toEqual(
-      expect.arrayContaining([{ role: 'Storage Blob Data Contributor', scope: `\${azurerm_storage_account.${lake}.id}/blobServices/default/containers/\${azurerm_storage_container.${out[0]}.name}`, principal: identityRef(synth, 'principal_id') }]),
+      expect.arrayContaining([
+        {
+          role: 'Storage Blob Data Contributor',
+          scope: `\${azurerm_storage_account.${lake}.id}/blobServices/default/containers/\${azurerm_storage_container.${out[0]}.name}`,
+          principal: identityRef(synth, 'principal_id'),
+        },
+      ]),
     );
   });
 
@@ -182,18 +195,29 @@ describe('ChangeTrackingExport: sinks', () => {
 
     const hubId = `${SUB}/Microsoft.EventHub/namespaces/eh-shared/eventhubs/changes`;
     const eh = build((scope) => ({
-      eventHub: EventHub.fromEventHubAttributes(scope, 'hub', { eventHubNamespace: EventHubNamespace.fromEventHubNamespaceAttributes(scope, 'ehns', { eventHubNamespaceId: `${SUB}/Microsoft.EventHub/namespaces/eh-shared` }), eventHubId: hubId }),
+      eventHub: EventHub.fromEventHubAttributes(scope, 'hub', {
+        eventHubNamespace: EventHubNamespace.fromEventHubNamespaceAttributes(scope, 'ehns', { eventHubNamespaceId: `${SUB}/Microsoft.EventHub/namespaces/eh-shared` }),
+        eventHubId: hubId,
+      }),
     }));
     const ehSynth = synthJson(eh.stack);
     expect(app(ehSynth).app_settings[SETTINGS.eventHubNamespace]).toBe('eh-shared.servicebus.windows.net');
     expect(roles(ehSynth)).toEqual(expect.arrayContaining([expect.objectContaining({ role: 'Azure Event Hubs Data Sender', scope: hubId })]));
 
     const accountId = `${SUB}/Microsoft.Storage/storageAccounts/stshared`;
-    const st = build((scope) => ({ storageContainer: { storageAccount: StorageAccount.fromStorageAccountAttributes(scope, 'acct', { storageAccountId: accountId }), containerName: 'changes', createContainer: false } }));
+    const st = build((scope) => ({
+      storageContainer: {
+        storageAccount: StorageAccount.fromStorageAccountAttributes(scope, 'acct', { storageAccountId: accountId }),
+        containerName: 'changes',
+        createContainer: false,
+      },
+    }));
     const stSynth = synthJson(st.stack);
     expect(app(stSynth).app_settings[SETTINGS.outputBlobServiceUri]).toBe('https://stshared.blob.core.windows.net/');
     expect(Object.values(resourcesOf(stSynth, 'azurerm_storage_container')).map((c: any) => c.name)).not.toContain('changes');
-    expect(roles(stSynth)).toEqual(expect.arrayContaining([expect.objectContaining({ role: 'Storage Blob Data Contributor', scope: `${accountId}/blobServices/default/containers/changes` })]));
+    expect(roles(stSynth)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ role: 'Storage Blob Data Contributor', scope: `${accountId}/blobServices/default/containers/changes` })]),
+    );
   });
 });
 

@@ -4,16 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
-import {
-  ChangeTrackingExport,
-  ChangeTrackingExportProps,
-  EventHub,
-  EventHubNamespace,
-  ServiceBusNamespace,
-  ServiceBusQueue,
-  ServiceBusTopic,
-  StorageAccount,
-} from '../../src';
+import { ChangeTrackingExport, ChangeTrackingExportProps, EventHub, EventHubNamespace, ServiceBusNamespace, ServiceBusQueue, ServiceBusTopic, StorageAccount } from '../../src';
 import { newStack, tempDir } from '../helpers';
 
 export const SUB = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-shared/providers';

@@ -210,7 +210,9 @@ describe('CustomApiGateway: default settings', () => {
     const user = dataverse.toManifest().records.find((r) => r.table === 'systemuser')!;
     expect(user.fromOutputs[0]).toMatchObject({ column: 'applicationid', sensitive: false });
     expect(user.associations[0]).toMatchObject({ relationship: 'systemuserroles_association', target: { key: { role: 'Basic User' } } });
-    const other = withExample({ securityRoleName: 'Partner API' }).dataverse.toManifest().records.find((r) => r.table === 'systemuser')!;
+    const other = withExample({ securityRoleName: 'Partner API' })
+      .dataverse.toManifest()
+      .records.find((r) => r.table === 'systemuser')!;
     expect(other.associations[0].target.key).toEqual({ role: 'Partner API' });
   });
 
@@ -226,7 +228,11 @@ describe('CustomApiGateway: default settings', () => {
       'customapiresponseproperty:test/partners/contoso_GetCreditScore/customapi/response-Score',
       'systemuser:test/partners/application-user',
     ]);
-    expect(withExample().dataverse.toManifest().records.map((r) => r.id)).toEqual(manifest.records.map((r) => r.id));
+    expect(
+      withExample()
+        .dataverse.toManifest()
+        .records.map((r) => r.id),
+    ).toEqual(manifest.records.map((r) => r.id));
     // Adding a sibling Custom API moves no id.
     const alone = gatewayStack();
     alone.gateway.addCustomApi(approveOrder);
@@ -325,7 +331,9 @@ describe('CustomApiGateway: operations', () => {
     expect(xml).toContain('<validate-parameters');
     expect(xml).toContain('copy-unmatched-params="false"');
     // XML-escaped C#: strings are quoted with doubled single quotes, numbers are passed as they are.
-    expect(xml).toContain('args.Add(&quot;AccountNumber=@p1&quot;); aliases.Add(&quot;@p1=&quot; + Uri.EscapeDataString(&quot;\'&quot; + v.Replace(&quot;\'&quot;, &quot;\'\'&quot;) + &quot;\'&quot;))');
+    expect(xml).toContain(
+      "args.Add(&quot;AccountNumber=@p1&quot;); aliases.Add(&quot;@p1=&quot; + Uri.EscapeDataString(&quot;'&quot; + v.Replace(&quot;'&quot;, &quot;''&quot;) + &quot;'&quot;))",
+    );
     expect(xml).toContain('args.Add(&quot;Year=@p2&quot;); aliases.Add(&quot;@p2=&quot; + Uri.EscapeDataString(v))');
     expect(xml).toContain('return &quot;/contoso_GetCreditScore&quot; + &quot;(&quot;');
     const op = gateway.openApiDocument().paths['/contoso_GetCreditScore'].get;
@@ -520,7 +528,12 @@ describe('CustomApiGateway: function backends', () => {
     const literalDir = tempDir();
     const { app: app2, stack: stack2, dataverse: dv2 } = newStack({ solutionUniqueName: undefined }, 'gw', literalDir);
     scopeForImports = stack2;
-    const gw2 = new CustomApiGateway(stack2, 'partners', { dataverse: dv2, resourceGroup: { name: 'rg', location: 'westeurope' }, publisherName: 'C', publisherEmail: 'a@contoso.com' });
+    const gw2 = new CustomApiGateway(stack2, 'partners', {
+      dataverse: dv2,
+      resourceGroup: { name: 'rg', location: 'westeurope' },
+      publisherName: 'C',
+      publisherEmail: 'a@contoso.com',
+    });
     gw2.addFunctionBackend(importedApp(FUNCTION_APP_ID, 'func.azurewebsites.net'), { routePrefix: 'orders', functionKey: 'sup3r-s3cret-key' });
     expect(() => app2.synth()).toThrow(/functionKey is a literal/);
     expect(Object.values(readAllFiles(literalDir)).some((t) => t.includes('sup3r-s3cret-key'))).toBe(false);
@@ -677,7 +690,10 @@ describe('CustomApiGateway: validation', () => {
 
   it('the Developer tier carries a warning (no SLA)', () => {
     const { stack } = withExample({ apiManagement: { tier: ApiManagementTier.DEVELOPER } });
-    const annotations = stack.node.findAll().flatMap((c) => c.node.metadata).map((m) => String(m.data));
+    const annotations = stack.node
+      .findAll()
+      .flatMap((c) => c.node.metadata)
+      .map((m) => String(m.data));
     expect(annotations.some((a) => a.includes('Developer has no SLA'))).toBe(true);
   });
 

@@ -9,7 +9,11 @@ const roles = (synth: any) => Object.values<any>(resourcesOf(synth, 'azurerm_rol
 
 describe('EventHubFanout: existing namespace', () => {
   it('creates no namespace; the hub, rule and consumer groups go into the imported one (resource group read from its id)', () => {
-    const { stack, dataverse, fanout: f } = fanout((ctx) => ({
+    const {
+      stack,
+      dataverse,
+      fanout: f,
+    } = fanout((ctx) => ({
       existingNamespace: EventHubNamespace.fromEventHubNamespaceAttributes(ctx.stack, 'shared', { eventHubNamespaceId: NAMESPACE_ID }),
     }));
     f.addSubscriber('analytics');
@@ -141,7 +145,9 @@ describe('EventHubFanout: JavaScript callers', () => {
 
   it('rejects an id string for existingEventHub and capture.existingStorageAccount', () => {
     const { stack, rg, dataverse } = newStack();
-    expect(() => new EventHubFanout(stack, 'a', { dataverse, resourceGroup: rg, steps, existingEventHub: HUB_ID as any })).toThrow(/existingEventHub has no eventHubId.*EventHub\.fromEventHubAttributes/);
+    expect(() => new EventHubFanout(stack, 'a', { dataverse, resourceGroup: rg, steps, existingEventHub: HUB_ID as any })).toThrow(
+      /existingEventHub has no eventHubId.*EventHub\.fromEventHubAttributes/,
+    );
     expect(() => new EventHubFanout(stack, 'b', { dataverse, resourceGroup: rg, steps, capture: { existingStorageAccount: 'st' as any, containerName: 'c' } })).toThrow(
       /capture\.existingStorageAccount has no storageAccountId.*StorageAccount\.fromStorageAccountAttributes/,
     );
@@ -151,7 +157,8 @@ describe('EventHubFanout: JavaScript callers', () => {
     const { stack, dataverse } = newStack();
     expect(() => new EventHubFanout(stack, 'a', undefined as any)).toThrow('test/a: EventHubFanout needs props. Fix: pass props');
     expect(() => new EventHubFanout(stack, 'b', { dataverse, steps } as any)).toThrow('test/b: EventHubFanout needs resourceGroup.');
-    expect(() => new EventHubFanout(stack, 'c', { dataverse, resourceGroup: { name: 'rg', location: 'westeurope' }, steps: [null] } as any)).toThrow(/test\/c: EventHubFanout needs steps as a list/);
+    expect(() => new EventHubFanout(stack, 'c', { dataverse, resourceGroup: { name: 'rg', location: 'westeurope' }, steps: [null] } as any)).toThrow(
+      /test\/c: EventHubFanout needs steps as a list/,
+    );
   });
 });
-

@@ -2,18 +2,28 @@ import { describe, expect, it } from 'vitest';
 import { Extra, HUB_ID, NAMESPACE_ID, OTHER_NAMESPACE_ID, STORAGE_ID, errorsOf } from './event-hub-fixtures';
 import { CaptureEncoding, EventHub, EventHubFanout, EventHubNamespace, EventHubSku, StorageAccount } from '../../src';
 
-const importedNamespace = (id = NAMESPACE_ID) => (ctx: any) => EventHubNamespace.fromEventHubNamespaceAttributes(ctx.stack, 'shared', { eventHubNamespaceId: id });
+const importedNamespace =
+  (id = NAMESPACE_ID) =>
+  (ctx: any) =>
+    EventHubNamespace.fromEventHubNamespaceAttributes(ctx.stack, 'shared', { eventHubNamespaceId: id });
 const importedHub = (ctx: any) => EventHub.fromEventHubAttributes(ctx.stack, 'hub', { eventHubNamespace: importedNamespace()(ctx), eventHubId: HUB_ID });
 
 describe('EventHubFanout: validation (the pattern and the blocks it composes)', () => {
   const cases: Array<[string, Extra, string]> = [
-    ['existing namespace and options together', (c) => ({ existingNamespace: importedNamespace()(c), namespaceOptions: {} }), 'conflicting props: existingNamespace with namespaceOptions'],
+    [
+      'existing namespace and options together',
+      (c) => ({ existingNamespace: importedNamespace()(c), namespaceOptions: {} }),
+      'conflicting props: existingNamespace with namespaceOptions',
+    ],
     ['existing hub and hub options', (c) => ({ existingEventHub: importedHub(c), eventHub: { partitionCount: 2 } }), 'conflicting props: existingEventHub with eventHub'],
     ['existing hub and namespace options', (c) => ({ existingEventHub: importedHub(c), namespaceOptions: {} }), 'conflicting props: existingEventHub with namespaceOptions'],
     ['existing hub and capture', (c) => ({ existingEventHub: importedHub(c), capture: {} }), 'conflicting props: existingEventHub with capture'],
     [
       'existing hub in another namespace than existingNamespace',
-      (c) => ({ existingEventHub: importedHub(c), existingNamespace: EventHubNamespace.fromEventHubNamespaceAttributes(c.stack, 'other', { eventHubNamespaceId: OTHER_NAMESPACE_ID }) }),
+      (c) => ({
+        existingEventHub: importedHub(c),
+        existingNamespace: EventHubNamespace.fromEventHubNamespaceAttributes(c.stack, 'other', { eventHubNamespaceId: OTHER_NAMESPACE_ID }),
+      }),
       "existingNamespace 'evhns-other' is not the namespace of existingEventHub",
     ],
     ['Basic sku', { namespaceOptions: { sku: 'Basic' as EventHubSku } }, "sku 'Basic' is not supported"],
@@ -25,16 +35,32 @@ describe('EventHubFanout: validation (the pattern and the blocks it composes)', 
     ['Standard capacity', { namespaceOptions: { capacity: 41 } }, 'capacity (throughput units) 41 is out of range'],
     ['auto-inflate without maximum', { namespaceOptions: { autoInflateEnabled: true } }, 'autoInflateEnabled is true but maximumThroughputUnits is not set'],
     ['maximum without auto-inflate', { namespaceOptions: { maximumThroughputUnits: 4 } }, 'maximumThroughputUnits 4 applies only with auto-inflate'],
-    ['maximum not above capacity', { namespaceOptions: { capacity: 4, autoInflateEnabled: true, maximumThroughputUnits: 4 } }, 'maximumThroughputUnits 4 must be a whole number more than capacity (4) and at most 40'],
-    ['maximum above 40', { namespaceOptions: { autoInflateEnabled: true, maximumThroughputUnits: 41 } }, 'maximumThroughputUnits 41 must be a whole number more than capacity (1) and at most 40'],
+    [
+      'maximum not above capacity',
+      { namespaceOptions: { capacity: 4, autoInflateEnabled: true, maximumThroughputUnits: 4 } },
+      'maximumThroughputUnits 4 must be a whole number more than capacity (4) and at most 40',
+    ],
+    [
+      'maximum above 40',
+      { namespaceOptions: { autoInflateEnabled: true, maximumThroughputUnits: 41 } },
+      'maximumThroughputUnits 41 must be a whole number more than capacity (1) and at most 40',
+    ],
     ['auto-inflate on Premium', { namespaceOptions: { sku: EventHubSku.PREMIUM, autoInflateEnabled: true } }, 'autoInflateEnabled applies to Standard namespaces only'],
     ['maximum on Premium', { namespaceOptions: { sku: EventHubSku.PREMIUM, maximumThroughputUnits: 4 } }, 'maximumThroughputUnits applies to Standard namespaces only'],
     ['Premium capacity', { namespaceOptions: { sku: EventHubSku.PREMIUM, capacity: 3 } }, 'capacity (processing units) 3 is not allowed: use one of 1, 2, 4, 8, 16'],
     ['Dedicated without cluster', { namespaceOptions: { sku: EventHubSku.DEDICATED } }, 'sku is DEDICATED but dedicatedClusterId is not set'],
-    ['Dedicated with capacity', { namespaceOptions: { sku: EventHubSku.DEDICATED, dedicatedClusterId: 'c', capacity: 2 } }, 'capacity 2 does not apply to a namespace in a Dedicated cluster'],
+    [
+      'Dedicated with capacity',
+      { namespaceOptions: { sku: EventHubSku.DEDICATED, dedicatedClusterId: 'c', capacity: 2 } },
+      'capacity 2 does not apply to a namespace in a Dedicated cluster',
+    ],
     ['cluster id on Standard', { namespaceOptions: { dedicatedClusterId: 'c' } }, 'dedicatedClusterId is set but sku is Standard'],
     ['Standard partitions', { eventHub: { partitionCount: 33 } }, 'partitionCount (Standard) 33 is out of range: it must be a whole number from 1 to 32'],
-    ['Premium partitions', { namespaceOptions: { sku: EventHubSku.PREMIUM }, eventHub: { partitionCount: 101 } }, 'partitionCount (Premium) 101 is out of range: it must be a whole number from 1 to 100'],
+    [
+      'Premium partitions',
+      { namespaceOptions: { sku: EventHubSku.PREMIUM }, eventHub: { partitionCount: 101 } },
+      'partitionCount (Premium) 101 is out of range: it must be a whole number from 1 to 100',
+    ],
     ['zero partitions', { eventHub: { partitionCount: 0 } }, 'partitionCount (Standard) 0 is out of range'],
     ['Standard retention', { eventHub: { messageRetentionInDays: 8 } }, 'messageRetentionInDays (Standard) 8 is out of range: it must be a whole number from 1 to 7'],
     [
@@ -44,7 +70,13 @@ describe('EventHubFanout: validation (the pattern and the blocks it composes)', 
     ],
     [
       'capture account both ways',
-      (c) => ({ capture: { existingStorageAccount: StorageAccount.fromStorageAccountAttributes(c.stack, 'lake', { storageAccountId: STORAGE_ID }), containerName: 'lake', storageAccountName: 'stx123' } }),
+      (c) => ({
+        capture: {
+          existingStorageAccount: StorageAccount.fromStorageAccountAttributes(c.stack, 'lake', { storageAccountId: STORAGE_ID }),
+          containerName: 'lake',
+          storageAccountName: 'stx123',
+        },
+      }),
       'conflicting props: capture.existingStorageAccount with capture.storageAccountName',
     ],
     [
@@ -62,7 +94,11 @@ describe('EventHubFanout: validation (the pattern and the blocks it composes)', 
     ['capture encoding', { capture: { encoding: 'Parquet' as CaptureEncoding } }, "capture.encoding 'Parquet' is not supported"],
     ['capture interval', { capture: { intervalInSeconds: 30 } }, 'capture.intervalInSeconds 30 is out of range: it must be a whole number from 60 to 900'],
     ['capture size', { capture: { sizeLimitInBytes: 1024 } }, 'capture.sizeLimitInBytes 1024 is out of range: it must be a whole number from 10485760 to 524288000'],
-    ['capture name format', { capture: { archiveNameFormat: '{Namespace}/{EventHub}/{Year}' } }, "capture.archiveNameFormat '{Namespace}/{EventHub}/{Year}' lacks {PartitionId}, {Month}, {Day}, {Hour}, {Minute}, {Second}"],
+    [
+      'capture name format',
+      { capture: { archiveNameFormat: '{Namespace}/{EventHub}/{Year}' } },
+      "capture.archiveNameFormat '{Namespace}/{EventHub}/{Year}' lacks {PartitionId}, {Month}, {Day}, {Hour}, {Minute}, {Second}",
+    ],
     ['no steps', { steps: [] }, 'steps is empty'],
   ];
   for (const [title, props, expected] of cases) {
@@ -79,7 +115,9 @@ describe('EventHubFanout: validation (the pattern and the blocks it composes)', 
 
   it('accepts the defaults and the documented boundaries', () => {
     expect(errorsOf({})).toEqual([]);
-    expect(errorsOf({ eventHub: { partitionCount: 32, messageRetentionInDays: 7 }, namespaceOptions: { capacity: 39, autoInflateEnabled: true, maximumThroughputUnits: 40 } })).toEqual([]);
+    expect(
+      errorsOf({ eventHub: { partitionCount: 32, messageRetentionInDays: 7 }, namespaceOptions: { capacity: 39, autoInflateEnabled: true, maximumThroughputUnits: 40 } }),
+    ).toEqual([]);
     expect(errorsOf({ capture: { intervalInSeconds: 900, sizeLimitInBytes: 524288000 } })).toEqual([]);
     expect(errorsOf((c) => ({ existingEventHub: importedHub(c) }))).toEqual([]);
   });

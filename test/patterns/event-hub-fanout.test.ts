@@ -22,7 +22,9 @@ describe('EventHubFanout: default settings', () => {
     expect(ns.name).toBe(f.eventHub.eventHubNamespace.eventHubNamespaceName);
     expect(f.eventHub.eventHubNamespace.eventHubNamespaceName).toMatch(/^evhns-test-changes-[0-9a-f]{8}$/);
     expect(f.eventHubNamespace.sku).toBe(EventHubSku.STANDARD);
-    expect(messages(f, '@cdktf/info').some((m) => m.includes('Local (SAS) authentication stays enabled') && m.includes(f.eventHub.eventHubNamespace.eventHubNamespaceName))).toBe(true);
+    expect(messages(f, '@cdktf/info').some((m) => m.includes('Local (SAS) authentication stays enabled') && m.includes(f.eventHub.eventHubNamespace.eventHubNamespaceName))).toBe(
+      true,
+    );
   });
 
   it('public network access can be turned off', () => {
@@ -43,7 +45,14 @@ describe('EventHubFanout: default settings', () => {
     const { stack, fanout: f } = fanout();
     const synth = synthJson(stack);
     const rule = onlyResource(synth, 'azurerm_eventhub_authorization_rule');
-    expect(rule).toMatchObject({ name: 'dataverse-send', send: true, listen: false, manage: false, namespace_name: f.eventHub.eventHubNamespace.eventHubNamespaceName, resource_group_name: RG_REF });
+    expect(rule).toMatchObject({
+      name: 'dataverse-send',
+      send: true,
+      listen: false,
+      manage: false,
+      namespace_name: f.eventHub.eventHubNamespace.eventHubNamespaceName,
+      resource_group_name: RG_REF,
+    });
     expect(rule.eventhub_name).toMatch(/^\$\{azurerm_eventhub\.changes_event-hub_[0-9A-F]+\.name\}$/);
     expect(Object.keys(resourcesOf(synth, 'azurerm_eventhub_namespace_authorization_rule'))).toHaveLength(0);
     expect(f.authorizationRule.resource.sendInput).toBe(true);
@@ -238,7 +247,10 @@ describe('EventHubFanout: output', () => {
     const c = build(true);
     expect(c.fanout.endpoint.recordId).toBe(a.fanout.endpoint.recordId);
     expect(c.fanout.steps.map((s) => s.recordId)).toEqual(a.fanout.steps.map((s) => s.recordId));
-    expect([c.fanout.eventHub.eventHubNamespace.eventHubNamespaceName, c.fanout.eventHub.eventHubName]).toEqual([a.fanout.eventHub.eventHubNamespace.eventHubNamespaceName, a.fanout.eventHub.eventHubName]);
+    expect([c.fanout.eventHub.eventHubNamespace.eventHubNamespaceName, c.fanout.eventHub.eventHubName]).toEqual([
+      a.fanout.eventHub.eventHubNamespace.eventHubNamespaceName,
+      a.fanout.eventHub.eventHubName,
+    ]);
     expect(c.fanout.secretOutputName).toBe(a.fanout.secretOutputName);
   });
 
@@ -284,4 +296,3 @@ describe('EventHubFanout: output', () => {
     expect(endpointRecord(dataverse.toManifest()).columns).toMatchObject({ messageformat: 3, userclaim: 2, name: 'Changes hub', description: 'To analytics and ERP' });
   });
 });
-

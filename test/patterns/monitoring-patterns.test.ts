@@ -47,7 +47,10 @@ const PATTERNS: [string, Build, string[]][] = [
         tables: [{ logicalName: 'account' }],
         securityRoleName: 'Change tracking export',
         functionCode: CODE,
-        serviceBusQueue: new ServiceBusQueue(s, 'queue', { serviceBusNamespace: new ServiceBusNamespace(s, 'sb', { resourceGroup: b.resourceGroup, name: 'sb-contoso-ct' }), name: 'changes' }),
+        serviceBusQueue: new ServiceBusQueue(s, 'queue', {
+          serviceBusNamespace: new ServiceBusNamespace(s, 'sb', { resourceGroup: b.resourceGroup, name: 'sb-contoso-ct' }),
+          name: 'changes',
+        }),
         monitoring,
       }),
     ['requests/failed'],

@@ -210,7 +210,13 @@ describe('RelayIntegration: existing hybrid connection', () => {
     expect(validationErrors(stack)).toEqual([]);
     const synth = synthJson(stack);
     expect(Object.keys(synth.resource).sort()).toEqual(['azurerm_relay_hybrid_connection_authorization_rule', 'azurerm_resource_group']);
-    expect(rules(synth)['dataverse-send']).toMatchObject({ hybrid_connection_name: 'crm-bridge', namespace_name: 'relay-shared', resource_group_name: 'rg-hybrid', send: true, listen: false });
+    expect(rules(synth)['dataverse-send']).toMatchObject({
+      hybrid_connection_name: 'crm-bridge',
+      namespace_name: 'relay-shared',
+      resource_group_name: 'rg-hybrid',
+      send: true,
+      listen: false,
+    });
     expect(rules(synth)['onprem-listen']).toMatchObject({ hybrid_connection_name: 'crm-bridge', send: false, listen: true });
     expect(r.hybridConnection).toBe(stack.node.findChild('crm-bridge'));
     expect(r.relayNamespace!.relayNamespaceName).toBe('relay-shared');
@@ -222,7 +228,12 @@ describe('RelayIntegration: existing hybrid connection', () => {
   });
 
   it('not with the options or the namespace of a new one: one aggregated error', () => {
-    const { stack } = relay((s) => ({ existingHybridConnection: sharedHc(s), hybridConnection: { name: 'x' }, namespaceOptions: {}, existingNamespace: RelayNamespace.fromRelayNamespaceAttributes(s, 'relay-b', { relayNamespaceId: EXISTING_ID.replace('relay-shared', 'relay-b') }) }));
+    const { stack } = relay((s) => ({
+      existingHybridConnection: sharedHc(s),
+      hybridConnection: { name: 'x' },
+      namespaceOptions: {},
+      existingNamespace: RelayNamespace.fromRelayNamespaceAttributes(s, 'relay-b', { relayNamespaceId: EXISTING_ID.replace('relay-shared', 'relay-b') }),
+    }));
     const errors = validationErrors(stack).filter((e) => e.includes('conflicting props'));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain('existingHybridConnection with namespaceOptions; existingHybridConnection with existingNamespace; existingHybridConnection with hybridConnection');
@@ -244,7 +255,9 @@ describe('RelayIntegration: grantListen', () => {
 
   it('on an imported hybrid connection: scoped to its literal id', () => {
     const HC_ID = `${EXISTING_ID}/hybridConnections/crm-bridge`;
-    const { stack, relay: r } = relay((s) => ({ existingHybridConnection: HybridConnection.fromHybridConnectionAttributes(s, 'hc', { relayNamespace: sharedNamespace(s), hybridConnectionId: HC_ID }) }));
+    const { stack, relay: r } = relay((s) => ({
+      existingHybridConnection: HybridConnection.fromHybridConnectionAttributes(s, 'hc', { relayNamespace: sharedNamespace(s), hybridConnectionId: HC_ID }),
+    }));
     r.grantListen(PRINCIPAL, { principalType: 'ServicePrincipal' });
     expect(onlyResource(synthJson(stack), 'azurerm_role_assignment')).toMatchObject({ scope: HC_ID, principal_type: 'ServicePrincipal' });
   });
@@ -257,9 +270,17 @@ describe('RelayIntegration: grantListen', () => {
 
 describe('RelayIntegration: existing WCF relay', () => {
   it('TWO_WAY: creates no Azure resource and points the endpoint at the relay; synchronous steps allowed with a warning', () => {
-    const { stack, dataverse, relay: r } = withWcf(ServiceEndpointContract.TWO_WAY, {}, {
-      steps: [{ table: 'contact', message: 'Update', mode: StepMode.SYNCHRONOUS, stage: StepStage.PRE_VALIDATION }],
-    });
+    const {
+      stack,
+      dataverse,
+      relay: r,
+    } = withWcf(
+      ServiceEndpointContract.TWO_WAY,
+      {},
+      {
+        steps: [{ table: 'contact', message: 'Update', mode: StepMode.SYNCHRONOUS, stage: StepStage.PRE_VALIDATION }],
+      },
+    );
     expect(validationErrors(stack)).toEqual([]);
     const synth = synthJson(stack);
     expect(Object.keys(synth.resource).sort()).toEqual(['azurerm_resource_group']);
@@ -313,7 +334,12 @@ describe('RelayIntegration: existing WCF relay', () => {
 describe('RelayIntegration: validation', () => {
   // [title, props, the expected message, the construct that reports it]
   const cases: Array<[string, Extra, string, string]> = [
-    ['existing namespace and options', (s) => ({ existingNamespace: sharedNamespace(s), namespaceOptions: {} }), 'conflicting props: existingNamespace with namespaceOptions', 'test/onprem'],
+    [
+      'existing namespace and options',
+      (s) => ({ existingNamespace: sharedNamespace(s), namespaceOptions: {} }),
+      'conflicting props: existingNamespace with namespaceOptions',
+      'test/onprem',
+    ],
     [
       'existing id of another type',
       (s) => ({ existingNamespace: sharedNamespace(s, EXISTING_ID.replace('Microsoft.Relay', 'Microsoft.EventHub')) }),
@@ -341,7 +367,9 @@ describe('RelayIntegration: validation', () => {
     const { stack, rg } = newStack();
     expect(() => new RelayIntegration(stack, 'js', { resourceGroup: rg, steps } as any)).toThrow('test/js: RelayIntegration needs dataverse');
     const ctx = newStack();
-    expect(() => new RelayIntegration(ctx.stack, 'js', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps: [null] } as any)).toThrow('test/js: RelayIntegration needs steps as a list');
+    expect(() => new RelayIntegration(ctx.stack, 'js', { dataverse: ctx.dataverse, resourceGroup: ctx.rg, steps: [null] } as any)).toThrow(
+      'test/js: RelayIntegration needs steps as a list',
+    );
   });
 
   const wcfCases: Array<[string, ServiceEndpointContract, Partial<WcfRelayReference>, Extra, string]> = [
@@ -447,7 +475,11 @@ describe('RelayIntegration: output', () => {
   });
 
   it('honours messageFormat, endpoint name, rule names and user metadata', () => {
-    const { stack, dataverse, relay: r } = relay({
+    const {
+      stack,
+      dataverse,
+      relay: r,
+    } = relay({
       messageFormat: MessageFormat.TEXT_XML,
       endpointName: 'On-premises CRM bridge',
       authorizationRuleName: 'dv',
@@ -468,4 +500,3 @@ describe('RelayIntegration: output', () => {
     expect(r.listenerRuleName).toBe('bridge');
   });
 });
-

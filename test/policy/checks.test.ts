@@ -208,7 +208,10 @@ describe('OutboundQueueIntegration under the rule pack', () => {
     expect(suppressions.find((s) => s.ruleId === 'CKV_AZURE_204')!.reason).toContain('publicNetworkAccessEnabled: false');
     const rules = DataversePolicyChecks.reportOf(stack).rules;
     for (const id of ['CKV_AZURE_205', 'DV_ENDPOINT_KEY_SCOPE', 'DV_SENSITIVE_OUTPUT', 'DV_MANAGE_KEY']) {
-      expect(rules.find((r) => r.id === id), id).toMatchObject({ nonCompliant: 0 });
+      expect(
+        rules.find((r) => r.id === id),
+        id,
+      ).toMatchObject({ nonCompliant: 0 });
       expect(rules.find((r) => r.id === id)!.evaluated, id).toBeGreaterThan(0);
     }
   });
@@ -257,7 +260,10 @@ describe('the example app', () => {
       const report = JSON.parse(files['policy-report.json']);
       // Until the patterns suppress the new checkov-coverage findings, exactly those are let through.
       const open = report.findings.filter((f: any) => !f.suppression);
-      expect(open.filter((f: any) => !isPendingSuppression(f)), name).toEqual([]);
+      expect(
+        open.filter((f: any) => !isPendingSuppression(f)),
+        name,
+      ).toEqual([]);
       expect(report.summary.unsuppressed).toBe(open.length);
     }
   });

@@ -2,15 +2,7 @@
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  ProcessingStep,
-  ServiceEndpoint,
-  ServiceEndpointAuthType,
-  ServiceEndpointContract,
-  StepImageType,
-  StepMode,
-  StepStage,
-} from '../../src';
+import { ProcessingStep, ServiceEndpoint, ServiceEndpointAuthType, ServiceEndpointContract, StepImageType, StepMode, StepStage } from '../../src';
 import { nameBasedUuid } from '../../src/core/ids';
 import { newStack, validationErrors } from '../helpers';
 
@@ -44,15 +36,15 @@ function stepErrors(c: ServiceEndpointContract, step: { table: string; message: 
   const endpoint = webhook
     ? secret
     : new ServiceEndpoint(stack, 'endpoint', {
-      environment: dataverse,
-      name: 'endpoint',
-      contract: c,
-      authType: ServiceEndpointAuthType.SAS_KEY,
-      solutionNamespace: 'ns-orders',
-      path: 'orders',
-      sasKeyName: 'send',
-      sasKey: '${var.key}',
-    });
+        environment: dataverse,
+        name: 'endpoint',
+        contract: c,
+        authType: ServiceEndpointAuthType.SAS_KEY,
+        solutionNamespace: 'ns-orders',
+        path: 'orders',
+        sasKeyName: 'send',
+        sasKey: '${var.key}',
+      });
   new ProcessingStep(stack, 'step', {
     endpoint,
     table: step.table,

@@ -44,16 +44,26 @@ function evaluate(ruleId: string, build: Build) {
 }
 
 const rg = { resourceGroupName: 'rg-test', location: 'westeurope' };
-const serviceBus = (config: Partial<ServicebusNamespaceConfig>): Build => (s) =>
-  new ServicebusNamespace(s, 'ns', { name: 'sb-policy-test', sku: 'Standard', ...rg, ...config });
-const eventHubs = (config: Partial<EventhubNamespaceConfig>): Build => (s) =>
-  new EventhubNamespace(s, 'ns', { name: 'eh-policy-test', sku: 'Standard', ...rg, ...config });
-const functionApp = (config: Partial<LinuxFunctionAppConfig>): Build => (s) =>
-  new LinuxFunctionApp(s, 'app', { name: 'func-policy-test', servicePlanId: 'plan-id', siteConfig: {}, ...rg, ...config });
-const storage = (config: Partial<StorageAccountConfig>): Build => (s) =>
-  new StorageAccount(s, 'sa', { name: 'stpolicytest', accountTier: 'Standard', accountReplicationType: 'GZRS', ...rg, ...config });
-const apim = (config: Partial<ApiManagementConfig>): Build => (s) =>
-  new ApiManagement(s, 'apim', { name: 'apim-policy-test', publisherEmail: 'a@b.c', publisherName: 'Contoso', skuName: 'Developer_1', ...rg, ...config });
+const serviceBus =
+  (config: Partial<ServicebusNamespaceConfig>): Build =>
+  (s) =>
+    new ServicebusNamespace(s, 'ns', { name: 'sb-policy-test', sku: 'Standard', ...rg, ...config });
+const eventHubs =
+  (config: Partial<EventhubNamespaceConfig>): Build =>
+  (s) =>
+    new EventhubNamespace(s, 'ns', { name: 'eh-policy-test', sku: 'Standard', ...rg, ...config });
+const functionApp =
+  (config: Partial<LinuxFunctionAppConfig>): Build =>
+  (s) =>
+    new LinuxFunctionApp(s, 'app', { name: 'func-policy-test', servicePlanId: 'plan-id', siteConfig: {}, ...rg, ...config });
+const storage =
+  (config: Partial<StorageAccountConfig>): Build =>
+  (s) =>
+    new StorageAccount(s, 'sa', { name: 'stpolicytest', accountTier: 'Standard', accountReplicationType: 'GZRS', ...rg, ...config });
+const apim =
+  (config: Partial<ApiManagementConfig>): Build =>
+  (s) =>
+    new ApiManagement(s, 'apim', { name: 'apim-policy-test', publisherEmail: 'a@b.c', publisherName: 'Contoso', skuName: 'Developer_1', ...rg, ...config });
 
 const secureStorage: Partial<StorageAccountConfig> = {
   httpsTrafficOnlyEnabled: true,
@@ -170,8 +180,10 @@ const CASES: Case[] = [
   { rule: 'CKV_AZURE_174', compliant: apim({ publicNetworkAccessEnabled: false }), nonCompliant: apim({ publicNetworkAccessEnabled: true }), level: PolicyLevel.WARNING },
   {
     rule: 'CKV_AZURE_215',
-    compliant: (s) => new ApiManagementBackend(s, 'backend', { name: 'b', apiManagementName: 'apim', resourceGroupName: 'rg', protocol: 'http', url: 'https://func.azurewebsites.net/api' }),
-    nonCompliant: (s) => new ApiManagementBackend(s, 'backend', { name: 'b', apiManagementName: 'apim', resourceGroupName: 'rg', protocol: 'http', url: 'http://func.azurewebsites.net/api' }),
+    compliant: (s) =>
+      new ApiManagementBackend(s, 'backend', { name: 'b', apiManagementName: 'apim', resourceGroupName: 'rg', protocol: 'http', url: 'https://func.azurewebsites.net/api' }),
+    nonCompliant: (s) =>
+      new ApiManagementBackend(s, 'backend', { name: 'b', apiManagementName: 'apim', resourceGroupName: 'rg', protocol: 'http', url: 'http://func.azurewebsites.net/api' }),
     level: PolicyLevel.ERROR,
   },
   // Relay

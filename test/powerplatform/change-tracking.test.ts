@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChangeTrackingExport, RegistrationMode, ServiceBusNamespace, ServiceBusQueue, TableChangeTracking } from '../../src';
-import { functionFolder } from '../patterns/change-tracking-fixtures';
 import { newStack, resourcesOf, synthJson, validationErrors } from '../helpers';
+import { functionFolder } from '../patterns/change-tracking-fixtures';
 
 // The requests follow Microsoft Learn, "Create and update table definitions using the Web API"
 // (PUT of the whole definition with MSCRM.MergeLabels: true; PATCH is not supported) and the

@@ -127,7 +127,7 @@ describe('provider mode: a changed immutable Custom API column replaces the row'
     expect(Object.keys(synth.terraform.required_providers)).not.toContain('terraform');
   });
 
-  it('a request parameter: its uniquename, type, isoptional, logicalentityname and its API\'s (Dataverse deletes parameters with their API)', () => {
+  it("a request parameter: its uniquename, type, isoptional, logicalentityname and its API's (Dataverse deletes parameters with their API)", () => {
     const synth = apiSynth();
     const { triggers, rest, dataId } = immutableOf(synth, 'api/request-Comment');
     expect(triggers).toEqual({
@@ -155,7 +155,11 @@ describe('provider mode: a changed immutable Custom API column replaces the row'
       ['isFunction', { ...BASE, isFunction: true }, 'api'],
       ['a parameter type', { ...BASE, requestParameters: [{ uniqueName: 'Comment', fieldType: CustomApiFieldType.INTEGER, isOptional: true }] }, 'api/request-Comment'],
       ['a parameter isOptional', { ...BASE, requestParameters: [{ uniqueName: 'Comment', fieldType: CustomApiFieldType.STRING }] }, 'api/request-Comment'],
-      ['a property logicalEntityName', { ...BASE, responseProperties: [{ uniqueName: 'ApprovedOn', fieldType: CustomApiFieldType.ENTITY_REFERENCE, logicalEntityName: 'account' }] }, 'api/response-ApprovedOn'],
+      [
+        'a property logicalEntityName',
+        { ...BASE, responseProperties: [{ uniqueName: 'ApprovedOn', fieldType: CustomApiFieldType.ENTITY_REFERENCE, logicalEntityName: 'account' }] },
+        'api/response-ApprovedOn',
+      ],
     ];
     for (const [what, definition, path] of cases) {
       const after = apiSynth(definition);

@@ -1,8 +1,8 @@
 import * as path from 'path';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
-import { App, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import Ajv from 'ajv';
+import { App, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -45,9 +45,7 @@ function ordersStack(envProps: Partial<DataverseEnvironmentProps> = PROVIDER_MOD
 
 /** The rest resource whose create URL addresses `<entitySet>(<id>)`. */
 function restFor(synth: any, entitySet: string, id: string): any {
-  const found = Object.values(resourcesOf(synth, 'powerplatform_rest')).filter((r: any) =>
-    r.create?.url === `${ENV_URL}/api/data/v9.2/${entitySet}(${id})`,
-  );
+  const found = Object.values(resourcesOf(synth, 'powerplatform_rest')).filter((r: any) => r.create?.url === `${ENV_URL}/api/data/v9.2/${entitySet}(${id})`);
   expect(found).toHaveLength(1);
   return found[0];
 }
@@ -155,7 +153,9 @@ describe('Power Platform provider mode', () => {
           new RegExp(`^/${lookup.entitySet}\\(TF\\(data\\.powerplatform_data_records\\.[^.]+\\.rows\\[0\\]\\.${lookup.idColumn}\\)\\)$`),
         );
       }
-      const literalPart = Object.fromEntries(Object.entries(body).filter(([k]) => !record.fromOutputs.some((o) => o.column === k) && !record.lookups.some((l) => `${l.navigation}@odata.bind` === k)));
+      const literalPart = Object.fromEntries(
+        Object.entries(body).filter(([k]) => !record.fromOutputs.some((o) => o.column === k) && !record.lookups.some((l) => `${l.navigation}@odata.bind` === k)),
+      );
       expect(literalPart).toEqual(expected);
       // Column order as in the model, then the bindings.
       expect(Object.keys(body)).toEqual([
@@ -223,7 +223,11 @@ describe('Power Platform provider mode', () => {
     const synth = synthJson(stack);
     const queries = synth.data.powerplatform_data_records;
     // sdkmessage Create and Update; sdkmessagefilter for salesorder/Create, salesorder/Update, account/Create.
-    expect(Object.values(queries).map((q: any) => `${q.entity_collection}: ${q.filter}`).sort()).toEqual([
+    expect(
+      Object.values(queries)
+        .map((q: any) => `${q.entity_collection}: ${q.filter}`)
+        .sort(),
+    ).toEqual([
       "sdkmessagefilters: primaryobjecttypecode eq 'account' and sdkmessageid/name eq 'Create'",
       "sdkmessagefilters: primaryobjecttypecode eq 'salesorder' and sdkmessageid/name eq 'Create'",
       "sdkmessagefilters: primaryobjecttypecode eq 'salesorder' and sdkmessageid/name eq 'Update'",
@@ -459,9 +463,7 @@ describe('Power Platform provider mode: determinism', () => {
 describe('Power Platform provider mode: validation', () => {
   it('needs environmentId', () => {
     const { stack } = ordersStack({ registrationMode: RegistrationMode.POWER_PLATFORM_PROVIDER });
-    expect(validationErrors(stack)).toContainEqual(
-      expect.stringContaining('registrationMode POWER_PLATFORM_PROVIDER needs environmentId'),
-    );
+    expect(validationErrors(stack)).toContainEqual(expect.stringContaining('registrationMode POWER_PLATFORM_PROVIDER needs environmentId'));
   });
 
   it('needs environmentId to be a GUID', () => {

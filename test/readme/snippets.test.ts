@@ -62,8 +62,9 @@ function snippets(): Snippet[] {
     const file = path.join(DIR, `readme-line-${b.line}.${/^\/\/ vitest\.config\.ts\b/.test(b.code) ? 'mts' : 'ts'}`);
     const previous = blocks[i - 1];
     if (!CONTINUES.test(b.code)) return { ...b, file };
-    if (previous === undefined || previous.section !== b.section)
+    if (previous === undefined || previous.section !== b.section) {
       throw new Error(`README line ${b.line}: "Continues the example above", but no ts block comes before it in "${b.section}"`);
+    }
     const lines = previous.code.split('\n').length - 1;
     return { ...b, file, code: previous.code + b.code, continues: { line: previous.line, lines } };
   });

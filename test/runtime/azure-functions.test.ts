@@ -17,9 +17,12 @@ function invocation() {
 describe('dataverseWebhook (@azure/functions v4)', () => {
   it('200 on success; the handler gets the decoded context', async () => {
     let seen: DataverseWebhookEvent | undefined;
-    const fn = dataverseWebhook((event) => {
-      seen = event;
-    }, { verifier });
+    const fn = dataverseWebhook(
+      (event) => {
+        seen = event;
+      },
+      { verifier },
+    );
     const res = await fn(request(fixture('update-with-images.json')), invocation());
     expect(res.status).toBe(200);
     expect(seen?.context.inputParameters.Target.attributes.firstname).toBe('Jamie');
@@ -31,10 +34,13 @@ describe('dataverseWebhook (@azure/functions v4)', () => {
     expect(JSON.parse(body).PreEntityImages[0].value.__type).toBeUndefined();
     let pre: any;
     let post: any;
-    const fn = dataverseWebhook(({ context }) => {
-      pre = context.preEntityImages.PreImage;
-      post = context.postEntityImages.AsynchronousStepPrimaryName;
-    }, { verifier });
+    const fn = dataverseWebhook(
+      ({ context }) => {
+        pre = context.preEntityImages.PreImage;
+        post = context.postEntityImages.AsynchronousStepPrimaryName;
+      },
+      { verifier },
+    );
     const res = await fn(request(body), invocation());
     expect(res.status).toBe(200);
     expect(res.jsonBody).toEqual({ ok: true });
@@ -44,9 +50,12 @@ describe('dataverseWebhook (@azure/functions v4)', () => {
 
     // A Delete with an untyped pre-image, too.
     let deleted: any;
-    const onDelete = dataverseWebhook(({ context }) => {
-      deleted = context.preEntityImages.PreImage.attributes.name;
-    }, { verifier });
+    const onDelete = dataverseWebhook(
+      ({ context }) => {
+        deleted = context.preEntityImages.PreImage.attributes.name;
+      },
+      { verifier },
+    );
     expect((await onDelete(request(fixture('delete.json')), invocation())).status).toBe(200);
     expect(deleted).toBe('Fourth Coffee');
   });
@@ -81,9 +90,12 @@ describe('dataverseWebhook (@azure/functions v4)', () => {
   });
 
   it('a synchronous step rejects the operation by throwing DataverseRejection or returning { reject }', async () => {
-    const thrower = dataverseWebhook(() => {
-      throw new DataverseRejection('Credit limit too high.');
-    }, { verifier });
+    const thrower = dataverseWebhook(
+      () => {
+        throw new DataverseRejection('Credit limit too high.');
+      },
+      { verifier },
+    );
     const res1 = await thrower(request(fixture('create.json')), invocation());
     expect(res1.status).toBe(422);
     expect(res1.jsonBody).toMatchObject({ error: 'rejected', message: 'Credit limit too high.', correlationId: '1c2d3e4f-5061-4728-93a4-b5c6d7e8f901' });
@@ -103,9 +115,12 @@ describe('dataverseWebhook (@azure/functions v4)', () => {
   });
 
   it('500 without details when the handler fails unexpectedly', async () => {
-    const fn = dataverseWebhook(() => {
-      throw new Error('database password is hunter2');
-    }, { verifier });
+    const fn = dataverseWebhook(
+      () => {
+        throw new Error('database password is hunter2');
+      },
+      { verifier },
+    );
     const res = await fn(request(fixture('create.json')), invocation());
     expect(res.status).toBe(500);
     expect(JSON.stringify(res.jsonBody)).not.toContain('hunter2');
@@ -113,9 +128,12 @@ describe('dataverseWebhook (@azure/functions v4)', () => {
 
   it('tells the handler when Dataverse trimmed the payload', async () => {
     let trimmed: boolean | undefined;
-    const fn = dataverseWebhook((event) => {
-      trimmed = event.trimmed;
-    }, { verifier });
+    const fn = dataverseWebhook(
+      (event) => {
+        trimmed = event.trimmed;
+      },
+      { verifier },
+    );
     const res = await fn(request(fixture('trimmed.json'), { 'x-dataverse-webhook-secret': SECRET, 'x-ms-dynamics-msg-size-exceeded': 'true' }), invocation());
     expect(res.status).toBe(200);
     expect(trimmed).toBe(true);

@@ -46,13 +46,26 @@ function invocation(bindingData: Record<string, unknown>, cardinality?: 'one' | 
 }
 
 function sbBinding(extra: Record<string, unknown> = {}) {
-  return { MessageId: 'a1b2c3d4e5f6', ContentType: 'application/json', DeliveryCount: 1, ApplicationProperties: dataverseProperties(), UserProperties: dataverseProperties(), ...extra };
+  return {
+    MessageId: 'a1b2c3d4e5f6',
+    ContentType: 'application/json',
+    DeliveryCount: 1,
+    ApplicationProperties: dataverseProperties(),
+    UserProperties: dataverseProperties(),
+    ...extra,
+  };
 }
 
 describe('dataverseServiceBusHandler', () => {
   it('fits app.serviceBusQueue and app.serviceBusTopic (type check)', () => {
     const queue: ServiceBusQueueFunctionOptions = { connection: 'SERVICEBUS', queueName: 'orders', handler: dataverseServiceBusHandler(() => {}) };
-    const topic: ServiceBusTopicFunctionOptions = { connection: 'SERVICEBUS', topicName: 't', subscriptionName: 's', cardinality: 'many', handler: dataverseServiceBusHandler(async () => {}) };
+    const topic: ServiceBusTopicFunctionOptions = {
+      connection: 'SERVICEBUS',
+      topicName: 't',
+      subscriptionName: 's',
+      cardinality: 'many',
+      handler: dataverseServiceBusHandler(async () => {}),
+    };
     expect(typeof queue.handler).toBe('function');
     expect(typeof topic.handler).toBe('function');
   });
@@ -101,7 +114,9 @@ describe('dataverseServiceBusHandler', () => {
     ).rejects.toThrow(`1 of 1 Dataverse message(s) failed (see the log): Service Bus message a1b2c3d4e5f6 (Update of account d4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f01, key ${key})`);
     const errors = logs.filter((l) => l.level === 'error');
     expect(errors).toHaveLength(1);
-    expect(errors[0].text).toContain(`Handler failed for Service Bus message a1b2c3d4e5f6 (Update of account d4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f01, key ${key}): Error: ERP is down`);
+    expect(errors[0].text).toContain(
+      `Handler failed for Service Bus message a1b2c3d4e5f6 (Update of account d4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f01, key ${key}): Error: ERP is down`,
+    );
   });
 
   it('an XML body fails without calling the handler; the log names the format and the fix', async () => {
@@ -147,7 +162,9 @@ describe('dataverseServiceBusHandler', () => {
     expect(new Set(seen.map((e) => e.key)).size).toBe(1);
     const errors = logs.filter((l) => l.level === 'error').map((l) => l.text);
     expect(errors).toHaveLength(2);
-    expect(errors[0]).toMatch(/^Service Bus message 3 of 4 is not a Dataverse message and was not handled: Service Bus message m-2: the body is in the XML \(TextXML\) message format/);
+    expect(errors[0]).toMatch(
+      /^Service Bus message 3 of 4 is not a Dataverse message and was not handled: Service Bus message m-2: the body is in the XML \(TextXML\) message format/,
+    );
     expect(errors[1]).toMatch(/^Handler failed for Service Bus message m-3 \(Update of account .*\): Error: duplicate row/);
   });
 
@@ -181,7 +198,7 @@ describe('dataverseEventHubHandler', () => {
     expect(typeof options.handler).toBe('function');
   });
 
-  it("batch: per-event sequence numbers and properties; one failure is logged, the others are handled, the invocation fails at the end", async () => {
+  it('batch: per-event sequence numbers and properties; one failure is logged, the others are handled, the invocation fails at the end', async () => {
     const binding = {
       PropertiesArray: [dataverseProperties(), {}, dataverseProperties('account', 'Update', { MessageMaxSizeExceeded: true })],
       SequenceNumberArray: [101, 102, 103],

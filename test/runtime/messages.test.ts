@@ -7,7 +7,8 @@ import { DataverseMessage, DataverseMessageProperties, RemoteExecutionContext } 
 // type application/json, Dataverse's claim properties, MessageMaxSizeExceeded when trimmed.
 const UPDATE = messageFixture('account-update.json');
 const TRIMMED = messageFixture('account-update-trimmed.json');
-const FIX = "Set the service endpoint's message format to Json (messageFormat: MessageFormat.JSON, serviceendpoint.messageformat = 2); this receiver reads the JSON RemoteExecutionContext.";
+const FIX =
+  "Set the service endpoint's message format to Json (messageFormat: MessageFormat.JSON, serviceendpoint.messageformat = 2); this receiver reads the JSON RemoteExecutionContext.";
 
 function sbMessage(body: unknown, extra: Record<string, unknown> = {}) {
   return { body, contentType: 'application/json', messageId: '3f2a9c1e7b0d4e5f8a6b2c3d4e5f6a7b', applicationProperties: dataverseProperties(), ...extra };
@@ -68,7 +69,9 @@ describe('RemoteExecutionContext.fromServiceBusMessage', () => {
 
   it('trimmed: MessageMaxSizeExceeded present (any case, any value but false) → trimmed, the four members empty', () => {
     for (const value of [true, 'True', 'true', '', 1]) {
-      const m = RemoteExecutionContext.fromServiceBusMessage(sbMessage(TRIMMED, { applicationProperties: dataverseProperties('account', 'Update', { MessageMaxSizeExceeded: value }) }));
+      const m = RemoteExecutionContext.fromServiceBusMessage(
+        sbMessage(TRIMMED, { applicationProperties: dataverseProperties('account', 'Update', { MessageMaxSizeExceeded: value }) }),
+      );
       expect(m.trimmed).toBe(true);
       expect(m.context.inputParameters).toEqual({});
       expect(m.context.preEntityImages).toEqual({});
@@ -77,7 +80,9 @@ describe('RemoteExecutionContext.fromServiceBusMessage', () => {
       expect(m.context.sharedVariables).toEqual({ IsAutoTransact: true });
     }
     // The Functions host's Node library lower-cases the first letter of every property name.
-    const viaHost = RemoteExecutionContext.fromServiceBusMessage(sbMessage(TRIMMED, { applicationProperties: camelCasedKeys(dataverseProperties('account', 'Update', { MessageMaxSizeExceeded: true })) }));
+    const viaHost = RemoteExecutionContext.fromServiceBusMessage(
+      sbMessage(TRIMMED, { applicationProperties: camelCasedKeys(dataverseProperties('account', 'Update', { MessageMaxSizeExceeded: true })) }),
+    );
     expect(viaHost.trimmed).toBe(true);
     expect(viaHost.entityLogicalName).toBe('account');
     for (const value of [false, 'False']) {
@@ -113,7 +118,11 @@ describe('RemoteExecutionContext.fromServiceBusMessage', () => {
     const msbin = Buffer.concat([Buffer.from([0x40, 0x16]), Buffer.from('RemoteExecutionContext'), Buffer.from([0x08, 0x01, 0x61, 0x05, 0xa3, 0x81, 0xff, 0x9e, 0x01])]);
     const cases: Array<[string, Record<string, unknown>, string]> = [
       ['content type application/xml', { body: xml, contentType: 'application/xml' }, 'XML (TextXML) message format (content type application/xml)'],
-      ['content type application/xml; charset', { body: Buffer.from(xml), contentType: 'application/xml; charset=utf-8' }, 'XML (TextXML) message format (content type application/xml; charset=utf-8)'],
+      [
+        'content type application/xml; charset',
+        { body: Buffer.from(xml), contentType: 'application/xml; charset=utf-8' },
+        'XML (TextXML) message format (content type application/xml; charset=utf-8)',
+      ],
       ['content type application/msbin1', { body: msbin, contentType: 'application/msbin1' }, '.NET binary (BinaryXML) message format (content type application/msbin1)'],
       ['XML text without a content type', { body: `  ${xml}` }, 'XML (TextXML) message format (the body starts with <)'],
       ['XML bytes without a content type', { body: Buffer.from(xml) }, 'XML (TextXML) message format (the body starts with <)'],
@@ -122,7 +131,9 @@ describe('RemoteExecutionContext.fromServiceBusMessage', () => {
     ];
     for (const [name, message, expected] of cases) {
       it(name, () => {
-        expect(() => RemoteExecutionContext.fromServiceBusMessage({ messageId: 'm-1', ...message } as any)).toThrow(`Service Bus message m-1: the body is in the ${expected}. ${FIX}`);
+        expect(() => RemoteExecutionContext.fromServiceBusMessage({ messageId: 'm-1', ...message } as any)).toThrow(
+          `Service Bus message m-1: the body is in the ${expected}. ${FIX}`,
+        );
       });
     }
   });
@@ -140,8 +151,12 @@ describe('RemoteExecutionContext.fromServiceBusMessage', () => {
     expect(err({ body: undefined })).toBe('Service Bus message has no body: expected the JSON RemoteExecutionContext that Dataverse sends.');
     expect(err({ body: null, messageId: 'm-2' })).toBe('Service Bus message m-2 has no body: expected the JSON RemoteExecutionContext that Dataverse sends.');
     expect(err({ body: '' })).toBe('Service Bus message: The body is empty: expected the JSON RemoteExecutionContext that Dataverse sends.');
-    expect(err({ body: '{"MessageName": "Upd' })).toMatch(/^Service Bus message: The body is not JSON \(.+\): expected the RemoteExecutionContext that Dataverse sends with message format Json\.$/);
-    expect(err({ body: { hello: 'world' } })).toBe('Service Bus message: The body is not a RemoteExecutionContext: it lacks MessageName, PrimaryEntityName, Stage, Mode. Check that the service endpoint\'s message format is Json.');
+    expect(err({ body: '{"MessageName": "Upd' })).toMatch(
+      /^Service Bus message: The body is not JSON \(.+\): expected the RemoteExecutionContext that Dataverse sends with message format Json\.$/,
+    );
+    expect(err({ body: { hello: 'world' } })).toBe(
+      "Service Bus message: The body is not a RemoteExecutionContext: it lacks MessageName, PrimaryEntityName, Stage, Mode. Check that the service endpoint's message format is Json.",
+    );
     expect(err({ body: [JSON.parse(UPDATE)] })).toBe('Service Bus message: The body is an array: expected the JSON object of a RemoteExecutionContext.');
     expect(err({ body: 42 })).toBe('Service Bus message: the body is a number: expected the JSON RemoteExecutionContext that Dataverse sends (text, bytes or a parsed object).');
     expect(err(null)).toBe('The Service Bus message is null: expected an object with a body.');
@@ -163,7 +178,9 @@ describe('RemoteExecutionContext.fromEventHubMessage', () => {
   it('an event without properties decodes; trimmed when the property is there; XML is refused with the fix', () => {
     expect(RemoteExecutionContext.fromEventHubMessage({ body: Buffer.from(UPDATE) }).hasDataverseProperties).toBe(false);
     expect(RemoteExecutionContext.fromEventHubMessage({ body: TRIMMED, properties: { MessageMaxSizeExceeded: true } }).trimmed).toBe(true);
-    expect(() => RemoteExecutionContext.fromEventHubMessage({ body: '<RemoteExecutionContext/>' })).toThrow(`Event Hubs event: the body is in the XML (TextXML) message format (the body starts with <). ${FIX}`);
+    expect(() => RemoteExecutionContext.fromEventHubMessage({ body: '<RemoteExecutionContext/>' })).toThrow(
+      `Event Hubs event: the body is in the XML (TextXML) message format (the body starts with <). ${FIX}`,
+    );
     expect(() => RemoteExecutionContext.fromEventHubMessage(undefined as any)).toThrow('The Event Hubs event is a undefined: expected an object with a body.');
   });
 });
@@ -171,7 +188,9 @@ describe('RemoteExecutionContext.fromEventHubMessage', () => {
 // Dataverse sends images without `__type` (use-webhooks.md): decoded through both message entry points.
 describe('images as Dataverse sends them (no __type), through the message entry points', () => {
   it('post-image and nested ParentContext of a Create', () => {
-    const m = RemoteExecutionContext.fromServiceBusMessage(sbMessage(messageFixture('contact-create-images.json'), { applicationProperties: dataverseProperties('contact', 'Create') }));
+    const m = RemoteExecutionContext.fromServiceBusMessage(
+      sbMessage(messageFixture('contact-create-images.json'), { applicationProperties: dataverseProperties('contact', 'Create') }),
+    );
     expect(m.context.postEntityImages.AsynchronousStepPrimaryName.attributes.fullname).toBe('Maria Santos');
     expect(m.context.postEntityImages.AsynchronousStepPrimaryName.logicalName).toBe('contact');
     expect(m.context.parentContext?.stage).toBe(30);

@@ -156,9 +156,21 @@ describe('RemoteExecutionContext.parse', () => {
       ['a collection that is not key/value pairs', fixture('malformed-bad-collection.json'), /InputParameters .*key.*value/],
       ['a date in another format', fixture('malformed-bad-date.json'), /OperationCreatedOn .*expected a date/],
       ['a stage that is not a number', '{"MessageName":"Create","PrimaryEntityName":"account","Stage":"20","Mode":0}', /Stage is "20": expected a number/],
-      ['an image that is not an entity', '{"MessageName":"Update","PrimaryEntityName":"account","Stage":40,"Mode":1,"PreEntityImages":[{"key":"PreImage","value":5}]}', /image "PreImage" is not an Entity/],
-      ['an image that is a reference', '{"MessageName":"Update","PrimaryEntityName":"account","Stage":40,"Mode":1,"PostEntityImages":[{"key":"PostImage","value":{"Id":"1","LogicalName":"account","Name":null}}]}', /image "PostImage" is not an Entity .*LogicalName.*Attributes/],
-      ['an image whose attributes are not key/value pairs', '{"MessageName":"Update","PrimaryEntityName":"account","Stage":40,"Mode":1,"PreEntityImages":[{"key":"PreImage","value":{"LogicalName":"account","Attributes":{"name":"x"}}}]}', /image "PreImage" is not an Entity/],
+      [
+        'an image that is not an entity',
+        '{"MessageName":"Update","PrimaryEntityName":"account","Stage":40,"Mode":1,"PreEntityImages":[{"key":"PreImage","value":5}]}',
+        /image "PreImage" is not an Entity/,
+      ],
+      [
+        'an image that is a reference',
+        '{"MessageName":"Update","PrimaryEntityName":"account","Stage":40,"Mode":1,"PostEntityImages":[{"key":"PostImage","value":{"Id":"1","LogicalName":"account","Name":null}}]}',
+        /image "PostImage" is not an Entity .*LogicalName.*Attributes/,
+      ],
+      [
+        'an image whose attributes are not key/value pairs',
+        '{"MessageName":"Update","PrimaryEntityName":"account","Stage":40,"Mode":1,"PreEntityImages":[{"key":"PreImage","value":{"LogicalName":"account","Attributes":{"name":"x"}}}]}',
+        /image "PreImage" is not an Entity/,
+      ],
       ['a parent context that is not an object', '{"MessageName":"Update","PrimaryEntityName":"account","Stage":40,"Mode":1,"ParentContext":7}', /ParentContext is 7/],
     ];
     for (const [what, body, message] of cases) {

@@ -48,7 +48,10 @@ describe('WebhookSecretVerifier', () => {
   it('fromEnvironment fails loudly on a missing secret, an unresolved Key Vault reference or an unknown auth type', () => {
     expect(() => WebhookSecretVerifier.fromEnvironment({ DATAVERSE_WEBHOOK_SECRET_NAME: 'x-s' })).toThrow(/DATAVERSE_WEBHOOK_SECRET is not set/);
     expect(() =>
-      WebhookSecretVerifier.fromEnvironment({ DATAVERSE_WEBHOOK_SECRET_NAME: 'x-s', DATAVERSE_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/s)' }),
+      WebhookSecretVerifier.fromEnvironment({
+        DATAVERSE_WEBHOOK_SECRET_NAME: 'x-s',
+        DATAVERSE_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/s)',
+      }),
     ).toThrow(/unresolved Key Vault reference/);
     expect(() => WebhookSecretVerifier.fromEnvironment({ DATAVERSE_WEBHOOK_AUTH_TYPE: 'SAS_KEY', DATAVERSE_WEBHOOK_SECRET: SECRET })).toThrow(/expected WEBHOOK_KEY/);
   });

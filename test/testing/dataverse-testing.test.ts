@@ -6,11 +6,11 @@ import { ServicebusNamespace } from '@cdktf/provider-azurerm/lib/servicebus-name
 import { ServicebusQueue } from '@cdktf/provider-azurerm/lib/servicebus-queue';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { Annotations, Aspects, AssetType, LocalBackend, TerraformAsset, TerraformOutput, TerraformStack, Testing } from 'cdktf';
-import { DataverseTesting, ManifestFormat, OutboundQueueIntegration, PolicySuppressions } from 'cdktf-dataverse';
-import { unsuppressedFindings } from 'cdktf-dataverse/testing/inspect';
 import { describe, expect, it } from 'vitest';
 import { failureOf, orderStack } from './fixtures';
 import { newStack } from '../helpers';
+import { DataverseTesting, ManifestFormat, OutboundQueueIntegration, PolicySuppressions } from 'cdktf-dataverse';
+import { unsuppressedFindings } from 'cdktf-dataverse/testing/inspect';
 
 describe('DataverseTesting.synth', () => {
   it('returns the Terraform JSON and the manifest of the stack, as app.synth() writes them', () => {
@@ -140,7 +140,15 @@ describe('deployability', () => {
   it('unsuppressed findings of the rule pack block; a reasoned suppression clears them', () => {
     const make = (suppress: boolean) => {
       const { stack, rg } = newStack();
-      const ns = new ServicebusNamespace(stack, 'own', { name: 'sb-own-namespace', location: rg.location, resourceGroupName: rg.name, sku: 'Standard', minimumTlsVersion: '1.2', localAuthEnabled: true, publicNetworkAccessEnabled: false });
+      const ns = new ServicebusNamespace(stack, 'own', {
+        name: 'sb-own-namespace',
+        location: rg.location,
+        resourceGroupName: rg.name,
+        sku: 'Standard',
+        minimumTlsVersion: '1.2',
+        localAuthEnabled: true,
+        publicNetworkAccessEnabled: false,
+      });
       if (suppress) PolicySuppressions.of(ns).add('CKV_AZURE_203', 'legacy clients still send with SAS keys');
       return stack;
     };
@@ -153,7 +161,14 @@ describe('deployability', () => {
 
   it('a finding that is also an error Annotation is listed once', () => {
     const { stack, rg } = newStack();
-    new StorageAccount(stack, 'weak', { name: 'stweak', location: rg.location, resourceGroupName: rg.name, accountTier: 'Standard', accountReplicationType: 'LRS', minTlsVersion: 'TLS1_0' });
+    new StorageAccount(stack, 'weak', {
+      name: 'stweak',
+      location: rg.location,
+      resourceGroupName: rg.name,
+      accountTier: 'Standard',
+      accountReplicationType: 'LRS',
+      minTlsVersion: 'TLS1_0',
+    });
     const blockers = DataverseTesting.deploymentBlockers(stack).filter((b) => b.includes('CKV_AZURE_44'));
     expect(blockers).toHaveLength(1);
     expect(blockers[0]).toMatch(/^error annotation at test\/weak: /);
@@ -175,5 +190,9 @@ describe('deployability', () => {
 function withoutMetadata(value: any): any {
   if (Array.isArray(value)) return value.map(withoutMetadata);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([k]) => k !== '//').map(([k, v]) => [k, withoutMetadata(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => k !== '//')
+      .map(([k, v]) => [k, withoutMetadata(v)]),
+  );
 }

@@ -2,8 +2,8 @@
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { Construct } from 'constructs';
-import { DataverseEnvironment, DataverseRecord, OutboundQueueIntegration, StepImageType } from 'cdktf-dataverse';
 import { newStack } from '../helpers';
+import { DataverseEnvironment, DataverseRecord, OutboundQueueIntegration, StepImageType } from 'cdktf-dataverse';
 
 /** Stands in for the Custom API records (another issue adds them): same tables, same reference. */
 class TestRecord extends DataverseRecord {
@@ -32,23 +32,47 @@ export function addCustomApi(scope: Construct, dataverse: DataverseEnvironment):
     bindingtype: 0,
     isfunction: false,
   });
-  new TestRecord(scope, 'approve-orderid', dataverse, 'customapirequestparameter', 'customapirequestparameters', {
-    uniquename: 'OrderId',
-    name: 'OrderId',
-    type: 12, // Guid
-    isoptional: false,
-  }, api);
-  new TestRecord(scope, 'approve-comment', dataverse, 'customapirequestparameter', 'customapirequestparameters', {
-    uniquename: 'Comment',
-    name: 'Comment',
-    type: 10, // String
-    isoptional: true,
-  }, api);
-  new TestRecord(scope, 'approve-approved', dataverse, 'customapiresponseproperty', 'customapiresponseproperties', {
-    uniquename: 'Approved',
-    name: 'Approved',
-    type: 0, // Boolean
-  }, api);
+  new TestRecord(
+    scope,
+    'approve-orderid',
+    dataverse,
+    'customapirequestparameter',
+    'customapirequestparameters',
+    {
+      uniquename: 'OrderId',
+      name: 'OrderId',
+      type: 12, // Guid
+      isoptional: false,
+    },
+    api,
+  );
+  new TestRecord(
+    scope,
+    'approve-comment',
+    dataverse,
+    'customapirequestparameter',
+    'customapirequestparameters',
+    {
+      uniquename: 'Comment',
+      name: 'Comment',
+      type: 10, // String
+      isoptional: true,
+    },
+    api,
+  );
+  new TestRecord(
+    scope,
+    'approve-approved',
+    dataverse,
+    'customapiresponseproperty',
+    'customapiresponseproperties',
+    {
+      uniquename: 'Approved',
+      name: 'Approved',
+      type: 0, // Boolean
+    },
+    api,
+  );
 }
 
 /**

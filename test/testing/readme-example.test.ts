@@ -3,8 +3,8 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { ServicebusQueueAuthorizationRule } from '@cdktf/provider-azurerm/lib/servicebus-queue-authorization-rule';
 import { TerraformStack, Testing } from 'cdktf';
-import { DataverseEnvironment, DataverseTesting, OutboundQueueIntegration, StepMode } from 'cdktf-dataverse';
 import { describe, expect, it } from 'vitest';
+import { DataverseEnvironment, DataverseTesting, OutboundQueueIntegration, StepMode } from 'cdktf-dataverse';
 
 function ordersStack(): TerraformStack {
   const stack = new TerraformStack(Testing.app(), 'orders');

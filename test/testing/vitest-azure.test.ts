@@ -4,9 +4,9 @@ import { ServicebusQueue } from '@cdktf/provider-azurerm/lib/servicebus-queue';
 import { ServicebusQueueAuthorizationRule } from '@cdktf/provider-azurerm/lib/servicebus-queue-authorization-rule';
 import { ServicebusTopic } from '@cdktf/provider-azurerm/lib/servicebus-topic';
 import { TerraformStack, Testing } from 'cdktf';
-import { DataverseTesting } from 'cdktf-dataverse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { failureOf, orderStack } from './fixtures';
+import { DataverseTesting } from 'cdktf-dataverse';
 
 // The matchers are registered by test/setup.ts (import 'cdktf-dataverse/testing/setup').
 

@@ -1,6 +1,8 @@
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { TerraformStack, Testing } from 'cdktf';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { failureOf, orderStack } from './fixtures';
 import {
   DataverseEnvironment,
   DataverseTesting,
@@ -12,8 +14,6 @@ import {
   StepMode,
   StepStage,
 } from 'cdktf-dataverse';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { failureOf, orderStack } from './fixtures';
 
 let stack: TerraformStack;
 let synth: ReturnType<typeof DataverseTesting.synth>;
@@ -54,11 +54,7 @@ describe('toHaveServiceEndpoint', () => {
   });
 
   it('fails with the closest endpoint, choice values named', () => {
-    expect(
-      failureOf(() =>
-        expect(synth).toHaveServiceEndpoint({ contract: ServiceEndpointContract.TOPIC, authType: ServiceEndpointAuthType.SAS_KEY, path: 'orders' }),
-      ),
-    ).toBe(
+    expect(failureOf(() => expect(synth).toHaveServiceEndpoint({ contract: ServiceEndpointContract.TOPIC, authType: ServiceEndpointAuthType.SAS_KEY, path: 'orders' }))).toBe(
       [
         "expected a service endpoint with { contract: 5 (TOPIC), authType: 2 (SAS_KEY), path: 'orders' }",
         'the only service endpoint, test/orders/endpoint, does not match (1 of 3 values match):',
@@ -93,7 +89,7 @@ describe('toHaveStep', () => {
     expect(failureOf(() => expect(synth).toHaveStep({ message: 'Update', images: [{ imageType: StepImageType.POST_IMAGE, attributes: ['name', 'statuscode'] }] }))).toBe(
       [
         "expected a step with { message: 'Update', images: [{ imageType: 1 (POST_IMAGE), attributes: ['name', 'statuscode'] }] }",
-        "none of the 2 steps matches; closest: test/orders/step-salesorder-Update (3 of 4 values match):",
+        'none of the 2 steps matches; closest: test/orders/step-salesorder-Update (3 of 4 values match):',
         "  images['PreImage'].imageType: expected 1 (POST_IMAGE), received 0 (PRE_IMAGE)",
       ].join('\n'),
     );
@@ -165,9 +161,7 @@ describe('toHaveCustomApi', () => {
 
   it('fails naming the parameter that differs', () => {
     expect(
-      failureOf(() =>
-        expect(synth).toHaveCustomApi({ uniqueName: 'contoso_ApproveOrder', requestParameters: [{ uniqueName: 'OrderId', type: 10, isOptional: false }] }),
-      ),
+      failureOf(() => expect(synth).toHaveCustomApi({ uniqueName: 'contoso_ApproveOrder', requestParameters: [{ uniqueName: 'OrderId', type: 10, isOptional: false }] })),
     ).toBe(
       [
         "expected a custom API with { uniqueName: 'contoso_ApproveOrder', requestParameters: [{ uniqueName: 'OrderId', type: 10, isOptional: false }] }",
@@ -207,7 +201,7 @@ describe('toHaveRecord', () => {
     expect(failureOf(() => expect(synth).toHaveRecord('customapirequestparameter', { uniquename: 'Reason', isoptional: true }))).toBe(
       [
         "expected a customapirequestparameter record with { uniquename: 'Reason', isoptional: true }",
-        "none of the 2 customapirequestparameter records matches; closest: test/approve-comment (1 of 2 values match):",
+        'none of the 2 customapirequestparameter records matches; closest: test/approve-comment (1 of 2 values match):',
         "  uniquename: expected 'Reason', received 'Comment'",
       ].join('\n'),
     );
@@ -221,14 +215,13 @@ describe('toHaveRecord', () => {
   });
 });
 
-
 describe('the failure message the README shows', () => {
   it('is what a user sees', () => {
-    const stack = new TerraformStack(Testing.app(), 'orders');
-    new AzurermProvider(stack, 'azurerm', { features: [{}] });
-    const rg = new ResourceGroup(stack, 'rg', { name: 'rg-orders', location: 'westeurope' });
-    const dataverse = new DataverseEnvironment(stack, 'dataverse', { url: 'https://contoso.crm4.dynamics.com' });
-    new OutboundQueueIntegration(stack, 'orders', {
+    const ordersStack = new TerraformStack(Testing.app(), 'orders');
+    new AzurermProvider(ordersStack, 'azurerm', { features: [{}] });
+    const rg = new ResourceGroup(ordersStack, 'rg', { name: 'rg-orders', location: 'westeurope' });
+    const dataverse = new DataverseEnvironment(ordersStack, 'dataverse', { url: 'https://contoso.crm4.dynamics.com' });
+    new OutboundQueueIntegration(ordersStack, 'orders', {
       dataverse,
       resourceGroup: rg,
       steps: [
@@ -236,7 +229,7 @@ describe('the failure message the README shows', () => {
         { table: 'salesorder', message: 'Update', filteringAttributes: ['statuscode'] },
       ],
     });
-    expect(failureOf(() => expect(stack).toHaveStep({ table: 'salesorder', message: 'Update', stage: 20 }))).toBe(
+    expect(failureOf(() => expect(ordersStack).toHaveStep({ table: 'salesorder', message: 'Update', stage: 20 }))).toBe(
       [
         "expected a step with { table: 'salesorder', message: 'Update', stage: 20 (PRE_OPERATION) }",
         'none of the 2 steps matches; closest: orders/orders/step-salesorder-Update (2 of 3 values match):',

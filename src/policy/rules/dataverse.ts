@@ -64,8 +64,9 @@ export const DATAVERSE_RULES: PolicyRule[] = [
   {
     id: 'DV_ENDPOINT_KEY_SCOPE',
     level: PolicyLevel.ERROR,
-    description: "The key a Dataverse service endpoint sends with is scoped to one queue, topic, event hub or hybrid connection, with Send only (never a namespace-level or root key).",
-    fix: "create an authorization rule on the entity itself with send = true, listen = false, manage = false, and pass its primaryKey",
+    description:
+      'The key a Dataverse service endpoint sends with is scoped to one queue, topic, event hub or hybrid connection, with Send only (never a namespace-level or root key).',
+    fix: 'create an authorization rule on the entity itself with send = true, listen = false, manage = false, and pass its primaryKey',
     appliesTo: ['dataverse:serviceendpoint'],
     check(subject, index) {
       if (subject.kind !== 'record' || subject.record.table !== 'serviceendpoint') return notApplicable();
@@ -105,7 +106,9 @@ export const DATAVERSE_RULES: PolicyRule[] = [
       if (!endpoint) return notApplicable('the step is not bound to a service endpoint of this stack');
       if (!ASYNC_ONLY_CONTRACTS.includes(endpoint.columns.contract)) return notApplicable('the endpoint accepts synchronous steps');
       const mode = subject.record.columns.mode;
-      return mode === 1 ? compliant() : nonCompliant(`mode is ${mode ?? 'not set'} but endpoint ${endpoint.path} (contract ${endpoint.columns.contract}) accepts asynchronous steps only`);
+      return mode === 1
+        ? compliant()
+        : nonCompliant(`mode is ${mode ?? 'not set'} but endpoint ${endpoint.path} (contract ${endpoint.columns.contract}) accepts asynchronous steps only`);
     },
   },
   {

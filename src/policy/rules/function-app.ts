@@ -2,12 +2,7 @@ import { PolicyLevel } from '../api';
 import { PolicyRule, RuleStatus, asBoolean, attr, compliant, isExpression, nonCompliant, notApplicable, shown, valueRule } from '../rule';
 
 /** Function Apps with FTP(S) publishing and a site_config (the Flex Consumption plan has no FTP). */
-const CLASSIC = [
-  'azurerm_linux_function_app',
-  'azurerm_windows_function_app',
-  'azurerm_linux_function_app_slot',
-  'azurerm_windows_function_app_slot',
-];
+const CLASSIC = ['azurerm_linux_function_app', 'azurerm_windows_function_app', 'azurerm_linux_function_app_slot', 'azurerm_windows_function_app_slot'];
 const ALL = [...CLASSIC, 'azurerm_function_app_flex_consumption'];
 
 /** Function App rules (checkov ids, and the library's FTPS rule). @internal */

@@ -25,9 +25,7 @@ export const RELAY_RULES: PolicyRule[] = [
     check(subject) {
       if (subject.kind !== 'resource') return notApplicable();
       const { send, listen } = subject.element.config;
-      return asBoolean(send) === true && asBoolean(listen) === true
-        ? nonCompliant('the rule grants both send and listen')
-        : compliant();
+      return asBoolean(send) === true && asBoolean(listen) === true ? nonCompliant('the rule grants both send and listen') : compliant();
     },
   },
 ];

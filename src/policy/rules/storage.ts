@@ -17,7 +17,7 @@ export const STORAGE_RULES: PolicyRule[] = [
   valueRule({
     id: 'CKV_AZURE_3',
     level: PolicyLevel.ERROR,
-    description: "Storage accounts require secure transfer (HTTPS only).",
+    description: 'Storage accounts require secure transfer (HTTPS only).',
     fix: 'set https_traffic_only_enabled = true',
     types: ACCOUNT,
     path: 'https_traffic_only_enabled',

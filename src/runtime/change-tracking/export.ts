@@ -117,10 +117,7 @@ export async function runExport(options: ExportRunOptions): Promise<TableRunResu
   for (const table of options.tables) {
     try {
       const r = await exportTable(table, options);
-      log(
-        'info',
-        `${table.name}: ${r.upserts} upserts, ${r.deletions} deletions, ${r.pages} pages${r.fullRead ? ` (full read: ${r.fullReadReason})` : ''}.`,
-      );
+      log('info', `${table.name}: ${r.upserts} upserts, ${r.deletions} deletions, ${r.pages} pages${r.fullRead ? ` (full read: ${r.fullReadReason})` : ''}.`);
       results.push(r);
     } catch (e) {
       const message = (e as Error)?.message ?? String(e);

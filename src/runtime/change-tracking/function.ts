@@ -2,6 +2,9 @@
 // programming model). `npm run compile` bundles this file with its SDKs into
 // lib/runtime/change-tracking/function-app/ (host.json, package.json, index.js): that folder is
 // deployed as is. Its settings are listed in ./settings.ts and in the README.
+// The SDKs are devDependencies on purpose: esbuild bundles them into the function app folder, and
+// the library itself never loads this file.
+/* eslint-disable import/no-extraneous-dependencies */
 import { app, InvocationContext, Timer } from '@azure/functions';
 import { DefaultAzureCredential, ManagedIdentityCredential, TokenCredential } from '@azure/identity';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -28,9 +31,7 @@ export type RuntimeFactory = (settings: ChangeTrackingSettings) => ExportRuntime
  * The Service Bus and Event Hubs SDKs load only when that sink is configured (shorter cold start).
  */
 export async function azureRuntime(settings: ChangeTrackingSettings, webApi: WebApiOptions = {}): Promise<ExportRuntime> {
-  const credential: TokenCredential = settings.identityClientId
-    ? new ManagedIdentityCredential({ clientId: settings.identityClientId })
-    : new DefaultAzureCredential();
+  const credential: TokenCredential = settings.identityClientId ? new ManagedIdentityCredential({ clientId: settings.identityClientId }) : new DefaultAzureCredential();
   const reader = new ChangeTrackingReader({
     ...webApi,
     environmentUrl: settings.environmentUrl,
@@ -43,7 +44,15 @@ export async function azureRuntime(settings: ChangeTrackingSettings, webApi: Web
     const { ServiceBusClient } = await import('@azure/service-bus');
     const client = new ServiceBusClient(s.namespace, credential);
     const sender = client.createSender(s.entity);
-    return { reader, store, sink: new ServiceBusSink(sender), close: async () => { await sender.close(); await client.close(); } };
+    return {
+      reader,
+      store,
+      sink: new ServiceBusSink(sender),
+      close: async () => {
+        await sender.close();
+        await client.close();
+      },
+    };
   }
   if (s.kind === 'eventHub') {
     const { EventHubProducerClient } = await import('@azure/event-hubs');

@@ -162,7 +162,11 @@ export class ChangeTrackingReader {
         continue;
       }
       if (typeof delta !== 'string' || delta === '') {
-        throw new WebApiError(`GET ${url}: the last page has no @odata.deltaLink (was the Prefer: odata.track-changes header dropped, or change tracking not enabled on ${table.name}?).`, url, 200);
+        throw new WebApiError(
+          `GET ${url}: the last page has no @odata.deltaLink (was the Prefer: odata.track-changes header dropped, or change tracking not enabled on ${table.name}?).`,
+          url,
+          200,
+        );
       }
       const problem = this.deltaLinkProblem(table, delta);
       if (problem) throw new WebApiError(`GET ${url}: the returned @odata.deltaLink is unusable: ${problem}.`, url, 200);

@@ -87,7 +87,9 @@ export function loadSettings(env: Record<string, string | undefined>): ChangeTra
         if (!Array.isArray(o.columns) || o.columns.length === 0 || o.columns.some((c) => typeof c !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(c))) {
           throw new Error(`${where}.columns must be a non-empty array of column logical names`);
         }
-        if (o.idColumn !== undefined && (typeof o.idColumn !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(o.idColumn))) throw new Error(`${where}.idColumn must be a column name`);
+        if (o.idColumn !== undefined && (typeof o.idColumn !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(o.idColumn))) {
+          throw new Error(`${where}.idColumn must be a column name`);
+        }
         return { name: o.name, entitySetName: o.entitySetName, columns: o.columns as string[], ...(o.idColumn ? { idColumn: o.idColumn as string } : {}) };
       });
     } catch (e) {

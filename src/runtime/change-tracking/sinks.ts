@@ -60,7 +60,15 @@ export function toMessages(ctx: MessageContext, changes: readonly RowChange[], d
 
 /** The marker after the last row of a full read. */
 export function fullReadComplete(ctx: MessageContext, rowCount: number, snapshotVersion: string): ChangeMessage {
-  return { id: `${ctx.table}:full-read:${snapshotVersion}`, table: ctx.table, operation: 'full-read-complete', fullRead: true, fullReadReason: ctx.fullReadReason, runId: ctx.runId, rowCount };
+  return {
+    id: `${ctx.table}:full-read:${snapshotVersion}`,
+    table: ctx.table,
+    operation: 'full-read-complete',
+    fullRead: true,
+    fullReadReason: ctx.fullReadReason,
+    runId: ctx.runId,
+    rowCount,
+  };
 }
 
 /** Receives the messages of one table in one run. */
@@ -174,7 +182,10 @@ export class JsonLinesBlobSink implements ChangeSink {
   private readonly prefix: string;
   private readonly now: () => Date;
 
-  constructor(private readonly container: ContainerClient, options: JsonLinesBlobSinkOptions = {}) {
+  constructor(
+    private readonly container: ContainerClient,
+    options: JsonLinesBlobSinkOptions = {},
+  ) {
     this.prefix = options.prefix ?? 'changes/';
     this.now = options.now ?? (() => new Date());
   }

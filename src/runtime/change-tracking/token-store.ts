@@ -47,7 +47,11 @@ export interface DeltaTokenClaim {
 
 /** Another run changed the token blob since this run read it. */
 export class TokenConflictError extends Error {
-  constructor(readonly table: string, readonly blobName: string, detail: string) {
+  constructor(
+    readonly table: string,
+    readonly blobName: string,
+    detail: string,
+  ) {
     super(`Another run changed the delta token of ${table} (blob ${blobName}) at the same time: ${detail}. This run stops publishing ${table}; the other run advances it.`);
     this.name = 'TokenConflictError';
   }
@@ -64,7 +68,10 @@ export class BlobDeltaTokenStore {
   private readonly prefix: string;
 
   /** `container`: an `@azure/storage-blob` ContainerClient (managed identity: `new BlobServiceClient(url, credential).getContainerClient(name)`). */
-  constructor(private readonly container: ContainerClient, options: BlobDeltaTokenStoreOptions = {}) {
+  constructor(
+    private readonly container: ContainerClient,
+    options: BlobDeltaTokenStoreOptions = {},
+  ) {
     this.prefix = options.prefix ?? 'delta-tokens/';
   }
 

@@ -107,7 +107,11 @@ export class WebApiClient {
   private readonly fetchImpl: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
 
-  constructor(environmentUrl: string, private readonly tokenProvider: TokenProvider, options: WebApiOptions = {}) {
+  constructor(
+    environmentUrl: string,
+    private readonly tokenProvider: TokenProvider,
+    options: WebApiOptions = {},
+  ) {
     const url = new URL(environmentUrl);
     if (url.protocol !== 'https:' && !isLoopback(url.hostname)) {
       throw new Error(`The environment URL must use https: ${environmentUrl}`);
@@ -137,8 +141,8 @@ export class WebApiClient {
         response = await this.fetchImpl(url, {
           method: 'GET',
           headers: {
-            'Authorization': `Bearer ${token}`,
-            'Accept': 'application/json',
+            Authorization: `Bearer ${token}`,
+            Accept: 'application/json',
             'OData-MaxVersion': '4.0',
             'OData-Version': '4.0',
             'Cache-Control': 'no-cache',

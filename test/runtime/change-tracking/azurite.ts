@@ -14,9 +14,13 @@ export class Azurite {
 
   async start(): Promise<void> {
     const main = join(process.cwd(), 'node_modules/azurite/dist/src/blob/main.js');
-    this.proc = spawn(process.execPath, [main, '--inMemoryPersistence', '--disableTelemetry', '--blobHost', '127.0.0.1', '--blobPort', '0', '--skipApiVersionCheck', '--extentMemoryLimit', '256'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.proc = spawn(
+      process.execPath,
+      [main, '--inMemoryPersistence', '--disableTelemetry', '--blobHost', '127.0.0.1', '--blobPort', '0', '--skipApiVersionCheck', '--extentMemoryLimit', '256'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const port = await new Promise<string>((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => reject(new Error(`azurite did not start: ${out}`)), 30_000);

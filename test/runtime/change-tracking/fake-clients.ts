@@ -6,7 +6,10 @@ import type { ServiceBusMessage } from '@azure/service-bus';
 export class FakeBatch<T> {
   readonly items: T[] = [];
   private bytes = 0;
-  constructor(readonly maxSizeInBytes: number, readonly partitionKey?: string) {}
+  constructor(
+    readonly maxSizeInBytes: number,
+    readonly partitionKey?: string,
+  ) {}
   get count() {
     return this.items.length;
   }

@@ -52,7 +52,10 @@ export interface RecordedRequest {
 export class FakeTable {
   readonly rows = new Map<string, FakeRow>();
   readonly log: LogEntry[] = [];
-  constructor(readonly entitySetName: string, readonly idColumn: string) {}
+  constructor(
+    readonly entitySetName: string,
+    readonly idColumn: string,
+  ) {}
 }
 
 let counter = 0;
@@ -179,7 +182,10 @@ export class FakeDataverse {
         if (Number.isNaN(from)) return this.error(res, 400, '0x80040203', 'Invalid delta token.');
         if (from < this.expiredBefore) return this.error(res, 400, '0x80044352', 'Version stamp associated with the client has expired. Please perform a full sync.');
         const touched = new Set(t.log.filter((e) => e.version > from).map((e) => e.id));
-        const upserts = [...touched].map((id) => t.rows.get(id)).filter((r): r is FakeRow => r !== undefined).sort((a, b) => a.version - b.version);
+        const upserts = [...touched]
+          .map((id) => t.rows.get(id))
+          .filter((r): r is FakeRow => r !== undefined)
+          .sort((a, b) => a.version - b.version);
         const deleted = [...touched].filter((id) => !t.rows.has(id));
         entries = [...upserts.map((row): Entry => ({ kind: 'row', row })), ...deleted.map((id): Entry => ({ kind: 'deleted', id }))];
       } else {
@@ -194,10 +200,10 @@ export class FakeDataverse {
     const selectList = cursor.select.join(',');
     let body: Record<string, unknown> = {
       '@odata.context': `${base}/$metadata#${cursor.set}(${selectList})${cursor.delta ? '/$delta' : ''}`,
-      'value': pageEntries.map((e) =>
+      value: pageEntries.map((e) =>
         e.kind === 'row'
           ? { '@odata.etag': `W/"${e.row.version}"`, ...Object.fromEntries(cursor.select.map((c) => [c, e.row.columns[c] ?? null])), [t.idColumn]: e.row.id }
-          : { '@odata.context': `${base}/$metadata#${cursor.set}/$deletedEntity`, 'id': e.id, 'reason': 'deleted' },
+          : { '@odata.context': `${base}/$metadata#${cursor.set}/$deletedEntity`, id: e.id, reason: 'deleted' },
       ),
     };
     if (offset + maxPage < cursor.entries.length) {

@@ -10,14 +10,13 @@ import type { ServiceBusMessage } from '@azure/service-bus';
 import { ContainerClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Azurite } from './azurite';
-import { FakeDataverse } from './fake-dataverse';
 import { FakeServiceBusSender } from './fake-clients';
-import { ChangeMessage } from '../../../src/runtime/change-tracking/sinks';
-import { ChangeTrackingReader } from '../../../src/runtime/change-tracking/reader';
-import { BlobDeltaTokenStore, DeltaTokenClaim } from '../../../src/runtime/change-tracking/token-store';
+import { FakeDataverse } from './fake-dataverse';
 import { azureRuntime, changeTrackingHandler, ExportRuntime } from '../../../src/runtime/change-tracking/function';
+import { ChangeTrackingReader } from '../../../src/runtime/change-tracking/reader';
 import { loadSettings, SETTINGS } from '../../../src/runtime/change-tracking/settings';
-import { ServiceBusSink } from '../../../src/runtime/change-tracking/sinks';
+import { ChangeMessage, ServiceBusSink } from '../../../src/runtime/change-tracking/sinks';
+import { BlobDeltaTokenStore, DeltaTokenClaim } from '../../../src/runtime/change-tracking/token-store';
 
 const fake = new FakeDataverse();
 const azurite = new Azurite();
@@ -77,7 +76,10 @@ function harness(tables: unknown[]) {
     const context = new InvocationContext({ functionName: 'changeTrackingExport', invocationId: id, logHandler: (_level, ...args) => logs.push(args.join(' ')) });
     const timer: Timer = { isPastDue: false, schedule: { adjustForDST: true }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
     await handler(timer, context);
-    return sender.messages().slice(before).map((m: ServiceBusMessage) => m.body as ChangeMessage);
+    return sender
+      .messages()
+      .slice(before)
+      .map((m: ServiceBusMessage) => m.body as ChangeMessage);
   };
   return { sender, store, run, logs, closed: () => closed };
 }
@@ -96,7 +98,12 @@ describe('changeTrackingHandler (in-process)', () => {
     const ids = [fake.create('accounts', { name: 'A' }), fake.create('accounts', { name: 'B' }), fake.create('accounts', { name: 'C' })];
     const h = harness([accountTable]);
     const first = await h.run('run-1');
-    expect(first.filter((m) => m.operation === 'upsert').map((m) => m.rowId).sort()).toEqual([...ids].sort());
+    expect(
+      first
+        .filter((m) => m.operation === 'upsert')
+        .map((m) => m.rowId)
+        .sort(),
+    ).toEqual([...ids].sort());
     expect(first.every((m) => m.fullRead && m.fullReadReason === 'initial' && m.runId === 'run-1')).toBe(true);
     expect(first.at(-1)).toMatchObject({ operation: 'full-read-complete', rowCount: 3, table: 'account' });
     expect(h.logs).toContain('account: 3 upserts, 0 deletions, 2 pages (full read: initial).');
@@ -126,7 +133,10 @@ describe('changeTrackingHandler (in-process)', () => {
     const b = fake.create('accounts', { name: 'B' });
     h.store.crashNextCommit = true;
     await expect(h.run('crashes')).rejects.toThrow(/account \(process killed before the token write\)/);
-    const published = h.sender.messages().map((m) => m.body as ChangeMessage).filter((m) => m.runId === 'crashes');
+    const published = h.sender
+      .messages()
+      .map((m) => m.body as ChangeMessage)
+      .filter((m) => m.runId === 'crashes');
     expect(published.map((m) => m.rowId)).toEqual([a, b]);
     fake.delete('accounts', a);
     const again = await h.run('after-crash');
@@ -191,7 +201,9 @@ describe('changeTrackingHandler (in-process)', () => {
   });
 
   it('wrong settings fail the execution with every problem listed', async () => {
-    const handler = changeTrackingHandler({ env: { [SETTINGS.environmentUrl]: 'http://contoso.crm.dynamics.com', [SETTINGS.tables]: '[{"name":"account"}]', [SETTINGS.sink]: 'kafka', [SETTINGS.pageSize]: '9000' } });
+    const handler = changeTrackingHandler({
+      env: { [SETTINGS.environmentUrl]: 'http://contoso.crm.dynamics.com', [SETTINGS.tables]: '[{"name":"account"}]', [SETTINGS.sink]: 'kafka', [SETTINGS.pageSize]: '9000' },
+    });
     const context = new InvocationContext({ functionName: 'x', invocationId: 'y', logHandler: () => {} });
     const err = await handler({ isPastDue: false, schedule: { adjustForDST: true }, scheduleStatus: { last: '', next: '', lastUpdated: '' } }, context).catch((e) => e);
     expect(err.message).toContain('DATAVERSE_ENVIRONMENT_URL must be an https URL');
@@ -212,7 +224,15 @@ describe('changeTrackingHandler (in-process)', () => {
     const kinds: Array<[Record<string, string>, string]> = [
       [{}, 'serviceBus'],
       [{ [SETTINGS.sink]: 'eventHub', [SETTINGS.eventHubNamespace]: 'contoso-eh.servicebus.windows.net', [SETTINGS.eventHubName]: 'changes' }, 'eventHub'],
-      [{ [SETTINGS.sink]: 'blob', [SETTINGS.outputBlobServiceUri]: 'https://contosoout.blob.core.windows.net', [SETTINGS.outputContainer]: 'changes', [SETTINGS.identityClientId]: '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9' }, 'blob'],
+      [
+        {
+          [SETTINGS.sink]: 'blob',
+          [SETTINGS.outputBlobServiceUri]: 'https://contosoout.blob.core.windows.net',
+          [SETTINGS.outputContainer]: 'changes',
+          [SETTINGS.identityClientId]: '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9',
+        },
+        'blob',
+      ],
     ];
     for (const [extra, kind] of kinds) {
       const runtime = await azureRuntime(loadSettings({ ...base, ...extra }));
@@ -225,7 +245,9 @@ describe('changeTrackingHandler (in-process)', () => {
   it('settings of each sink kind', () => {
     const base = env([accountTable]);
     expect(loadSettings(base).sink).toEqual({ kind: 'serviceBus', namespace: 'contoso-sb.servicebus.windows.net', entity: 'dataverse-changes' });
-    expect(loadSettings({ ...base, [SETTINGS.sink]: 'eventHub', [SETTINGS.eventHubNamespace]: 'contoso-eh.servicebus.windows.net', [SETTINGS.eventHubName]: 'changes' }).sink).toEqual({
+    expect(
+      loadSettings({ ...base, [SETTINGS.sink]: 'eventHub', [SETTINGS.eventHubNamespace]: 'contoso-eh.servicebus.windows.net', [SETTINGS.eventHubName]: 'changes' }).sink,
+    ).toEqual({
       kind: 'eventHub',
       namespace: 'contoso-eh.servicebus.windows.net',
       eventHub: 'changes',

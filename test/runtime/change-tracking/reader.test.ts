@@ -43,7 +43,11 @@ describe('ChangeTrackingReader against the documented change-tracking Web API', 
     const first = await r.read(accounts);
     expect(first).toMatchObject({ expired: false, fullRead: true, pages: 2 });
     expect(first.changes.map((x) => x.id).sort()).toEqual([a, b, c].sort());
-    expect(first.changes.find((x) => x.id === b)).toEqual({ id: b, version: String(fake.tables.get('accounts')!.rows.get(b)!.version), columns: { name: 'Litware', telephone1: null } });
+    expect(first.changes.find((x) => x.id === b)).toEqual({
+      id: b,
+      version: String(fake.tables.get('accounts')!.rows.get(b)!.version),
+      columns: { name: 'Litware', telephone1: null },
+    });
     expect(first.deltaLink).toMatch(/\$deltatoken=\d+%21/);
     expect(fake.requests[0].prefer).toBe('odata.track-changes,odata.maxpagesize=2');
     expect(fake.requests[0].url).toBe(`${fake.origin}/api/data/v9.2/accounts?$select=name,telephone1`);
@@ -129,7 +133,9 @@ describe('ChangeTrackingReader against the documented change-tracking Web API', 
     fake.addTable('accounts', 'accountid');
     const r = reader();
     const before = fake.requests.length;
-    expect(r.deltaLinkProblem(accounts, 'https://attacker.example/api/data/v9.2/accounts?$select=name,telephone1&$deltatoken=1%21x')).toMatch(/belongs to https:\/\/attacker.example/);
+    expect(r.deltaLinkProblem(accounts, 'https://attacker.example/api/data/v9.2/accounts?$select=name,telephone1&$deltatoken=1%21x')).toMatch(
+      /belongs to https:\/\/attacker.example/,
+    );
     expect(r.deltaLinkProblem(accounts, `${fake.origin}/api/data/v9.2/contacts?$select=name,telephone1&$deltatoken=1%21x`)).toMatch(/not the entity set accounts/);
     expect(r.deltaLinkProblem(accounts, `${fake.origin}/api/data/v9.2/accounts?$select=name&$deltatoken=1%21x`)).toMatch(/selected columns changed/);
     expect(r.deltaLinkProblem(accounts, `${fake.origin}/api/data/v9.2/accounts?$select=telephone1,name&$deltatoken=1%21x`)).toBeUndefined();
@@ -168,7 +174,9 @@ describe('ChangeTrackingReader against the documented change-tracking Web API', 
   it('an HTML page with 200 is an error naming the URL, the status and the first bytes', async () => {
     fake.addTable('accounts', 'accountid');
     fake.faults.push({ kind: 'html' });
-    const err = await reader().read(accounts).catch((e) => e);
+    const err = await reader()
+      .read(accounts)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(WebApiError);
     expect(err.message).toContain(`${fake.origin}/api/data/v9.2/accounts?$select=name,telephone1`);
     expect(err.message).toContain('HTTP 200');
@@ -198,9 +206,10 @@ describe('ChangeTrackingReader against the documented change-tracking Web API', 
       [{ kind: 'json', status: 500, body: { error: { code: '0x80040216', message: 'An unexpected error occurred.' } } }, /HTTP 500 0x80040216: An unexpected error occurred/],
     ];
     for (const [fault, message] of cases) {
-      const f = fault.kind === 'json' && (fault.body as { '@odata.nextLink'?: string })?.['@odata.nextLink'] === 'ORIGIN'
-        ? { ...fault, body: { value: [], '@odata.nextLink': reader().initialUrl(accounts) } }
-        : fault;
+      const f =
+        fault.kind === 'json' && (fault.body as { '@odata.nextLink'?: string })?.['@odata.nextLink'] === 'ORIGIN'
+          ? { ...fault, body: { value: [], '@odata.nextLink': reader().initialUrl(accounts) } }
+          : fault;
       fake.faults.push(f);
       await expect(reader().read(accounts)).rejects.toThrow(message);
       fake.faults.length = 0;

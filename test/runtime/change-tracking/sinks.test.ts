@@ -6,12 +6,25 @@ import { ChangeMessage, EventHubSink, JsonLinesBlobSink, ServiceBusSink, toMessa
 
 const A = '60c4e274-0d87-e711-80e5-00155db19e6d';
 const B = '2e451703-c686-e711-80e5-00155db19e6d';
-const incremental = toMessages({ table: 'account', runId: 'run-7', fullRead: false, fromVersion: '919042' }, [{ id: A, version: '915244', columns: { name: 'Monte Orton', telephone1: '555000' } }], [{ id: B, reason: 'deleted' }]);
+const incremental = toMessages(
+  { table: 'account', runId: 'run-7', fullRead: false, fromVersion: '919042' },
+  [{ id: A, version: '915244', columns: { name: 'Monte Orton', telephone1: '555000' } }],
+  [{ id: B, reason: 'deleted' }],
+);
 
 describe('messages', () => {
   it('id = table + row id + version; deletions carry the version of the token read from; operation, fullRead and columns', () => {
     expect(incremental).toEqual([
-      { id: `account:${A}:915244`, table: 'account', operation: 'upsert', rowId: A, version: '915244', fullRead: false, runId: 'run-7', columns: { name: 'Monte Orton', telephone1: '555000' } },
+      {
+        id: `account:${A}:915244`,
+        table: 'account',
+        operation: 'upsert',
+        rowId: A,
+        version: '915244',
+        fullRead: false,
+        runId: 'run-7',
+        columns: { name: 'Monte Orton', telephone1: '555000' },
+      },
       { id: `account:${B}:deleted-919042`, table: 'account', operation: 'delete', rowId: B, fullRead: false, runId: 'run-7' },
     ]);
     const full = toMessages({ table: 'account', runId: 'r', fullRead: true, fullReadReason: 'expired' }, [{ id: A, version: '1', columns: {} }], []);
@@ -37,13 +50,19 @@ describe('ServiceBusSink', () => {
   });
 
   it('splits into several batches when one is full; a message larger than a batch is an error naming it', async () => {
-    const many = toMessages({ table: 'account', runId: 'r', fullRead: true, fullReadReason: 'initial' }, Array.from({ length: 30 }, (_, i) => ({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, version: String(i + 1), columns: { name: `n${i}` } })), []);
+    const many = toMessages(
+      { table: 'account', runId: 'r', fullRead: true, fullReadReason: 'initial' },
+      Array.from({ length: 30 }, (_, i) => ({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, version: String(i + 1), columns: { name: `n${i}` } })),
+      [],
+    );
     const sender = new FakeServiceBusSender(2000);
     await new ServiceBusSink(sender as never).open('account', 'r').write(many);
     expect(sender.sent.length).toBeGreaterThan(1);
     expect(sender.messages().map((m) => m.messageId)).toEqual(many.map((m) => m.id));
     const tiny = new FakeServiceBusSender(100);
-    await expect(new ServiceBusSink(tiny as never).open('account', 'r').write(many)).rejects.toThrow(/Message account:00000000-0000-4000-8000-000000000000:1 is larger than a Service Bus batch allows \(100 bytes\)/);
+    await expect(new ServiceBusSink(tiny as never).open('account', 'r').write(many)).rejects.toThrow(
+      /Message account:00000000-0000-4000-8000-000000000000:1 is larger than a Service Bus batch allows \(100 bytes\)/,
+    );
   });
 
   it('a send failure propagates (the run fails and the token is not written)', async () => {

@@ -28,7 +28,13 @@ describe('BlobDeltaTokenStore (ETag-conditional writes, azurite)', () => {
     expect(claim).toMatchObject({ table: 'account', runId: 'run-1', existed: false, deltaLink: undefined });
     await store.commit(claim, 'https://contoso.crm.dynamics.com/api/data/v9.2/accounts?$select=name&$deltatoken=1%21x');
     const stored = await store.read('account');
-    expect(stored?.state).toMatchObject({ format: 1, table: 'account', stage: 'committed', runId: 'run-1', deltaLink: 'https://contoso.crm.dynamics.com/api/data/v9.2/accounts?$select=name&$deltatoken=1%21x' });
+    expect(stored?.state).toMatchObject({
+      format: 1,
+      table: 'account',
+      stage: 'committed',
+      runId: 'run-1',
+      deltaLink: 'https://contoso.crm.dynamics.com/api/data/v9.2/accounts?$select=name&$deltatoken=1%21x',
+    });
     const next = await store.begin('account', 'run-2');
     expect(next).toMatchObject({ existed: true, deltaLink: stored?.state.deltaLink });
     expect((await store.read('account'))?.state).toMatchObject({ stage: 'claim', runId: 'run-2', previousRunId: 'run-1' });
