@@ -127,6 +127,8 @@ project.npmignore?.exclude('/examples/', '/bench/', '/docs/', '/vitest.config.mt
 // Type-check tests, examples and benchmarks first (the examples must compile verbatim).
 project.testTask.reset('tsc --noEmit -p tsconfig.dev.json');
 project.testTask.exec('vitest run');
+// Lint last: a finding fails `npm test` (and CI) once the tests have said what they say.
+project.testTask.spawn(project.tasks.tryFind('eslint')!);
 project.addTask('test:watch', { exec: 'vitest' });
 project.addTask('synth', {
   description: 'Synthesize the example app into cdktf.out/ (same as `npx cdktf synth`, without the CLI)',
