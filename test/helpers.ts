@@ -5,7 +5,6 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { expect } from 'vitest';
 import { DataverseEnvironment, DataverseEnvironmentProps } from '../src';
 
 /** A stack with an azurerm provider, a resource group and a Dataverse environment. */
@@ -56,9 +55,10 @@ export function validationErrors(stack: TerraformStack): string[] {
 
 /** The one validation error that contains `text` (fails unless exactly one does, and it names a fix). */
 export function oneError(errors: string[], text: string): string {
+  // Plain checks, not vitest's expect: the benches load these helpers outside vitest.
   const hits = errors.filter((e) => e.includes(text));
-  expect(hits, errors.join('\n')).toHaveLength(1);
-  expect(hits[0]).toContain('Fix:');
+  if (hits.length !== 1) throw new Error(`expected one error containing ${JSON.stringify(text)}, found ${hits.length}:\n${errors.join('\n')}`);
+  if (!hits[0].includes('Fix:')) throw new Error(`the error names no fix: ${hits[0]}`);
   return hits[0];
 }
 
