@@ -121,6 +121,9 @@ project.compileTask.exec('node projenrc/bundle-change-tracking-function.mjs');
 // its module on first access, so a user loads only the modules (and provider modules) of the
 // constructs it touches. src/index.ts stays the jsii source; lib/index.d.ts is jsii's.
 project.compileTask.exec('node projenrc/lazy-index.mjs');
+// Module-level provider imports of lib/ load on first use (a block's optional parts, such as a
+// consumer's function app, cost nothing until they are added).
+project.compileTask.exec('node projenrc/lazy-provider-imports.mjs');
 
 // Only the compiled library, its schema and the docs travel in the npm package.
 project.npmignore?.exclude('/examples/', '/bench/', '/docs/', '/vitest.config.mts', '/cdktf.json', '/.ci/', '/cdktf.out/', '/bench-out/');

@@ -67,21 +67,61 @@ describe('lazy lib/index.js', () => {
       expect(r.own).toEqual(['index.js']);
     });
 
-    it('a queue-only user (DataverseEnvironment, OutboundQueueIntegration) loads the Service Bus modules, not those of the other patterns', () => {
-      const r = fresh<{ provider: string[]; own: string[]; all: number }>(`
-        const lib = require(${JSON.stringify(path.join(LIB, 'index.js'))});
-        lib.DataverseEnvironment; lib.OutboundQueueIntegration;
-        ${LOADED}
-        for (const name of Object.keys(lib)) lib[name];
-        const all = new Set(Object.keys(require.cache).map((k) => /provider-azurerm[\\\\/]lib[\\\\/]([^\\\\/]+)[\\\\/]index\\.js$/.exec(k)?.[1]).filter(Boolean)).size;
-        process.stdout.write(JSON.stringify({ provider, own, all }));
-      `);
-      expect(r.provider).toEqual(expect.arrayContaining(['servicebus-namespace', 'servicebus-queue', 'role-assignment']));
-      // Not the other patterns' modules (api-management left pattern-monitoring's imports).
-      expect(r.provider.filter((m) => /^(api-management|eventhub|relay|key-vault|user-assigned-identity)/.test(m))).toEqual([]);
-      expect(r.own).not.toContain('patterns/custom-api-gateway.js');
-      expect(r.own).not.toContain('patterns/event-hub-fanout.js');
-      expect(r.provider.length).toBeLessThan(r.all);
+    it('a queue-only user (DataverseEnvironment, OutboundQueueIntegration) loads the Service Bus modules it synthesizes, not the consumers\' or other patterns\'', () => {
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lazy-queue-'));
+      try {
+        const r = fresh<{ read: string[]; provider: string[]; own: string[]; resources: string[] }>(`
+          const { App, TerraformStack } = require('cdktf');
+          const { AzurermProvider } = require('@cdktf/provider-azurerm/lib/provider');
+          const lib = require(${JSON.stringify(path.join(LIB, 'index.js'))});
+          const { DataverseEnvironment, OutboundQueueIntegration } = lib;
+          const read = Object.keys(require.cache).filter((k) => k.includes('provider-azurerm') && k.endsWith('index.js') && !/[\\\\/]lib[\\\\/]provider[\\\\/]index\\.js$/.test(k));
+          const app = new App({ outdir: ${JSON.stringify(out)} });
+          const stack = new TerraformStack(app, 'queue');
+          new AzurermProvider(stack, 'azurerm', { features: [{}] });
+          const dataverse = new DataverseEnvironment(stack, 'dataverse', { url: 'https://contoso.crm4.dynamics.com', solutionUniqueName: 'Lazy', appId: 'lazy' });
+          new OutboundQueueIntegration(stack, 'orders', { dataverse, resourceGroup: { name: 'rg-lazy', location: 'westeurope' }, steps: [{ table: 'salesorder', message: 'Create' }] })
+            .grantReceive('00000000-0000-0000-0000-000000000001');
+          app.synth();
+          const tf = JSON.parse(require('fs').readFileSync(require('path').join(${JSON.stringify(out)}, 'stacks', 'queue', 'cdk.tf.json'), 'utf8'));
+          ${LOADED}
+          process.stdout.write(JSON.stringify({ read, provider, own, resources: Object.keys(tf.resource).sort() }));
+        `);
+        // Reading the two exports loads no provider module; the synth loads those it creates.
+        expect(r.read).toEqual([]);
+        expect(r.resources).toEqual(expect.arrayContaining(['azurerm_servicebus_namespace', 'azurerm_servicebus_queue', 'azurerm_role_assignment']));
+        expect(r.provider).toEqual(expect.arrayContaining(['servicebus-namespace', 'servicebus-queue', 'role-assignment']));
+        // Not the consumers' (function app, storage, Logic App) nor the other patterns' modules.
+        expect(r.provider.filter((m) => /^(api-management|eventhub|relay|key-vault|user-assigned-identity|storage|function-app|service-plan|logic-app)/.test(m))).toEqual([]);
+        expect(r.own).not.toContain('patterns/custom-api-gateway.js');
+        expect(r.own).not.toContain('patterns/event-hub-fanout.js');
+      } finally {
+        fs.rmSync(out, { recursive: true, force: true });
+      }
+    });
+
+    it('no compiled module requires a provider module at load (projenrc/lazy-provider-imports.mjs ran)', () => {
+      const eager: string[] = [];
+      const walk = (dir: string) => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+          const p = path.join(dir, e.name);
+          if (e.isDirectory()) {
+            if (e.name !== 'function-app') walk(p);
+          } else if (e.name.endsWith('.js') && /^const \w+ = require\("@cdktf\/provider-/m.test(fs.readFileSync(p, 'utf8'))) eager.push(path.relative(LIB, p));
+        }
+      };
+      walk(LIB);
+      expect(eager, staleHint()).toEqual([]);
+    });
+
+    it('the five patterns build and synthesize from the lazy lib/ (bench/fleet.js, 10 integrations)', () => {
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lazy-fleet-'));
+      try {
+        const run = JSON.parse(execFileSync(process.execPath, [path.join(ROOT, 'bench', 'fleet.js'), 'defaults', '10', out], { cwd: ROOT, encoding: 'utf8' }));
+        expect(run).toMatchObject({ mode: 'lib', resources: 66 });
+      } finally {
+        fs.rmSync(out, { recursive: true, force: true });
+      }
     });
   });
 });
