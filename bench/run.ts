@@ -4,8 +4,8 @@
 // of issue 14 are printed beside the numbers, each marked met or MISSED).
 //
 // (a) import: the library's entry point is lazy (projenrc/lazy-index.mjs: each export loads its
-//     module on first access), so the rows read exports: every export (what the eager index cost),
-//     against its baseline, cdktf plus exactly the provider modules that loads (read from
+//     module on first access; projenrc/lazy-provider-imports.mjs: provider modules load on first
+//     use), so the rows read exports: every export, against its baseline, cdktf plus exactly the provider modules that loads (read from
 //     require.cache in a child), and a queue-only user of the library (DataverseEnvironment and
 //     OutboundQueueIntegration) against a queue-only L1 user (cdktf and the four Service Bus modules).
 // (b) synth: N = 1, 10, 50, 200, 500 integrations, a mix of OutboundQueueIntegration,
