@@ -119,6 +119,13 @@ project.compileTask.reset('jsii --fail-on-warnings');
 project.compileTask.exec("cd src && find . -name '*.json' | xargs -r -I{} cp --parents {} ../lib");
 // The change-tracking function app, bundled into a folder that deploys as is (no build step for users).
 project.compileTask.exec('node projenrc/bundle-change-tracking-function.mjs');
+// The entry point made lazy (issue 14): lib/index.js defines each export as a getter that requires
+// its module on first access, so a user loads only the modules (and provider modules) of the
+// constructs it touches. src/index.ts stays the jsii source; lib/index.d.ts is jsii's.
+project.compileTask.exec('node projenrc/lazy-index.mjs');
+// Module-level provider imports of lib/ load on first use (a block's optional parts, such as a
+// consumer's function app, cost nothing until they are added).
+project.compileTask.exec('node projenrc/lazy-provider-imports.mjs');
 
 // Only the compiled library, its schema and the docs travel in the npm package.
 project.npmignore?.exclude('/examples/', '/bench/', '/docs/', '/vitest.config.mts', '/cdktf.json', '/.ci/', '/cdktf.out/', '/bench-out/');

@@ -132,7 +132,7 @@ export class CustomApiGateway extends Construct {
         userAssignedIdentityIds: [this.identity.userAssignedIdentityId],
         tags: props.tags,
       });
-    monitorApiManagement(this, props, this.apiManagement, existing === undefined, options.tier ?? ApiManagementTier.CONSUMPTION);
+    monitorApiManagement(this, props, this.apiManagement, existing === undefined, (options.tier ?? ApiManagementTier.CONSUMPTION) === ApiManagementTier.CONSUMPTION);
     this.common = { apiManagementName: this.apiManagement.apiManagementName, resourceGroupName: this.apiManagement.resourceGroupName };
     const clientIdNamedValue = new ApiManagementNamedValue(this, 'client-id', {
       ...this.common,

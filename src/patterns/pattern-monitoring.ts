@@ -3,7 +3,8 @@
 // helpers of alerts-wiring.ts do the work (action group, opt-outs, shared workspace).
 import { Construct } from 'constructs';
 import { addMonitoringAlerts, addMonitoringDiagnostics, AlertRequest, DiagnosticRequest, MonitoringTarget } from '../azure/alerts-wiring';
-import { ApiManagementTier, IApiManagement } from '../azure/api-management';
+// Types only: every pattern loads this file, and api-management's provider modules only CustomApiGateway needs.
+import type { IApiManagement } from '../azure/api-management';
 import { IEventHub } from '../azure/event-hubs';
 import { IEventHubNamespace } from '../azure/event-hubs-namespace';
 import { IFunctionApp } from '../azure/function-app';
@@ -113,12 +114,13 @@ export function monitorWebhookFunction(
  * CustomApiGateway: gateway 5xx answers, and capacity where the tier has it: a created service
  * of any tier but Consumption; a given service (its tier is unknown) only when
  * monitoring.apiManagementCapacity is given. Diagnostics of the service when the pattern created it.
+ * `consumption`: the created service is on the Consumption tier.
  * @internal
  */
-export function monitorApiManagement(scope: Construct, target: MonitoringTarget, service: IApiManagement, created: boolean, tier: ApiManagementTier): void {
+export function monitorApiManagement(scope: Construct, target: MonitoringTarget, service: IApiManagement, created: boolean, consumption: boolean): void {
   const m = target.monitoring;
   const tuned = m?.apiManagementCapacity !== undefined && m.apiManagementCapacity !== null && m.apiManagementCapacity.enabled !== false;
-  const hasCapacity = created ? tier !== ApiManagementTier.CONSUMPTION : tuned;
+  const hasCapacity = created ? !consumption : tuned;
   if (created && !hasCapacity && tuned && m !== undefined) {
     annotate(
       scope,
