@@ -67,7 +67,7 @@ describe('lazy lib/index.js', () => {
       expect(r.own).toEqual(['index.js']);
     });
 
-    it('a queue-only user (DataverseEnvironment, OutboundQueueIntegration) loads the Service Bus modules it synthesizes, not the consumers\' or other patterns\'', () => {
+    it("a queue-only user (DataverseEnvironment, OutboundQueueIntegration) loads the Service Bus modules it synthesizes, not the consumers' or other patterns'", () => {
       const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lazy-queue-'));
       try {
         const r = fresh<{ read: string[]; provider: string[]; own: string[]; resources: string[] }>(`
@@ -107,7 +107,9 @@ describe('lazy lib/index.js', () => {
           const p = path.join(dir, e.name);
           if (e.isDirectory()) {
             if (e.name !== 'function-app') walk(p);
-          } else if (e.name.endsWith('.js') && /^const \w+ = require\("@cdktf\/provider-/m.test(fs.readFileSync(p, 'utf8'))) eager.push(path.relative(LIB, p));
+          } else if (e.name.endsWith('.js') && /^const \w+ = require\("@cdktf\/provider-/m.test(fs.readFileSync(p, 'utf8'))) {
+            eager.push(path.relative(LIB, p));
+          }
         }
       };
       walk(LIB);
