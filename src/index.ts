@@ -1,5 +1,8 @@
 // The public API of cdktf-dataverse. Only classes, structs and enums are exported (jsii).
 
+// First: registers the DataverseEnvironment's stack features (rule pack, diagram; see src/core/synth-hooks.ts).
+import './stack-features';
+
 // Azure pieces shared by the patterns
 export * from './azure/resource-group';
 export * from './azure/grants-api';
