@@ -81,6 +81,7 @@ export * from './powerplatform/data-records';
 export * from './policy/api';
 export * from './policy/checks';
 export * from './policy/suppressions';
+export * from './policy/rule-api';
 
 // Testing helpers (issue 9)
 export * from './testing/dataverse-testing';
