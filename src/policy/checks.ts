@@ -3,9 +3,9 @@ import { IConstruct } from 'constructs';
 import { PolicyFinding, PolicyLevel, PolicyReport, PolicyRuleInfo, PolicyRuleSummary, PolicySuppressionEntry } from './api';
 import { buildIndex } from './policy-index';
 import { PolicyIndex, PolicyRule, RuleResult, RuleStatus, Subject } from './rule';
+import { IPolicyRule } from './rule-api';
 import { ALL_RULES } from './rules';
 import { PolicySuppressions } from './suppressions';
-import { IPolicyRule } from './rule-api';
 import { addUserRules, userRulesOf } from './user-rules';
 import { StackArtifacts, stableJson } from '../core/stack-artifacts';
 import { DataverseRecord } from '../dataverse/record';
@@ -258,4 +258,3 @@ function indexOf(stack: TerraformStack): PolicyIndex {
   if (!state.index) state.index = buildIndex(stack, ADDRESSES);
   return state.index;
 }
-

@@ -6,8 +6,8 @@
 // stack's index of references, which the public interface does not expose.)
 import { TerraformStack } from 'cdktf';
 import { PolicyLevel } from './api';
-import { IPolicyRule, PolicyRuleResult, PolicyRuleStatus, PolicySubject, PolicySubjectKind } from './rule-api';
 import { PolicyRule, RuleResult, RuleStatus, Subject } from './rule';
+import { IPolicyRule, PolicyRuleResult, PolicyRuleStatus, PolicySubject, PolicySubjectKind } from './rule-api';
 import { RULES_BY_ID } from './rules';
 import { addValidator, quote } from '../core/problems';
 
@@ -85,7 +85,9 @@ function adapt(rule: IPolicyRule): PolicyRule {
       try {
         result = rule.evaluate(s);
       } catch (e) {
-        throw new Error(`policy rule ${rule.id} failed on ${s.path} (${s.address}): ${(e as Error)?.message ?? e}. Fix: make the rule's evaluate() return a PolicyRuleResult for every subject it applies to.`);
+        throw new Error(
+          `policy rule ${rule.id} failed on ${s.path} (${s.address}): ${(e as Error)?.message ?? e}. Fix: make the rule's evaluate() return a PolicyRuleResult for every subject it applies to.`,
+        );
       }
       if (!result || !STATUSES.has(result.status) || (result.level !== undefined && !LEVELS.has(result.level))) {
         throw new Error(

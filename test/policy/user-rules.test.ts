@@ -31,7 +31,9 @@ const costCentre: IPolicyRule = {
   fix: "set tags: { 'cost-centre': '<code>' }",
   appliesTo: ['azurerm_servicebus_namespace'],
   evaluate(subject: PolicySubject): PolicyRuleResult {
-    return subject.config.tags?.['cost-centre'] ? { status: PolicyRuleStatus.COMPLIANT } : { status: PolicyRuleStatus.NON_COMPLIANT, detail: `${subject.address} has no cost-centre tag` };
+    return subject.config.tags?.['cost-centre']
+      ? { status: PolicyRuleStatus.COMPLIANT }
+      : { status: PolicyRuleStatus.NON_COMPLIANT, detail: `${subject.address} has no cost-centre tag` };
   },
 };
 
@@ -42,7 +44,8 @@ const outputNames: IPolicyRule = {
   description: 'Outputs are described.',
   fix: 'set description on the output',
   appliesTo: ['output'],
-  evaluate: (s) => (s.config.description ? { status: PolicyRuleStatus.COMPLIANT } : { status: PolicyRuleStatus.NON_COMPLIANT, detail: `${s.kind} ${s.address} has no description` }),
+  evaluate: (s) =>
+    s.config.description ? { status: PolicyRuleStatus.COMPLIANT } : { status: PolicyRuleStatus.NON_COMPLIANT, detail: `${s.kind} ${s.address} has no description` },
 };
 
 /** Service endpoints are named with the ACME prefix. */
@@ -53,7 +56,9 @@ const endpointNames: IPolicyRule = {
   fix: "name the endpoint 'acme-...'",
   appliesTo: ['dataverse:serviceendpoint'],
   evaluate: (s) =>
-    String(s.config.columns.name).startsWith('acme-') ? { status: PolicyRuleStatus.COMPLIANT } : { status: PolicyRuleStatus.NON_COMPLIANT, detail: `${s.kind} name is ${s.config.columns.name}` },
+    String(s.config.columns.name).startsWith('acme-')
+      ? { status: PolicyRuleStatus.COMPLIANT }
+      : { status: PolicyRuleStatus.NON_COMPLIANT, detail: `${s.kind} name is ${s.config.columns.name}` },
 };
 
 describe('user rule packs (DataversePolicyChecks.addRules)', () => {
@@ -80,7 +85,15 @@ describe('user rule packs (DataversePolicyChecks.addRules)', () => {
     expect(report.summary.rules).toBe(DataversePolicyChecks.rules().length + 1);
     expect(report.rules.map((r) => r.id)).toEqual([...report.rules.map((r) => r.id)].sort());
     expect(report.findings.filter((f) => f.ruleId === 'ACME_TAG_1')).toEqual([
-      { ruleId: 'ACME_TAG_1', level: PolicyLevel.ERROR, path: 'test/bad', address: 'azurerm_servicebus_namespace.bad', detail: 'azurerm_servicebus_namespace.bad has no cost-centre tag', fix: costCentre.fix, suppression: undefined },
+      {
+        ruleId: 'ACME_TAG_1',
+        level: PolicyLevel.ERROR,
+        path: 'test/bad',
+        address: 'azurerm_servicebus_namespace.bad',
+        detail: 'azurerm_servicebus_namespace.bad has no cost-centre tag',
+        fix: costCentre.fix,
+        suppression: undefined,
+      },
     ]);
   });
 
@@ -119,7 +132,13 @@ describe('user rule packs (DataversePolicyChecks.addRules)', () => {
     const { stack } = newStack();
     let ran = 0;
     const clash: IPolicyRule = { ...costCentre, id: 'CKV_AZURE_203', evaluate: () => (ran++, { status: PolicyRuleStatus.COMPLIANT }) };
-    DataversePolicyChecks.addRules(stack, [clash, costCentre, costCentre, { ...costCentre, id: 'ACME_2', level: 'fatal' as PolicyLevel }, { ...costCentre, id: 'ACME_3', appliesTo: [] }]);
+    DataversePolicyChecks.addRules(stack, [
+      clash,
+      costCentre,
+      costCentre,
+      { ...costCentre, id: 'ACME_2', level: 'fatal' as PolicyLevel },
+      { ...costCentre, id: 'ACME_3', appliesTo: [] },
+    ]);
     new ServicebusNamespace(stack, 'ns', { name: 'sb-ns', sku: 'Standard', resourceGroupName: 'rg', location: 'westeurope', tags: { 'cost-centre': 'C1' } });
     const errors = validationErrors(stack);
     expect(errors.filter((e) => e.includes("policy rule 'CKV_AZURE_203' of your pack has the id of a built-in rule") && e.includes('Fix:'))).toHaveLength(1);
