@@ -70,7 +70,8 @@ const REPORT_FILE = 'policy-report.json';
  * to `policy-report.json` next to `cdk.tf.json`.
  *
  * Every `DataverseEnvironment` enables the pack on its stack (`policyChecks: false` turns it off);
- * `DataversePolicyChecks.enable(stack)` enables it on a stack without one.
+ * `DataversePolicyChecks.enable(stack)` enables it on a stack without one. Add rules of your own
+ * (an `IPolicyRule` pack) with `DataversePolicyChecks.addRules(stack, rules)`.
  */
 export class DataversePolicyChecks implements IAspect {
   /**
