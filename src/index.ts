@@ -1,5 +1,8 @@
 // The public API of cdktf-dataverse. Only classes, structs and enums are exported (jsii).
 
+// First: registers the DataverseEnvironment's stack features (rule pack, diagram; see src/core/synth-hooks.ts).
+import './stack-features';
+
 // Azure pieces shared by the patterns
 export * from './azure/resource-group';
 export * from './azure/grants-api';
@@ -78,6 +81,7 @@ export * from './powerplatform/data-records';
 export * from './policy/api';
 export * from './policy/checks';
 export * from './policy/suppressions';
+export * from './policy/rule-api';
 
 // Testing helpers (issue 9)
 export * from './testing/dataverse-testing';

@@ -5,8 +5,8 @@ import * as path from 'path';
 import { CliCommand } from './command';
 import { CliError } from './errors';
 import { ManifestFormat, RegistrationManifest } from '../dataverse/manifest';
-import { buildDiagram } from '../policy/diagram-graph';
-import { renderSvg } from '../policy/render-svg';
+import { buildDiagram } from '../diagram/diagram-graph';
+import { renderSvg } from '../diagram/render-svg';
 
 export const DIAGRAM_HELP = `Options (diagram [stack ...]):
   [stack ...]               stacks to draw (default: every stack in cdktf.out/stacks with a

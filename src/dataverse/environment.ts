@@ -8,8 +8,7 @@ import { RegistrationMode } from './registration-mode';
 import { PowerPlatformRegistrationAspect } from './terraform-registration';
 import { addValidator, annotate, Problems, quote } from '../core/problems';
 import { StackArtifacts, stableJson } from '../core/stack-artifacts';
-import { DataversePolicyChecks } from '../policy/checks';
-import { registerDiagram } from '../policy/diagram';
+import { runStackFeature } from '../core/synth-hooks';
 import { PowerPlatformProvider } from '../powerplatform/provider';
 
 /** Properties of a DataverseEnvironment. */
@@ -165,8 +164,9 @@ export class DataverseEnvironment extends Construct {
       // Records are added after the environment; they are rendered as resources when the stack is synthesized.
       Aspects.of(stack).add(new PowerPlatformRegistrationAspect(this));
     }
-    if (props.policyChecks ?? true) DataversePolicyChecks.enable(stack);
-    if (props.diagram ?? false) registerDiagram(stack, this);
+    // Through core's registry (src/core/synth-hooks.ts): dataverse/ does not import policy/ or diagram/.
+    if (props.policyChecks ?? true) runStackFeature('policyChecks', this);
+    if (props.diagram ?? false) runStackFeature('diagram', this);
     if (!props.solutionUniqueName) {
       annotate(this, 'info', 'No solutionUniqueName: registered components go to the default solution only. Set it to keep them in an unmanaged solution you can export.');
     }

@@ -1,24 +1,13 @@
-import {
-  AnnotationMetadataEntryType,
-  Annotations,
-  Aspects,
-  DefaultTokenResolver,
-  IAspect,
-  StringConcat,
-  TerraformDataSource,
-  TerraformOutput,
-  TerraformResource,
-  TerraformStack,
-  Token,
-  Tokenization,
-} from 'cdktf';
+import { AnnotationMetadataEntryType, Annotations, Aspects, IAspect, TerraformDataSource, TerraformOutput, TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { PolicyFinding, PolicyLevel, PolicyReport, PolicyRuleInfo, PolicyRuleSummary, PolicySuppressionEntry } from './api';
-import { PolicyIndex, PolicyRule, RuleResult, RuleStatus, Subject, TfElement, referencesIn } from './rule';
+import { buildIndex } from './policy-index';
+import { PolicyIndex, PolicyRule, RuleResult, RuleStatus, Subject } from './rule';
+import { IPolicyRule } from './rule-api';
 import { ALL_RULES } from './rules';
 import { PolicySuppressions } from './suppressions';
+import { addUserRules, userRulesOf } from './user-rules';
 import { StackArtifacts, stableJson } from '../core/stack-artifacts';
-import { ManifestRecord } from '../dataverse/manifest';
 import { DataverseRecord } from '../dataverse/record';
 
 /** One evaluation, kept for the report. */
@@ -33,18 +22,20 @@ interface Evaluation {
 /** Per-stack state of the pack: rebuilt on each synth. */
 interface StackState {
   index?: PolicyIndex;
+  /** The built-in rules and the stack's own (addRules), by id; and the resource types they check. */
+  rules: PolicyRule[];
+  types: Set<string>;
   readonly evaluations: Map<string, Evaluation>;
 }
 
 const STATES = new WeakMap<TerraformStack, StackState>();
 /** Address of each resource and output, noted when the index is built (a logical id costs a hash to compute). */
 const ADDRESSES = new WeakMap<IConstruct, string>();
-const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
 function stateOf(stack: TerraformStack): StackState {
   let state = STATES.get(stack);
   if (!state) {
-    state = { evaluations: new Map() };
+    state = { rules: ALL_RULES, types: TYPES_CHECKED, evaluations: new Map() };
     STATES.set(stack, state);
   }
   return state;
@@ -56,6 +47,12 @@ function compare(a: string, b: string): number {
 
 /** Resource types some rule applies to: others are never resolved. */
 const TYPES_CHECKED = new Set(ALL_RULES.flatMap((r) => r.appliesTo));
+
+/** The rules a stack's pack runs: the built-in ones, and those added with addRules, by id. */
+function rulesOf(stack: TerraformStack): PolicyRule[] {
+  const own = userRulesOf(stack);
+  return own.length === 0 ? ALL_RULES : [...ALL_RULES, ...own].sort((a, b) => compare(a.id, b.id));
+}
 
 /** The report file written next to each stack's `cdk.tf.json`. */
 const REPORT_FILE = 'policy-report.json';
@@ -73,7 +70,8 @@ const REPORT_FILE = 'policy-report.json';
  * to `policy-report.json` next to `cdk.tf.json`.
  *
  * Every `DataverseEnvironment` enables the pack on its stack (`policyChecks: false` turns it off);
- * `DataversePolicyChecks.enable(stack)` enables it on a stack without one.
+ * `DataversePolicyChecks.enable(stack)` enables it on a stack without one. Add rules of your own
+ * (an `IPolicyRule` pack) with `DataversePolicyChecks.addRules(stack, rules)`.
  */
 export class DataversePolicyChecks implements IAspect {
   /**
@@ -89,7 +87,19 @@ export class DataversePolicyChecks implements IAspect {
     return checks;
   }
 
-  /** The rules of the pack, by id. */
+  /**
+   * Adds rules of your own to the pack of the stack of `scope` (enabling the pack there if it is
+   * not): they run on every synth beside the built-in rules, and their findings are Annotations at
+   * the construct path, honour PolicySuppressions and are rows of `policy-report.json`. A rule whose
+   * id is a built-in rule's, or is added twice, fails the synth. Returns the Aspect.
+   */
+  public static addRules(scope: IConstruct, rules: IPolicyRule[]): DataversePolicyChecks {
+    const checks = DataversePolicyChecks.enable(scope);
+    addUserRules(TerraformStack.of(scope), rules);
+    return checks;
+  }
+
+  /** The built-in rules of the pack, by id (rules added with addRules are listed in the report). */
   public static rules(): PolicyRuleInfo[] {
     return ALL_RULES.map((r) => ({ id: r.id, level: r.level, description: r.description, fix: r.fix, appliesTo: [...r.appliesTo] }));
   }
@@ -105,7 +115,8 @@ export class DataversePolicyChecks implements IAspect {
       list.push(e);
       byRule.set(e.rule, list);
     }
-    const rules: PolicyRuleSummary[] = ALL_RULES.map((rule) => {
+    const all = rulesOf(stack);
+    const rules: PolicyRuleSummary[] = all.map((rule) => {
       const mine = byRule.get(rule) ?? [];
       const failing = mine.filter((e) => e.result.status === RuleStatus.NON_COMPLIANT);
       return {
@@ -154,7 +165,7 @@ export class DataversePolicyChecks implements IAspect {
       reportVersion: 1,
       stack: stack.node.id,
       summary: {
-        rules: ALL_RULES.length,
+        rules: all.length,
         checks: rules.reduce((n, r) => n + r.evaluated, 0),
         findings: findings.length,
         suppressed: findings.length - open.length,
@@ -175,14 +186,17 @@ export class DataversePolicyChecks implements IAspect {
       const state = stateOf(node);
       state.index = undefined;
       state.evaluations.clear();
+      state.rules = rulesOf(node);
+      state.types = state.rules === ALL_RULES ? TYPES_CHECKED : new Set(state.rules.flatMap((r) => r.appliesTo));
       return;
     }
     let subject: Subject | undefined;
     let address: string;
     const stack = stackOf(node);
     if (!stack) return;
+    const state = stateOf(stack);
     if (TerraformResource.isTerraformResource(node) && !TerraformDataSource.isTerraformDataSource(node)) {
-      if (!TYPES_CHECKED.has(node.terraformResourceType)) return;
+      if (!state.types.has(node.terraformResourceType)) return;
       const index = indexOf(stack);
       const element = index.resources.get(ADDRESSES.get(node) ?? `${node.terraformResourceType}.${stack.getLogicalId(node)}`);
       if (!element) return;
@@ -202,8 +216,7 @@ export class DataversePolicyChecks implements IAspect {
     } else {
       return;
     }
-    const state = stateOf(stack);
-    for (const rule of ALL_RULES) {
+    for (const rule of state.rules) {
       if (!applies(rule, subject)) continue;
       const result = rule.check(subject, indexOf(stack));
       const found = result.status === RuleStatus.NON_COMPLIANT ? PolicySuppressions._find(node, rule.id) : undefined;
@@ -243,98 +256,6 @@ function stackOf(node: IConstruct): TerraformStack | undefined {
 /** Everything the rules may look up, resolved once per stack and synth. */
 function indexOf(stack: TerraformStack): PolicyIndex {
   const state = stateOf(stack);
-  if (!state.index) state.index = buildIndex(stack);
+  if (!state.index) state.index = buildIndex(stack, ADDRESSES);
   return state.index;
-}
-
-/** A lookup whose values are computed on first use (resolving every element doubles synth time). */
-class LazyLookup<T> {
-  private readonly cache = new Map<string, T | undefined>();
-  constructor(private readonly sources: Map<string, () => T>) {}
-  public get(key: string): T | undefined {
-    if (!this.cache.has(key)) this.cache.set(key, this.sources.get(key)?.());
-    return this.cache.get(key);
-  }
-  public all(): T[] {
-    return [...this.sources.keys()].map((k) => this.get(k)!);
-  }
-}
-
-function buildIndex(stack: TerraformStack): PolicyIndex {
-  const resources = new Map<string, () => TfElement>();
-  const dataSources = new Map<string, () => TfElement>();
-  const outputs = new Map<string, () => TfElement>();
-  const records = new Map<string, () => ManifestRecord>();
-  /** Resource addresses in construct order, with their types. */
-  const resourceTypes = new Map<string, string>();
-  // Resolve only the values that are tokens: walking the configuration and resolving a handful of
-  // references is far cheaper than resolving every element whole (which doubles synth time).
-  const resolveOne = (value: any) => Tokenization.resolve(value, { scope: stack, preparing: false, resolver: RESOLVER });
-  const resolve = (value: any): any => {
-    if (value === null || value === undefined) return value;
-    if (Token.isUnresolved(value)) return resolveOne(value);
-    if (Array.isArray(value)) return value.map(resolve);
-    if (typeof value === 'object') {
-      const out: { [key: string]: any } = {};
-      for (const [k, v] of Object.entries(value)) out[k] = resolve(v);
-      return out;
-    }
-    return value;
-  };
-  for (const c of stack.node.findAll()) {
-    if (TerraformResource.isTerraformResource(c) && !TerraformDataSource.isTerraformDataSource(c)) {
-      const name = stack.getLogicalId(c);
-      const type = c.terraformResourceType;
-      const address = `${type}.${name}`;
-      resources.set(address, () => ({ address, type, name, config: resolve(c.toTerraform()).resource?.[type]?.[name] ?? {}, path: c.node.path }));
-      resourceTypes.set(address, type);
-      ADDRESSES.set(c, address);
-    } else if (TerraformDataSource.isTerraformDataSource(c)) {
-      const name = stack.getLogicalId(c);
-      const type = c.terraformResourceType;
-      const address = `data.${type}.${name}`;
-      dataSources.set(address, () => ({ address, type, name, config: resolve(c.toTerraform()).data?.[type]?.[name] ?? {}, path: c.node.path }));
-    } else if (TerraformOutput.isTerraformOutput(c)) {
-      const name = stack.getLogicalId(c);
-      const address = `output.${name}`;
-      ADDRESSES.set(c, address);
-      outputs.set(address, () => ({ address, type: 'output', name, config: resolve(c.toTerraform()).output?.[name] ?? {}, path: c.node.path }));
-    } else if (DataverseRecord.isDataverseRecord(c)) {
-      records.set(c.recordId, () => c.toManifestRecord());
-    }
-  }
-  const resourceLookup = new LazyLookup(resources);
-  const dataSourceLookup = new LazyLookup(dataSources);
-  const outputLookup = new LazyLookup(outputs);
-  // Referrer maps by the set of types asked for ('*': every resource and output), each built once.
-  const referrerMaps = new Map<string, Map<string, TfElement[]>>();
-  const referrers = (address: string, types?: string[]) => {
-    const key = types ? [...new Set(types)].sort().join(',') : '*';
-    let map = referrerMaps.get(key);
-    if (!map) {
-      map = new Map();
-      const wanted = types ? new Set(types) : undefined;
-      const elements = [
-        ...[...resourceTypes].filter(([, type]) => !wanted || wanted.has(type)).map(([a]) => resourceLookup.get(a)!),
-        ...(!wanted || wanted.has('output') ? outputLookup.all() : []),
-      ];
-      for (const e of elements) {
-        for (const ref of referencesIn(e.config)) {
-          const list = map.get(ref.address) ?? [];
-          if (!list.includes(e)) list.push(e);
-          map.set(ref.address, list);
-        }
-      }
-      referrerMaps.set(key, map);
-    }
-    return map.get(address) ?? [];
-  };
-  return {
-    resources: resourceLookup,
-    dataSources: dataSourceLookup,
-    outputs: outputLookup,
-    records: new LazyLookup(records),
-    referrers,
-    element: (address) => resourceLookup.get(address) ?? dataSourceLookup.get(address),
-  };
 }

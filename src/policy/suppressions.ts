@@ -1,5 +1,7 @@
+import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { RULES_BY_ID } from './rules';
+import { isUserRule } from './user-rules';
 import { addValidator, isUnresolved, quote } from '../core/problems';
 
 /** Options of a suppression. */
@@ -70,7 +72,7 @@ export class PolicySuppressions {
   private constructor(private readonly scope: IConstruct) {
     addValidator(scope, (problems) => {
       for (const e of this.entries) {
-        if (!RULES_BY_ID.has(e.ruleId)) {
+        if (!RULES_BY_ID.has(e.ruleId) && !isUserRule(TerraformStack.of(scope), e.ruleId)) {
           problems.add(
             `policy suppression of ${quote(e.ruleId)}: no rule of the pack has this id. Fix: use one of the ids listed in policy-report.json (e.g. 'CKV_AZURE_203'), or remove the suppression.`,
           );

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { build, functionFolder, roles, SUB } from './change-tracking-fixtures';
 import { ChangeTrackingExport, EventHub, EventHubNamespace, ServiceBusNamespace, ServiceBusQueue, StorageAccount, UserAssignedIdentity } from '../../src';
-import { diagramDot } from '../../src/policy/diagram';
+import { diagramDot } from '../../src/diagram/diagram';
 import { DEFAULT_SCHEDULE, SETTINGS } from '../../src/runtime/change-tracking/settings';
 import { fullSynth, onlyResource, readAllFiles, resourcesOf, synthJson, validationErrors } from '../helpers';
 

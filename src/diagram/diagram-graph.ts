@@ -9,7 +9,7 @@
 // construct that holds an endpoint or custom API and its resources) is one cluster; a node reached
 // from two integrations (a shared identity, a principal) is drawn once, outside the clusters.
 import { compare, IndexedResource, ResourceIndex, VisitCounter } from './diagram-index';
-import { referencesIn } from './rule';
+import { referencesIn } from '../core/references';
 import { CHANGE_TRACKING_TABLE } from '../dataverse/change-tracking-metadata';
 import { ManifestRecord, RegistrationManifest } from '../dataverse/manifest';
 

@@ -194,7 +194,7 @@ describe('diagram', () => {
     expect(written['diagram.svg']).toContain('<svg');
   });
 
-  it('the README shows the example diagram as `cdktf-dataverse diagram` renders it, up to date (regenerate: UPDATE_DIAGRAMS=1 npx vitest run test/policy/diagram.test.ts)', async () => {
+  it('the README shows the example diagram as `cdktf-dataverse diagram` renders it, up to date (regenerate: UPDATE_DIAGRAMS=1 npx vitest run test/diagram/diagram.test.ts)', async () => {
     const outdir = await synthExampleApp();
     expect(fs.existsSync(path.join(outdir, 'stacks', 'orders', 'diagram.svg'))).toBe(false);
     const { io, text } = recordingIo();

@@ -5,8 +5,8 @@ import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { EventHubFanout, OutboundQueueIntegration, RelayIntegration } from '../../src';
 import { run } from '../../src/cli/run';
-import { buildDiagram } from '../../src/policy/diagram-graph';
-import { VisitCounter } from '../../src/policy/diagram-index';
+import { buildDiagram } from '../../src/diagram/diagram-graph';
+import { VisitCounter } from '../../src/diagram/diagram-index';
 import { recordingIo } from '../cli/harness';
 import { newStack, tempDir } from '../helpers';
 

@@ -2,7 +2,7 @@
 // object) read once, with its references, who references it, its name and namespace, so that the
 // graph build looks resources up by address, name or host instead of scanning the stack per
 // endpoint (a 500-integration stack has ~3,000 resources: a scan per endpoint is quadratic).
-import { referencesIn } from './rule';
+import { referencesIn } from '../core/references';
 
 /**
  * Counts how many times the diagram looks at a resource (the index counts each resource once,
