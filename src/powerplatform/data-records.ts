@@ -2,7 +2,7 @@
 // 3.9.0 to 4.x, schema unchanged between them; internal/services/data_record/datasource_data_record.go and docs/data-sources/data_records.md).
 import { numberToTerraform, stringToTerraform, TerraformDataSource, TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
-import { PowerPlatformProvider } from './provider';
+import { bindingBase } from './binding';
 import { compact } from './synth';
 
 /** Configuration of a `powerplatform_data_records` data source (an OData query). */
@@ -45,18 +45,7 @@ export class DataPowerPlatformDataRecords extends TerraformDataSource {
   public readonly query: DataPowerPlatformDataRecordsConfig;
 
   constructor(scope: Construct, id: string, config: DataPowerPlatformDataRecordsConfig) {
-    super(scope, id, {
-      terraformResourceType: DataPowerPlatformDataRecords.TF_RESOURCE_TYPE,
-      terraformGeneratorMetadata: {
-        providerName: PowerPlatformProvider.TF_RESOURCE_TYPE,
-        providerVersion: PowerPlatformProvider.VERSION_CONSTRAINT,
-      },
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      forEach: config.forEach,
-    });
+    super(scope, id, bindingBase(DataPowerPlatformDataRecords.TF_RESOURCE_TYPE, config));
     this.query = config;
   }
 

@@ -4,7 +4,7 @@
 // records of the provider mode read the table definition with it.
 import { stringToTerraform, numberToTerraform, TerraformDataSource, TerraformMetaArguments } from 'cdktf';
 import { Construct } from 'constructs';
-import { PowerPlatformProvider } from './provider';
+import { bindingBase } from './binding';
 import { PowerPlatformRestHeader } from './rest';
 import { compact } from './synth';
 
@@ -30,18 +30,7 @@ export class DataPowerPlatformRestQuery extends TerraformDataSource {
   public readonly request: DataPowerPlatformRestQueryConfig;
 
   constructor(scope: Construct, id: string, config: DataPowerPlatformRestQueryConfig) {
-    super(scope, id, {
-      terraformResourceType: DataPowerPlatformRestQuery.TF_RESOURCE_TYPE,
-      terraformGeneratorMetadata: {
-        providerName: PowerPlatformProvider.TF_RESOURCE_TYPE,
-        providerVersion: PowerPlatformProvider.VERSION_CONSTRAINT,
-      },
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      forEach: config.forEach,
-    });
+    super(scope, id, bindingBase(DataPowerPlatformRestQuery.TF_RESOURCE_TYPE, config));
     this.request = config;
   }
 

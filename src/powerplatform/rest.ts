@@ -2,7 +2,7 @@
 // internal/services/rest/resource_rest.go and docs/resources/rest.md).
 import { numberToTerraform, stringToTerraform, TerraformMetaArguments, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { PowerPlatformProvider } from './provider';
+import { bindingBase } from './binding';
 import { compact } from './synth';
 
 /** One HTTP header of a request block. */
@@ -119,20 +119,7 @@ export class PowerPlatformRest extends TerraformResource {
   public readonly timeoutsConfig?: PowerPlatformRestTimeouts;
 
   constructor(scope: Construct, id: string, config: PowerPlatformRestConfig = {}) {
-    super(scope, id, {
-      terraformResourceType: PowerPlatformRest.TF_RESOURCE_TYPE,
-      terraformGeneratorMetadata: {
-        providerName: PowerPlatformProvider.TF_RESOURCE_TYPE,
-        providerVersion: PowerPlatformProvider.VERSION_CONSTRAINT,
-      },
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, { ...bindingBase(PowerPlatformRest.TF_RESOURCE_TYPE, config), provisioners: config.provisioners, connection: config.connection });
     this.createRequest = config.create;
     this.readRequest = config.read;
     this.updateRequest = config.update;
