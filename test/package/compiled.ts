@@ -1,15 +1,12 @@
-// Tests of the compiled package (lib/, .jsii) need `npm run compile` first. CI compiles before it
-// tests (.ci/run), so there a missing lib/ is a failure; on a developer's machine the tests skip
-// with a message that says how to run them.
+// Tests of the compiled package (lib/, .jsii) need `npm run compile` first. The README's test
+// command and .ci/run compile before they test, so a missing lib/ is a failure that says so,
+// never a skip that would hide the package tests.
 import * as fs from 'fs';
 import * as path from 'path';
 import { it } from 'vitest';
 
 export const ROOT = path.join(__dirname, '..', '..');
 export const LIB = path.join(ROOT, 'lib');
-
-/** CI sets CI=true (GitHub Actions, Azure Pipelines, GitLab …); `CI=false` / `0` / empty is not CI. */
-export const IN_CI = !['', '0', 'false'].includes((process.env.CI ?? '').trim().toLowerCase());
 
 /** lib/ exists, as `npm run compile` writes it (lib/index.js and the .jsii assembly). */
 export const COMPILED = fs.existsSync(path.join(LIB, 'index.js')) && fs.existsSync(path.join(ROOT, '.jsii'));
@@ -31,17 +28,15 @@ export function staleHint(): string {
 }
 
 /**
- * Registers the tests of a compiled package, or, without lib/, one test that says why they do not
- * run: skipped on a developer's machine, failed in CI.
+ * Registers the tests of a compiled package, or, without lib/, one failing test that says why
+ * (`npm run compile` first).
  */
 export function whenCompiled(what: string, register: () => void): void {
   if (COMPILED) {
     register();
-  } else if (IN_CI) {
-    it(`${what}: lib/ must exist in CI`, () => {
-      throw new Error('lib/ (or .jsii) is missing: CI must run `npm run compile` before `npm test` (.ci/run does).');
-    });
   } else {
-    it.skip(`${what}: skipped, lib/ is absent — run \`npm run compile\` first`, () => {});
+    it(`${what}: lib/ must exist`, () => {
+      throw new Error("lib/ (or .jsii) is missing: run `npm run compile` before `npm test` (the README's test command and .ci/run do).");
+    });
   }
 }
